@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libtpsim: the kernel side of a Linux AF_PACKET mmap ring (PACKET_RX_RING,
+ * TPACKET_V1 and TPACKET_V2), rebuilt in userspace.
+ *
+ * A struct tpsim_sock behaves like a packet socket: the same option numbers
+ * and structs as <linux/if_packet.h>, the same ring-setup checks in the same
+ * order with the same errno, the same frame layout and status words. The ring
+ * lives in a memfd so a consumer in another process can map it. The producer
+ * side (tpsim_deliver) is what the kernel's tpacket_rcv() does when a packet
+ * arrives.
+ *
+ * Conventions
+ *  - Every function returns 0 or a positive value on success and a negative
+ *    errno on failure (never -1 with errno set).
+ *  - Rule IDs in comments (G4, R3, ...) refer to the contract restated in
+ *    conformance/rules.tsv.
+ *  - Threads: the producer (tpsim_deliver) and the consumer (tpsim_poll,
+ *    tpsim_recv, reading frames) may run in different threads at once.
+ *    Option calls, mmap/munmap and close serialise against both through the
+ *    socket's lock; tpsim_close must not race any other call on the socket.
+ *  - The producer never trusts the ring memory: it reads back nothing from
+ *    it except the status word of the frame it is about to fill.
+ */
+#ifndef TPSIM_H
+#define TPSIM_H
+
+#include <linux/if_packet.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "tpsim/barrier.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TPSIM_VERSION_MAJOR 0
+#define TPSIM_VERSION_MINOR 1
+
+struct tpsim_sock;
+
+/* Clock of the producer: timestamps of packets that carry none. */
+enum tpsim_clock {
+	TPSIM_CLOCK_REAL = 0,	/* CLOCK_REALTIME, as the kernel */
+	TPSIM_CLOCK_VIRTUAL,	/* starts at 0, moves only by tpsim_clock_* */
+};
+
+/*
+ * Options for tpsim_create(). Zero-initialise, set .sz = sizeof(opts), fill
+ * what you need: a field left 0 takes the default in brackets. Built this
+ * way so that fields can be added without breaking callers compiled against
+ * an older header.
+ */
+struct tpsim_create_opts {
+	size_t sz;
+	int type;		/* SOCK_RAW or SOCK_DGRAM [SOCK_RAW] */
+	uint16_t protocol;	/* network order, as socket(2) [htons(ETH_P_ALL)];
+				 * use TPSIM_PROTO_NONE for a socket bound to
+				 * no protocol, which receives nothing */
+	int ifindex;		/* reported in sockaddr_ll [1] */
+	uint16_t hatype;	/* ARPHRD_ETHER or ARPHRD_NONE [ARPHRD_ETHER] */
+	uint8_t addr[8];	/* device address [02:00:00:00:00:01] */
+	unsigned int mtu;	/* device MTU [1500] */
+	const char *profile;	/* kernel profile name ["linux"] */
+	enum tpsim_clock clock;	/* [TPSIM_CLOCK_REAL] */
+	uint64_t mem_limit;	/* bytes of ring memory allowed [4 GiB]:
+				 * beyond it ring setup fails with ENOMEM
+				 * as the kernel does when allocation fails */
+	size_t __last;
+};
+#define tpsim_create_opts__last_field __last
+#define TPSIM_PROTO_NONE 0xffff
+
+/*
+ * Create a simulated packet socket. Returns 0 and *out, or -EINVAL (bad
+ * option, unknown profile, unsupported hatype), -ESOCKTNOSUPPORT (type is
+ * not SOCK_RAW/SOCK_DGRAM), -ENOMEM. Free with tpsim_close().
+ */
+int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out);
+
+/* Close: tears the rings down even while mapped, as close(2) does, and
+ * unmaps the socket's own mappings. Safe on NULL. */
+void tpsim_close(struct tpsim_sock *s);
+
+/*
+ * setsockopt(2)/getsockopt(2). level SOL_PACKET: PACKET_VERSION,
+ * PACKET_RESERVE, PACKET_RX_RING, PACKET_COPY_THRESH, PACKET_STATISTICS
+ * (get), PACKET_HDRLEN (get), PACKET_LOSS, PACKET_TIMESTAMP, PACKET_AUXDATA,
+ * PACKET_ORIGDEV, PACKET_TX_HAS_OFF, PACKET_QDISC_BYPASS,
+ * PACKET_IGNORE_OUTGOING. level SOL_SOCKET: SO_RCVBUF. Options the
+ * simulator does not model (fanout, membership, vnet headers, TX ring,
+ * TPACKET_V3 rings in this release) return -EOPNOTSUPP; unknown ones
+ * -ENOPROTOOPT, as the kernel.
+ */
+int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
+		     const void *optval, socklen_t optlen);
+int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
+		     void *optval, socklen_t *optlen);
+
+/*
+ * mmap(2) of the socket: offset must be 0, length exactly the ring size
+ * (block_size * block_nr), a ring must exist (else -EINVAL). Each mapping
+ * counts until tpsim_munmap(); while any exists, ring changes fail with
+ * -EBUSY. addr is a hint only (no MAP_FIXED). prot/flags as mmap(2);
+ * MAP_SHARED is required (-EINVAL otherwise).
+ */
+int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
+	       int flags, off_t offset, void **out);
+/* Undo one tpsim_mmap(): addr and length must be those of a mapping made
+ * by tpsim_mmap on this socket (-EINVAL otherwise). */
+int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length);
+
+/*
+ * The memfd that holds the RX ring: offset 0, length ring_bytes, is the
+ * ring as tpsim_mmap shows it; the page at wake_offset holds the
+ * struct tpsim_wake used by tpsim_wait(). -ENXIO without a ring. The fd
+ * stays owned by the socket; dup() it to keep it. It changes when the ring
+ * is set up again.
+ */
+int tpsim_ring_fd(struct tpsim_sock *s);
+
+/* What a consumer in another process needs to find its way in the memfd. */
+struct tpsim_ring_view {
+	uint32_t version;	/* TPACKET_V1 / TPACKET_V2 */
+	uint32_t block_size, block_nr, frame_size, frame_nr;
+	uint32_t frames_per_block;
+	uint64_t ring_bytes;	/* map this much at offset 0 */
+	uint64_t wake_offset;	/* page-aligned offset of struct tpsim_wake */
+};
+int tpsim_ring_view_get(struct tpsim_sock *s, struct tpsim_ring_view *v);
+
+/* Packet handed to the producer. */
+enum tpsim_pkt_flags {
+	TPSIM_PKT_SW_TS = 1 << 0,	/* sw_ts holds a software stamp */
+	TPSIM_PKT_HW_TS = 1 << 1,	/* hw_ts holds a hardware stamp */
+	TPSIM_PKT_VLAN = 1 << 2,	/* tag held outside the data (R8) */
+	TPSIM_PKT_CSUM_PARTIAL = 1 << 3,/* checksum not computed yet (R7) */
+	TPSIM_PKT_CSUM_VALID = 1 << 4,	/* checksum verified (R7) */
+	TPSIM_PKT_PKTTYPE = 1 << 5,	/* use pkttype, do not derive it */
+	TPSIM_PKT_PROTOCOL = 1 << 6,	/* use protocol (ARPHRD_NONE links) */
+};
+
+struct tpsim_packet {
+	size_t sz;		/* sizeof(struct tpsim_packet) */
+	const void *data;	/* bytes as received: with the link header
+				 * (14-byte Ethernet) on Ethernet links */
+	uint32_t len;
+	uint32_t flags;		/* enum tpsim_pkt_flags */
+	struct timespec sw_ts, hw_ts;
+	uint16_t vlan_tci, vlan_tpid;	/* with TPSIM_PKT_VLAN */
+	uint8_t pkttype;	/* with TPSIM_PKT_PKTTYPE (PACKET_HOST, ...) */
+	uint16_t protocol;	/* network order, with TPSIM_PKT_PROTOCOL */
+	size_t __last;
+};
+#define tpsim_packet__last_field __last
+
+/* What tpsim_deliver did with a packet. */
+enum tpsim_rx_result {
+	TPSIM_RX_IGNORED = 0,	/* not for this socket (protocol, outgoing
+				 * ignored): not counted anywhere */
+	TPSIM_RX_DELIVERED = 1,	/* in a ring frame, or in the receive queue
+				 * when the socket has no ring */
+	TPSIM_RX_DROPPED = 2,	/* counted in tp_drops */
+};
+
+/*
+ * The producer: what tpacket_rcv() does for one arriving packet. Ethernet
+ * frames carrying an 802.1Q/802.1ad tag in their data are untagged first,
+ * as the receive path does, unless the packet already carries a tag
+ * outside its data. Returns enum tpsim_rx_result, or -EINVAL (packet
+ * shorter than the link header, bad sz, NULL data with len > 0).
+ */
+int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *pkt);
+
+/*
+ * poll(2) on the socket: returns the revents for events (plus POLLERR,
+ * POLLHUP), waiting up to timeout_ms (-1 forever, 0 not at all). POLLIN
+ * when the RX ring's frame before the head is not TP_STATUS_KERNEL (P1) or
+ * the receive queue holds a packet; POLLOUT always (an idle socket is
+ * writable). Returns 0 on timeout, -EINTR if interrupted.
+ */
+int tpsim_poll(struct tpsim_sock *s, short events, int timeout_ms);
+
+/*
+ * An eventfd for poll/epoll/select. Call tpsim_poll_sync() before each
+ * blocking wait (as you would check the ring before poll): it makes the fd
+ * readable if POLLIN holds now and arms it so that the next publication
+ * makes it readable. Between syncs the fd only turns readable, so a
+ * consumer that returned every frame sees it readable until its next sync:
+ * a spurious wake-up, never a lost one.
+ */
+int tpsim_poll_fd(struct tpsim_sock *s);
+int tpsim_poll_sync(struct tpsim_sock *s);
+
+/*
+ * The wake page shared by producer and consumers (in the ring memfd at
+ * wake_offset). A consumer corrupting it only loses its own wake-ups.
+ */
+struct tpsim_wake {
+	_Atomic uint32_t seq;		/* futex word, bumped on publication */
+	_Atomic uint32_t sleepers;	/* consumers inside tpsim_wait */
+};
+
+/*
+ * Wait until ready(arg) returns non-zero or timeout_ms passes, without a
+ * lost wake-up: usable by a consumer in another process that mapped the
+ * wake page. Returns ready's value, 0 on timeout, -EINTR.
+ */
+int tpsim_wait(struct tpsim_wake *w, int (*ready)(void *arg), void *arg,
+	       int timeout_ms);
+
+/*
+ * recv(2): the packets queued for TP_STATUS_COPY frames (R5), or every
+ * packet when the socket has no ring. Copies up to len bytes; returns the
+ * bytes copied, or the full length with MSG_TRUNC. flags: MSG_DONTWAIT,
+ * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT.
+ */
+ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
+
+/* Virtual clock (TPSIM_CLOCK_VIRTUAL): set or advance; -EINVAL on a real
+ * clock or a negative step. */
+int tpsim_clock_set(struct tpsim_sock *s, const struct timespec *ts);
+int tpsim_clock_advance_ns(struct tpsim_sock *s, int64_t ns);
+int tpsim_clock_now(struct tpsim_sock *s, struct timespec *ts);
+
+/*
+ * Kernel profiles: behaviour that changed over time, as data. "linux" is
+ * today's kernel, "linux-2.6" the limits of the original packet_mmap
+ * document.
+ */
+struct tpsim_profile {
+	const char *name;
+	const char *summary;
+	uint32_t page_size;
+	uint32_t pointer_size;
+	uint32_t max_order;	/* page allocator MAX_ORDER */
+	/* Largest block the allocator gives: PAGE_SIZE << (max_order - 1);
+	 * 0 means no cap (vmalloc fallback, G12). */
+	uint64_t max_block_size;
+	/* Largest kmalloc object: bounds the block vector (block_nr
+	 * pointers) and the owner bitmap (frame_nr bits); 0: no cap. */
+	uint64_t kmalloc_max;
+	uint32_t versions;	/* bit per TPACKET_Vn accepted */
+	uint32_t setsockopt_known; /* bit per SOL_PACKET option that exists */
+	int overflow_guard;	/* G10: frames_per_block * block_nr checked */
+	int reserve_in_min_frame; /* G7 counts PACKET_RESERVE */
+	int mapped_check_first;	/* G1 before any other check (else after) */
+	int owner_bitmap;	/* V1/V2 RX owner bitmap allocated (ENOMEM) */
+	uint32_t rmem_default, rmem_max; /* socket receive buffer (bytes) */
+};
+
+/* Returns the profile named name, or NULL. */
+const struct tpsim_profile *tpsim_profile_find(const char *name);
+/* Profiles in order, NULL past the end. */
+const struct tpsim_profile *tpsim_profile_at(size_t i);
+/* The profile a socket was created with. */
+const struct tpsim_profile *tpsim_sock_profile(const struct tpsim_sock *s);
+
+/* Human-readable text of the last ring-setup or option failure on this
+ * socket, naming the rule it broke ("G8: tp_frame_size 100 is not a
+ * multiple of 16"); "" when the last call succeeded. */
+const char *tpsim_strerror_detail(const struct tpsim_sock *s);
+
+/*
+ * Consumer-side helpers over the kernel's own structs. base is the mapping
+ * (or the memfd mapped at offset 0).
+ */
+static inline void *tpsim_frame(void *base, const struct tpsim_ring_view *v,
+				uint32_t idx)
+{
+	return (char *)base + (size_t)(idx / v->frames_per_block) * v->block_size +
+	       (size_t)(idx % v->frames_per_block) * v->frame_size;
+}
+
+/* acquire: pairs with the producer's release store of the status word, so
+ * the header and data are visible once USER is seen. V1's tp_status is an
+ * unsigned long but the kernel compares only its low 32 bits (C4). */
+static inline uint32_t tpsim_frame_status(const void *hdr, int version)
+{
+	if (version == TPACKET_V1)
+		return (uint32_t)tpsim_load_acquire(
+			&((struct tpacket_hdr *)hdr)->tp_status);
+	return tpsim_load_acquire(&((struct tpacket2_hdr *)hdr)->tp_status);
+}
+
+/* release: the consumer's reads of the frame happen before the producer
+ * can see KERNEL and overwrite it (R11). */
+static inline void tpsim_frame_release(void *hdr, int version)
+{
+	if (version == TPACKET_V1)
+		tpsim_store_release(&((struct tpacket_hdr *)hdr)->tp_status,
+				    (unsigned long)TP_STATUS_KERNEL);
+	else
+		tpsim_store_release(&((struct tpacket2_hdr *)hdr)->tp_status,
+				    (uint32_t)TP_STATUS_KERNEL);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

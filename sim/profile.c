@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Kernel profiles: what changed between kernels, kept as data so the
+ * checks in ring.c and sockopt.c stay one code path for every kernel.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define OPT(n) (1u << (n))
+/* SOL_PACKET options of today's kernel (1..23, 4 never existed). */
+#define OPTS_LINUX                                                          \
+	(OPT(PACKET_ADD_MEMBERSHIP) | OPT(PACKET_DROP_MEMBERSHIP) |        \
+	 OPT(PACKET_RX_RING) | OPT(PACKET_STATISTICS) |                    \
+	 OPT(PACKET_COPY_THRESH) | OPT(PACKET_AUXDATA) |                   \
+	 OPT(PACKET_ORIGDEV) | OPT(PACKET_VERSION) | OPT(PACKET_HDRLEN) |  \
+	 OPT(PACKET_RESERVE) | OPT(PACKET_TX_RING) | OPT(PACKET_LOSS) |    \
+	 OPT(PACKET_VNET_HDR) | OPT(PACKET_TX_TIMESTAMP) |                 \
+	 OPT(PACKET_TIMESTAMP) | OPT(PACKET_FANOUT) |                      \
+	 OPT(PACKET_TX_HAS_OFF) | OPT(PACKET_QDISC_BYPASS) |               \
+	 OPT(PACKET_ROLLOVER_STATS) | OPT(PACKET_FANOUT_DATA) |            \
+	 OPT(PACKET_IGNORE_OUTGOING))
+/* 2.6.26, the kernel of the original packet_mmap document: no
+ * PACKET_VERSION yet, so only TPACKET_V1 and no PACKET_RESERVE. */
+#define OPTS_LINUX_2_6                                                      \
+	(OPT(PACKET_ADD_MEMBERSHIP) | OPT(PACKET_DROP_MEMBERSHIP) |        \
+	 OPT(PACKET_RX_RING) | OPT(PACKET_STATISTICS) |                    \
+	 OPT(PACKET_COPY_THRESH) | OPT(PACKET_AUXDATA) |                   \
+	 OPT(PACKET_ORIGDEV))
+
+static const struct tpsim_profile profiles[] = {
+	{
+		.name = "linux",
+		.summary = "today's kernel (6.x, x86_64): checks of "
+			   "packet_set_ring incl. the G10 overflow guard, "
+			   "blocks without size cap, kmalloc'd block vector",
+		.page_size = 4096,
+		.pointer_size = 8,
+		.max_order = 11,
+		.max_block_size = 0,
+		/* block vector and owner bitmap come from kcalloc/kmalloc,
+		 * whose largest object is PAGE_SIZE << MAX_PAGE_ORDER(10) */
+		.kmalloc_max = 4u << 20,
+		.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 |
+			    1u << TPACKET_V3,
+		.setsockopt_known = OPTS_LINUX,
+		.overflow_guard = 1,
+		.reserve_in_min_frame = 1,
+		.mapped_check_first = 1,
+		.owner_bitmap = 1,
+		.rmem_default = 212992,
+		.rmem_max = 212992,
+	},
+	{
+		.name = "linux-2.6",
+		.summary = "2.6.26, as the original packet_mmap document "
+			   "describes it: TPACKET_V1 only, blocks from the page "
+			   "allocator (order < MAX_ORDER), 128 KiB kmalloc "
+			   "limit on the block vector, no overflow guard",
+		.page_size = 4096,
+		.pointer_size = 8,
+		.max_order = 11,
+		.max_block_size = 4096u << 10,
+		.kmalloc_max = 128u << 10,
+		.versions = 1u << TPACKET_V1,
+		.setsockopt_known = OPTS_LINUX_2_6,
+		.overflow_guard = 0,
+		.reserve_in_min_frame = 0,
+		.mapped_check_first = 0,
+		.owner_bitmap = 0,
+		.rmem_default = 109568,
+		.rmem_max = 131071,
+	},
+};
+
+const struct tpsim_profile *tpsim_profile_at(size_t i)
+{
+	return i < sizeof(profiles) / sizeof(profiles[0]) ? &profiles[i] : NULL;
+}
+
+const struct tpsim_profile *tpsim_profile_find(const char *name)
+{
+	const struct tpsim_profile *p;
+
+	for (size_t i = 0; (p = tpsim_profile_at(i)); i++)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}

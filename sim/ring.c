@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ring setup (packet_set_ring) and the socket's mmap: geometry checks in
+ * the kernel's order, the ring's memory in a memfd, and the mappings that
+ * make ring changes fail with EBUSY.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+uint32_t tpsim__hdrlen(int version)
+{
+	/* C2: TPACKET_ALIGN(sizeof hdr) + sizeof(struct sockaddr_ll) */
+	switch (version) {
+	case TPACKET_V1:
+		return TPACKET_HDRLEN;
+	case TPACKET_V2:
+		return TPACKET2_HDRLEN;
+	default:
+		return TPACKET3_HDRLEN;
+	}
+}
+
+static size_t sys_page(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static uint64_t page_round(uint64_t n)
+{
+	uint64_t p = sys_page();
+
+	return (n + p - 1) / p * p;
+}
+
+void tpsim__ring_free(struct tpsim_ring *r)
+{
+	if (!r->live)
+		return;
+	munmap(r->guard, r->guard_len);
+	close(r->memfd);
+	memset(r, 0, sizeof(*r));
+	r->memfd = -1;
+}
+
+/*
+ * The ring's memory: a memfd of the ring bytes plus one wake page, mapped
+ * for the producer between two PROT_NONE guard pages so that a stray
+ * write faults instead of landing in someone else's memory.
+ */
+static int ring_alloc(struct tpsim_ring *r)
+{
+	size_t page = sys_page();
+	uint64_t wake_off = page_round(r->bytes);
+	uint64_t total = wake_off + page;
+	int err;
+
+	r->memfd = memfd_create("tpsim-rx-ring", MFD_CLOEXEC);
+	if (r->memfd < 0)
+		return -errno;
+	if (ftruncate(r->memfd, (off_t)total) < 0) {
+		err = errno == EFBIG || errno == EINVAL ? -ENOMEM : -errno;
+		goto out_close;
+	}
+	r->guard_len = total + 2 * page;
+	r->guard = mmap(NULL, r->guard_len, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r->guard == MAP_FAILED) {
+		err = -ENOMEM;
+		goto out_close;
+	}
+	r->kbase = mmap(r->guard + page, total, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_FIXED, r->memfd, 0);
+	if (r->kbase == MAP_FAILED) {
+		err = -ENOMEM;
+		goto out_unmap_guard;
+	}
+	r->live = true;
+	return 0;
+
+out_unmap_guard:
+	munmap(r->guard, r->guard_len);
+out_close:
+	close(r->memfd);
+	r->memfd = -1;
+	return err;
+}
+
+static int busy_if_mapped(struct tpsim_sock *s)
+{
+	if (!s->nr_maps)
+		return 0;
+	tpsim__detail(s, "G1: the ring is mapped (%u mapping%s); munmap first",
+		      s->nr_maps, s->nr_maps == 1 ? "" : "s");
+	return -EBUSY;
+}
+
+/* The checks of packet_set_ring(), one per rule, in the kernel's order. */
+static int check_geometry(struct tpsim_sock *s, const struct tpacket_req *q)
+{
+	const struct tpsim_profile *p = s->prof;
+	uint32_t hdrlen = tpsim__hdrlen(s->version);
+	uint32_t min_frame, fpb;
+
+	if (s->rx.live) {
+		tpsim__detail(s, "G3: an RX ring exists already; tear it down "
+				 "with tp_block_nr 0 first");
+		return -EBUSY;
+	}
+	if ((int)q->tp_block_size <= 0) {
+		tpsim__detail(s, "G4: tp_block_size %u is not a positive int",
+			      q->tp_block_size);
+		return -EINVAL;
+	}
+	if (q->tp_block_size % p->page_size) {
+		tpsim__detail(s, "G5: tp_block_size %u is not a multiple of "
+				 "PAGE_SIZE %u", q->tp_block_size,
+			      p->page_size);
+		return -EINVAL;
+	}
+	min_frame = hdrlen + (p->reserve_in_min_frame ? s->reserve : 0);
+	if (q->tp_frame_size < min_frame) {
+		tpsim__detail(s, "G7: tp_frame_size %u is below tp_hdrlen %u "
+				 "+ PACKET_RESERVE %u", q->tp_frame_size,
+			      hdrlen, min_frame - hdrlen);
+		return -EINVAL;
+	}
+	if (q->tp_frame_size & (TPACKET_ALIGNMENT - 1)) {
+		tpsim__detail(s, "G8: tp_frame_size %u is not a multiple of %d",
+			      q->tp_frame_size, TPACKET_ALIGNMENT);
+		return -EINVAL;
+	}
+	fpb = q->tp_block_size / q->tp_frame_size;
+	if (!fpb) {
+		tpsim__detail(s, "G9: tp_frame_size %u is larger than "
+				 "tp_block_size %u", q->tp_frame_size,
+			      q->tp_block_size);
+		return -EINVAL;
+	}
+	if (p->overflow_guard && fpb > UINT_MAX / q->tp_block_nr) {
+		tpsim__detail(s, "G10: %u frames per block * tp_block_nr %u "
+				 "overflows 32 bits", fpb, q->tp_block_nr);
+		return -EINVAL;
+	}
+	/* 32-bit product on purpose: without G10 (2.6) it wraps there too */
+	if (fpb * q->tp_block_nr != q->tp_frame_nr) {
+		tpsim__detail(s, "G11: tp_frame_nr %u != %u frames per block * "
+				 "tp_block_nr %u", q->tp_frame_nr, fpb,
+			      q->tp_block_nr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Where the kernel would fail to allocate (G12), fail the same way. */
+static int check_memory(struct tpsim_sock *s, const struct tpacket_req *q)
+{
+	const struct tpsim_profile *p = s->prof;
+	uint64_t bytes = (uint64_t)q->tp_block_size * q->tp_block_nr;
+	uint64_t bitmap = ((uint64_t)q->tp_frame_nr + 63) / 64 * 8;
+
+	if (p->kmalloc_max &&
+	    (uint64_t)q->tp_block_nr * p->pointer_size > p->kmalloc_max) {
+		tpsim__detail(s, "G12: block vector of %u pointers exceeds the "
+				 "%llu-byte kmalloc limit", q->tp_block_nr,
+			      (unsigned long long)p->kmalloc_max);
+		return -ENOMEM;
+	}
+	if (p->max_block_size && q->tp_block_size > p->max_block_size) {
+		tpsim__detail(s, "G12: tp_block_size %u exceeds the page "
+				 "allocator's largest block %llu",
+			      q->tp_block_size,
+			      (unsigned long long)p->max_block_size);
+		return -ENOMEM;
+	}
+	if (bytes > s->mem_limit) {
+		tpsim__detail(s, "G12: ring of %llu bytes exceeds the "
+				 "simulator's mem_limit %llu",
+			      (unsigned long long)bytes,
+			      (unsigned long long)s->mem_limit);
+		return -ENOMEM;
+	}
+	if (p->owner_bitmap && p->kmalloc_max && bitmap > p->kmalloc_max) {
+		tpsim__detail(s, "G12: owner bitmap of %u frames exceeds the "
+				 "%llu-byte kmalloc limit", q->tp_frame_nr,
+			      (unsigned long long)p->kmalloc_max);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int tpsim__set_ring(struct tpsim_sock *s, const struct tpacket_req *q,
+		    bool closing)
+{
+	struct tpsim_ring nr = { .memfd = -1 };
+	int err;
+
+	if (!closing && s->prof->mapped_check_first) {
+		err = busy_if_mapped(s);
+		if (err)
+			return err;
+	}
+	if (q->tp_block_nr) {
+		err = check_geometry(s, q);
+		if (!err)
+			err = check_memory(s, q);
+		if (err)
+			return err;
+		nr.block_size = q->tp_block_size;
+		nr.block_nr = q->tp_block_nr;
+		nr.frame_size = q->tp_frame_size;
+		nr.frame_nr = q->tp_frame_nr;
+		nr.frames_per_block = q->tp_block_size / q->tp_frame_size;
+		nr.bytes = (uint64_t)q->tp_block_size * q->tp_block_nr;
+		err = ring_alloc(&nr);
+		if (err) {
+			tpsim__detail(s, "G12: cannot allocate %llu bytes of "
+					 "ring memory",
+				      (unsigned long long)nr.bytes);
+			return err;
+		}
+	} else if (q->tp_frame_nr) {
+		tpsim__detail(s, "G2: teardown (tp_block_nr 0) with tp_frame_nr "
+				 "%u", q->tp_frame_nr);
+		return -EINVAL;
+	}
+	if (!closing && !s->prof->mapped_check_first) {
+		err = busy_if_mapped(s);
+		if (err) {
+			tpsim__ring_free(&nr);
+			return err;
+		}
+	}
+
+	/* G15: the new ring starts at frame 0, all frames KERNEL (zeroed) */
+	tpsim__wake_all(s);	/* cross-process waiters leave the old page */
+	s->shared_wake = NULL;
+	tpsim__ring_free(&s->rx);
+	s->rx = nr;
+	s->hdrlen = tpsim__hdrlen(s->version);
+	if (nr.live)
+		s->shared_wake = (struct tpsim_wake *)(nr.kbase +
+						       page_round(nr.bytes));
+	/* the kernel purges the receive queue whenever the ring changes */
+	tpsim__rq_purge(s);
+	s->detail[0] = '\0';
+	return 0;
+}
+
+int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
+	       int flags, off_t offset, void **out)
+{
+	uint64_t len = page_round(length);
+	void *m;
+	int err = -EINVAL;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	/* the mmap(2) syscall's own checks */
+	if (!length || offset < 0 || offset % (off_t)sys_page())
+		return -EINVAL;
+	if (!(flags & MAP_SHARED) || (flags & (MAP_FIXED | MAP_PRIVATE))) {
+		tpsim__detail(s, "M1: the simulator maps MAP_SHARED without "
+				 "MAP_FIXED only");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&s->lock);
+	if (offset) {
+		tpsim__detail(s, "M1: mmap offset %lld is not 0",
+			      (long long)offset);
+		goto out;
+	}
+	if (!s->rx.live) {
+		tpsim__detail(s, "M1: no ring to map");
+		goto out;
+	}
+	if (len != page_round(s->rx.bytes)) {
+		tpsim__detail(s, "M1: mmap length %zu != ring size %llu",
+			      length, (unsigned long long)s->rx.bytes);
+		goto out;
+	}
+	if (s->nr_maps == TPSIM_MAX_MAPPINGS) {
+		tpsim__detail(s, "M3: more than %d live mappings",
+			      TPSIM_MAX_MAPPINGS);
+		err = -ENOMEM;
+		goto out;
+	}
+	m = mmap(addr, len, prot, flags, s->rx.memfd, 0);
+	if (m == MAP_FAILED) {
+		err = -errno;
+		goto out;
+	}
+	s->maps[s->nr_maps].addr = m;
+	s->maps[s->nr_maps].len = len;
+	s->nr_maps++;
+	*out = m;
+	s->detail[0] = '\0';
+	err = 0;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length)
+{
+	uint64_t len = page_round(length);
+	int err = -EINVAL;
+
+	pthread_mutex_lock(&s->lock);
+	for (unsigned int i = 0; i < s->nr_maps; i++) {
+		if (s->maps[i].addr != addr || s->maps[i].len != len)
+			continue;
+		munmap(addr, len);
+		s->maps[i] = s->maps[--s->nr_maps];
+		err = 0;
+		break;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+int tpsim_ring_fd(struct tpsim_sock *s)
+{
+	int fd;
+
+	pthread_mutex_lock(&s->lock);
+	fd = s->rx.live ? s->rx.memfd : -ENXIO;
+	pthread_mutex_unlock(&s->lock);
+	return fd;
+}
+
+int tpsim_ring_view_get(struct tpsim_sock *s, struct tpsim_ring_view *v)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->rx.live) {
+		err = -ENXIO;
+	} else {
+		v->version = (uint32_t)s->version;
+		v->block_size = s->rx.block_size;
+		v->block_nr = s->rx.block_nr;
+		v->frame_size = s->rx.frame_size;
+		v->frame_nr = s->rx.frame_nr;
+		v->frames_per_block = s->rx.frames_per_block;
+		v->ring_bytes = s->rx.bytes;
+		v->wake_offset = page_round(s->rx.bytes);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}

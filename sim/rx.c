@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The producer: what the kernel's receive path and tpacket_rcv() do with
+ * one arriving packet on a V1/V2 ring (R1-R12), or packet_rcv() on a
+ * socket without a ring.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/net_tstamp.h>
+#include <net/if_arp.h>
+#include <stdbool.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "internal.h"
+
+/* A packet as the receive path leaves it: the link header (after software
+ * VLAN untagging), the rest, and its metadata. */
+struct rx_skb {
+	uint8_t lhdr[ETH_HLEN];
+	uint32_t lhdr_len;
+	const uint8_t *payload;
+	uint32_t plen;
+	uint16_t protocol;	/* network order */
+	uint8_t pkttype;
+	bool vlan;
+	uint16_t vlan_tci, vlan_tpid;
+	const uint8_t *src;	/* link source address (halen bytes) */
+};
+
+static uint16_t eth_proto(uint16_t type_be, const uint8_t *payload,
+			  uint32_t plen)
+{
+	/* what eth_type_trans() concludes for a length field (< 0x600) */
+	if (ntohs(type_be) >= ETH_P_802_3_MIN)
+		return type_be;
+	if (plen >= 2 && payload[0] == 0xff && payload[1] == 0xff)
+		return htons(ETH_P_802_3);
+	return htons(ETH_P_802_2);
+}
+
+static uint8_t eth_pkttype(const struct tpsim_sock *s, const uint8_t *dst)
+{
+	static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff,
+						 0xff, 0xff, 0xff };
+
+	if (!memcmp(dst, s->addr, ETH_ALEN))
+		return PACKET_HOST;
+	if (dst[0] & 1)
+		return memcmp(dst, bcast, ETH_ALEN) ? PACKET_MULTICAST
+						    : PACKET_BROADCAST;
+	return PACKET_OTHERHOST;
+}
+
+/* Returns 1 when the packet goes on to the taps, 0 when the receive path
+ * would free it before (a VLAN header too short to pull). */
+static int parse_ether(const struct tpsim_sock *s,
+		       const struct tpsim_packet *p, struct rx_skb *k)
+{
+	const uint8_t *d = p->data;
+	uint16_t type;
+
+	memcpy(&type, d + 12, 2);
+	memcpy(k->lhdr, d, ETH_HLEN);
+	k->lhdr_len = ETH_HLEN;
+	k->payload = d + ETH_HLEN;
+	k->plen = p->len - ETH_HLEN;
+	k->src = d + ETH_ALEN;
+	if (p->flags & TPSIM_PKT_VLAN) {
+		k->vlan = true;
+		k->vlan_tci = p->vlan_tci;
+		k->vlan_tpid = p->vlan_tpid;
+	} else if (type == htons(ETH_P_8021Q) || type == htons(ETH_P_8021AD)) {
+		/* R8: the stack takes one tag off before the taps see it */
+		if (p->len < ETH_HLEN + 4)
+			return 0;
+		k->vlan = true;
+		k->vlan_tci = (uint16_t)(d[14] << 8 | d[15]);
+		k->vlan_tpid = ntohs(type);
+		memcpy(&type, d + 16, 2);
+		memcpy(k->lhdr + 12, &type, 2);
+		k->payload = d + ETH_HLEN + 4;
+		k->plen = p->len - ETH_HLEN - 4;
+	}
+	k->protocol = eth_proto(type, k->payload, k->plen);
+	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype
+						    : eth_pkttype(s, d);
+	return 1;
+}
+
+static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
+{
+	const uint8_t *d = p->data;
+
+	k->lhdr_len = 0;
+	k->payload = d;
+	k->plen = p->len;
+	k->src = NULL;
+	if (p->flags & TPSIM_PKT_PROTOCOL)
+		k->protocol = p->protocol;
+	else if (p->len && (d[0] >> 4) == 4)
+		k->protocol = htons(ETH_P_IP);
+	else if (p->len && (d[0] >> 4) == 6)
+		k->protocol = htons(ETH_P_IPV6);
+	else
+		k->protocol = 0;
+	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype : PACKET_HOST;
+	if (p->flags & TPSIM_PKT_VLAN) {
+		k->vlan = true;
+		k->vlan_tci = p->vlan_tci;
+		k->vlan_tpid = p->vlan_tpid;
+	}
+}
+
+/* Copy bytes [0, n) of the packet as the socket type sees it to dst. */
+static void copy_bits(const struct tpsim_sock *s, const struct rx_skb *k,
+		      uint8_t *dst, uint32_t n)
+{
+	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
+
+	if (h > n)
+		h = n;
+	memcpy(dst, k->lhdr, h);
+	memcpy(dst + h, k->payload, n - h);
+}
+
+static uint32_t skb_len(const struct tpsim_sock *s, const struct rx_skb *k)
+{
+	return (s->type == SOCK_RAW ? k->lhdr_len : 0) + k->plen;
+}
+
+/* Queue a full copy for recv() (R5), as the socket type sees it. */
+static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k)
+{
+	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
+
+	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen);
+}
+
+static uint32_t timestamp(struct tpsim_sock *s, const struct tpsim_packet *p,
+			  struct timespec *ts)
+{
+	/* tpacket_get_timestamp(): a raw hardware stamp when asked for with
+	 * PACKET_TIMESTAMP, else the software stamp, else a clock read (R9) */
+	if ((p->flags & TPSIM_PKT_HW_TS) &&
+	    (s->tstamp & SOF_TIMESTAMPING_RAW_HARDWARE) &&
+	    (p->hw_ts.tv_sec || p->hw_ts.tv_nsec)) {
+		*ts = p->hw_ts;
+		return TP_STATUS_TS_RAW_HARDWARE;
+	}
+	if ((p->flags & TPSIM_PKT_SW_TS) &&
+	    (p->sw_ts.tv_sec || p->sw_ts.tv_nsec)) {
+		*ts = p->sw_ts;
+		return TP_STATUS_TS_SOFTWARE;
+	}
+	tpsim__clock_read(s, ts);
+	return 0;
+}
+
+static char *frame_at(const struct tpsim_ring *r, uint32_t idx)
+{
+	return r->kbase + (size_t)(idx / r->frames_per_block) * r->block_size +
+	       (size_t)(idx % r->frames_per_block) * r->frame_size;
+}
+
+static void fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
+		     char *frame, size_t hdr_size)
+{
+	struct sockaddr_ll *sll =
+		(struct sockaddr_ll *)(frame + TPACKET_ALIGN(hdr_size));
+	uint8_t halen = k->src ? s->addr_len : 0;
+
+	/* R10: only halen bytes of sll_addr are written, as the kernel */
+	sll->sll_halen = halen;
+	if (halen)
+		memcpy(sll->sll_addr, k->src, halen);
+	sll->sll_family = AF_PACKET;
+	sll->sll_hatype = s->hatype;
+	sll->sll_protocol = k->protocol;
+	sll->sll_pkttype = k->pkttype;
+	sll->sll_ifindex = s->ifindex;
+}
+
+static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
+		   const struct rx_skb *k)
+{
+	struct tpsim_ring *r = &s->rx;
+	uint32_t status = TP_STATUS_USER, ts_status, snaplen, len;
+	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len : 0;
+	uint64_t macoff, netoff;
+	bool copy = false;
+	struct timespec ts;
+	char *h;
+
+	len = skb_len(s, k);
+	snaplen = len;
+	if (p->flags & TPSIM_PKT_CSUM_PARTIAL)
+		status |= TP_STATUS_CSUMNOTREADY;
+	else if (k->pkttype != PACKET_OUTGOING &&
+		 (p->flags & TPSIM_PKT_CSUM_VALID))
+		status |= TP_STATUS_CSUM_VALID;
+
+	/* R3 */
+	if (s->type == SOCK_DGRAM) {
+		macoff = netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
+				  (uint64_t)s->reserve;
+	} else {
+		netoff = TPACKET_ALIGN(s->hdrlen + (maclen < 16 ? 16 : maclen)) +
+			 (uint64_t)s->reserve;
+		macoff = netoff - maclen;
+	}
+	if (netoff > USHRT_MAX) {
+		s->st_drops++;
+		return TPSIM_RX_DROPPED;
+	}
+	/* R4, R5 */
+	if (macoff + snaplen > r->frame_size) {
+		if (s->copy_thresh && s->rmem_alloc < s->rcvbuf)
+			copy = true;
+		snaplen = macoff > r->frame_size
+				  ? 0
+				  : r->frame_size - (uint32_t)macoff;
+	}
+	/* R1: only the head frame, only if its status is exactly KERNEL;
+	 * the kernel compares V1's unsigned long status as an int */
+	h = frame_at(r, r->head);
+	if (tpsim_frame_status(h, s->version) != TP_STATUS_KERNEL) {
+		s->st_drops++;
+		return TPSIM_RX_DROPPED;
+	}
+	r->head = r->head + 1 == r->frame_nr ? 0 : r->head + 1;
+	/* R6: LOSING until PACKET_STATISTICS clears the drop count */
+	if (s->st_drops)
+		status |= TP_STATUS_LOSING;
+	s->st_packets++;
+	if (copy && queue_copy(s, k) == 0)
+		status |= TP_STATUS_COPY;
+
+	if (snaplen)
+		copy_bits(s, k, (uint8_t *)h + macoff, snaplen);
+	ts_status = timestamp(s, p, &ts);
+	status |= ts_status;
+
+	if (s->version == TPACKET_V1) {
+		struct tpacket_hdr *h1 = (struct tpacket_hdr *)h;
+
+		h1->tp_len = len;
+		h1->tp_snaplen = snaplen;
+		h1->tp_mac = (uint16_t)macoff;
+		h1->tp_net = (uint16_t)netoff;
+		h1->tp_sec = (unsigned int)ts.tv_sec;
+		h1->tp_usec = (unsigned int)(ts.tv_nsec / 1000);
+		fill_sll(s, k, h, sizeof(*h1));
+		/* release: pairs with the consumer's acquire of tp_status
+		 * (R11). The kernel passes the status as an int, so bit 31
+		 * sign-extends into V1's unsigned long. */
+		tpsim_store_release(&h1->tp_status,
+				    (unsigned long)(long)(int32_t)status);
+	} else {
+		struct tpacket2_hdr *h2 = (struct tpacket2_hdr *)h;
+
+		h2->tp_len = len;
+		h2->tp_snaplen = snaplen;
+		h2->tp_mac = (uint16_t)macoff;
+		h2->tp_net = (uint16_t)netoff;
+		h2->tp_sec = (uint32_t)ts.tv_sec;
+		h2->tp_nsec = (uint32_t)ts.tv_nsec;
+		if (k->vlan) {
+			h2->tp_vlan_tci = k->vlan_tci;
+			h2->tp_vlan_tpid = k->vlan_tpid;
+			status |= TP_STATUS_VLAN_VALID |
+				  TP_STATUS_VLAN_TPID_VALID;
+		} else {
+			h2->tp_vlan_tci = 0;
+			h2->tp_vlan_tpid = 0;
+		}
+		memset(h2->tp_padding, 0, sizeof(h2->tp_padding));
+		fill_sll(s, k, h, sizeof(*h2));
+		/* release: pairs with the consumer's acquire (R11) */
+		tpsim_store_release(&h2->tp_status, status);
+	}
+	return TPSIM_RX_DELIVERED;
+}
+
+static int rx_queue(struct tpsim_sock *s, const struct rx_skb *k)
+{
+	/* packet_rcv(): no ring, the packet goes to the receive queue */
+	if (s->rmem_alloc >= s->rcvbuf || queue_copy(s, k)) {
+		s->st_drops++;
+		return TPSIM_RX_DROPPED;
+	}
+	s->st_packets++;
+	return TPSIM_RX_DELIVERED;
+}
+
+int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
+{
+	struct rx_skb k = { 0 };
+	int ret;
+
+	if (!s || !p || p->sz < offsetof(struct tpsim_packet, protocol) +
+					sizeof(p->protocol))
+		return -EINVAL;
+	if (!p->data && p->len)
+		return -EINVAL;
+	if (p->len < s->hard_header_len)
+		return -EINVAL;
+	if (s->hard_header_len) {
+		if (!parse_ether(s, p, &k))
+			return TPSIM_RX_IGNORED;
+	} else {
+		parse_none(p, &k);
+	}
+	if (k.pkttype == PACKET_LOOPBACK)
+		return TPSIM_RX_IGNORED;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->protocol == TPSIM_PROTO_NONE ||
+	    (s->protocol != htons(ETH_P_ALL) && s->protocol != k.protocol) ||
+	    (s->ignore_outgoing && k.pkttype == PACKET_OUTGOING)) {
+		pthread_mutex_unlock(&s->lock);
+		return TPSIM_RX_IGNORED;
+	}
+	ret = s->rx.live ? rx_ring(s, p, &k) : rx_queue(s, &k);
+	pthread_mutex_unlock(&s->lock);
+	if (ret == TPSIM_RX_DELIVERED || ret == TPSIM_RX_DROPPED)
+		tpsim__wake_publish(s);
+	return ret;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Creating and closing a simulated packet socket, its clock and the
+ * per-socket failure text.
+ */
+#include <errno.h>
+#include <net/if_arp.h>
+#include <linux/if_ether.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "internal.h"
+
+/* Field f of an extensible opts struct, or def when the caller's struct
+ * is too old to have it or left it 0. */
+#define OPTS_GET(o, f, def)                                                  \
+	((o) && (o)->sz >= offsetof(__typeof__(*(o)), f) + sizeof((o)->f) && \
+			 (o)->f                                              \
+		 ? (o)->f                                                    \
+		 : (def))
+
+int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
+{
+	static const uint8_t def_addr[8] = { 0x02, 0, 0, 0, 0, 0x01 };
+	const struct tpsim_profile *prof;
+	struct tpsim_sock *s;
+	const char *pname;
+	int type;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (opts && opts->sz < offsetof(struct tpsim_create_opts, type) +
+				       sizeof(opts->type))
+		return -EINVAL;
+	type = OPTS_GET(opts, type, SOCK_RAW);
+	if (type != SOCK_RAW && type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	pname = OPTS_GET(opts, profile, "linux");
+	prof = tpsim_profile_find(pname);
+	if (!prof)
+		return -EINVAL;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->prof = prof;
+	s->type = type;
+	s->protocol = OPTS_GET(opts, protocol, htons(ETH_P_ALL));
+	s->ifindex = OPTS_GET(opts, ifindex, 1);
+	s->hatype = OPTS_GET(opts, hatype, ARPHRD_ETHER);
+	switch (s->hatype) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		s->hard_header_len = ETH_HLEN;
+		s->addr_len = ETH_ALEN;
+		break;
+	case ARPHRD_NONE:
+		s->hard_header_len = 0;
+		s->addr_len = 0;
+		break;
+	default:
+		free(s);
+		return -EINVAL;
+	}
+	memcpy(s->addr, def_addr, sizeof(s->addr));
+	if (opts && opts->sz >= offsetof(struct tpsim_create_opts, addr) +
+					sizeof(opts->addr)) {
+		static const uint8_t zero[8];
+
+		if (memcmp(opts->addr, zero, sizeof(zero)))
+			memcpy(s->addr, opts->addr, sizeof(s->addr));
+	}
+	s->mtu = OPTS_GET(opts, mtu, 1500u);
+	s->mem_limit = OPTS_GET(opts, mem_limit, (uint64_t)4 << 30);
+	s->clock = OPTS_GET(opts, clock, TPSIM_CLOCK_REAL);
+	if (s->clock != TPSIM_CLOCK_REAL && s->clock != TPSIM_CLOCK_VIRTUAL) {
+		free(s);
+		return -EINVAL;
+	}
+	s->version = TPACKET_V1;
+	s->rcvbuf = prof->rmem_default;
+	s->rx.memfd = -1;
+	s->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->evfd < 0) {
+		int err = -errno;
+
+		free(s);
+		return err;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	*out = s;
+	return 0;
+}
+
+void tpsim_close(struct tpsim_sock *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	for (unsigned int i = 0; i < s->nr_maps; i++)
+		munmap(s->maps[i].addr, s->maps[i].len);
+	s->nr_maps = 0;
+	tpsim__wake_all(s);
+	s->shared_wake = NULL;
+	tpsim__ring_free(&s->rx);
+	tpsim__rq_purge(s);
+	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_destroy(&s->lock);
+	close(s->evfd);
+	free(s);
+}
+
+const struct tpsim_profile *tpsim_sock_profile(const struct tpsim_sock *s)
+{
+	return s->prof;
+}
+
+const char *tpsim_strerror_detail(const struct tpsim_sock *s)
+{
+	return s->detail;
+}
+
+void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+}
+
+void tpsim__clock_read(struct tpsim_sock *s, struct timespec *ts)
+{
+	if (s->clock == TPSIM_CLOCK_VIRTUAL)
+		*ts = s->vclock;
+	else
+		clock_gettime(CLOCK_REALTIME, ts);
+}
+
+int tpsim_clock_now(struct tpsim_sock *s, struct timespec *ts)
+{
+	pthread_mutex_lock(&s->lock);
+	tpsim__clock_read(s, ts);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int tpsim_clock_set(struct tpsim_sock *s, const struct timespec *ts)
+{
+	if (s->clock != TPSIM_CLOCK_VIRTUAL || !ts || ts->tv_sec < 0 ||
+	    ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	pthread_mutex_lock(&s->lock);
+	s->vclock = *ts;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int tpsim_clock_advance_ns(struct tpsim_sock *s, int64_t ns)
+{
+	if (s->clock != TPSIM_CLOCK_VIRTUAL || ns < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&s->lock);
+	s->vclock.tv_sec += ns / 1000000000;
+	s->vclock.tv_nsec += ns % 1000000000;
+	if (s->vclock.tv_nsec >= 1000000000L) {
+		s->vclock.tv_nsec -= 1000000000L;
+		s->vclock.tv_sec++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}

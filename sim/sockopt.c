@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * setsockopt/getsockopt at SOL_PACKET (packet_setsockopt,
+ * packet_getsockopt) and the one SOL_SOCKET option the ring depends on,
+ * SO_RCVBUF. Each check is the kernel's, in its order (O1-O8).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Smallest receive buffer the kernel allows (SOCK_MIN_RCVBUF). */
+#define TPSIM_MIN_RCVBUF 2304u
+
+static bool has_ring(const struct tpsim_sock *s)
+{
+	return s->rx.live;
+}
+
+static bool known(const struct tpsim_sock *s, int optname)
+{
+	return optname > 0 && optname < 32 &&
+	       (s->prof->setsockopt_known & (1u << optname));
+}
+
+/* Read the int-sized value of an option whose length must be exact. */
+static int get_exact_int(struct tpsim_sock *s, const char *rule,
+			 const char *name, const void *optval,
+			 socklen_t optlen, int *val)
+{
+	if (optlen != sizeof(int)) {
+		tpsim__detail(s, "%s: %s needs optlen %zu, got %u", rule, name,
+			      sizeof(int), (unsigned int)optlen);
+		return -EINVAL;
+	}
+	if (!optval)
+		return -EFAULT;
+	memcpy(val, optval, sizeof(int));
+	return 0;
+}
+
+/* Same, for the options that take at least an int. */
+static int get_min_int(struct tpsim_sock *s, const char *name,
+		       const void *optval, socklen_t optlen, int *val)
+{
+	if (optlen < sizeof(int)) {
+		tpsim__detail(s, "O5: %s needs optlen >= %zu, got %u", name,
+			      sizeof(int), (unsigned int)optlen);
+		return -EINVAL;
+	}
+	if (!optval)
+		return -EFAULT;
+	memcpy(val, optval, sizeof(int));
+	return 0;
+}
+
+static int busy(struct tpsim_sock *s, const char *rule, const char *name)
+{
+	tpsim__detail(s, "%s: %s cannot change once a ring exists", rule,
+		      name);
+	return -EBUSY;
+}
+
+static int set_ring_opt(struct tpsim_sock *s, int optname, const void *optval,
+			socklen_t optlen)
+{
+	size_t need = s->version == TPACKET_V3 ? sizeof(struct tpacket_req3)
+					       : sizeof(struct tpacket_req);
+	struct tpacket_req req;
+
+	if (optlen < need) {
+		tpsim__detail(s, "O6: ring request for TPACKET_V%d needs optlen "
+				 ">= %zu, got %u", s->version + 1, need,
+			      (unsigned int)optlen);
+		return -EINVAL;
+	}
+	if (!optval)
+		return -EFAULT;
+	if (optname == PACKET_TX_RING || s->version == TPACKET_V3) {
+		tpsim__detail(s, "%s rings are not simulated in this release",
+			      optname == PACKET_TX_RING ? "TX" : "TPACKET_V3");
+		return -EOPNOTSUPP;
+	}
+	memcpy(&req, optval, sizeof(req));
+	return tpsim__set_ring(s, &req, false);
+}
+
+static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
+		      socklen_t optlen)
+{
+	int val, err;
+
+	switch (optname) {
+	case PACKET_RX_RING:
+	case PACKET_TX_RING:
+		return set_ring_opt(s, optname, optval, optlen);
+	case PACKET_COPY_THRESH:
+		err = get_exact_int(s, "O5", "PACKET_COPY_THRESH", optval,
+				    optlen, &val);
+		if (!err)
+			s->copy_thresh = val;
+		return err;
+	case PACKET_VERSION:
+		err = get_exact_int(s, "O2", "PACKET_VERSION", optval, optlen,
+				    &val);
+		if (err)
+			return err;
+		if (val < 0 || val > 31 || !(s->prof->versions & (1u << val))) {
+			tpsim__detail(s, "O2: PACKET_VERSION %d is not a "
+					 "TPACKET version of profile %s", val,
+				      s->prof->name);
+			return -EINVAL;
+		}
+		if (has_ring(s))
+			return busy(s, "O2", "PACKET_VERSION");
+		s->version = val;
+		return 0;
+	case PACKET_RESERVE:
+		err = get_exact_int(s, "O3", "PACKET_RESERVE", optval, optlen,
+				    &val);
+		if (err)
+			return err;
+		if ((unsigned int)val > INT_MAX) {
+			tpsim__detail(s, "O3: PACKET_RESERVE %u > INT_MAX",
+				      (unsigned int)val);
+			return -EINVAL;
+		}
+		if (has_ring(s))
+			return busy(s, "O3", "PACKET_RESERVE");
+		s->reserve = (unsigned int)val;
+		return 0;
+	case PACKET_LOSS:
+		err = get_exact_int(s, "O4", "PACKET_LOSS", optval, optlen,
+				    &val);
+		if (err)
+			return err;
+		if (has_ring(s))
+			return busy(s, "O4", "PACKET_LOSS");
+		s->loss = val != 0;
+		return 0;
+	case PACKET_AUXDATA:
+	case PACKET_ORIGDEV:
+		err = get_min_int(s, optname == PACKET_AUXDATA
+					     ? "PACKET_AUXDATA"
+					     : "PACKET_ORIGDEV",
+				  optval, optlen, &val);
+		if (err)
+			return err;
+		if (optname == PACKET_AUXDATA)
+			s->auxdata = val != 0;
+		else
+			s->origdev = val != 0;
+		return 0;
+	case PACKET_VNET_HDR:
+		if (s->type != SOCK_RAW) {
+			tpsim__detail(s, "O4: PACKET_VNET_HDR needs SOCK_RAW");
+			return -EINVAL;
+		}
+		err = get_min_int(s, "PACKET_VNET_HDR", optval, optlen, &val);
+		if (err)
+			return err;
+		if (has_ring(s))
+			return busy(s, "O4", "PACKET_VNET_HDR");
+		if (val) {
+			tpsim__detail(s, "virtio-net headers are not "
+					 "simulated");
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	case PACKET_TIMESTAMP:
+		err = get_exact_int(s, "O5", "PACKET_TIMESTAMP", optval, optlen,
+				    &val);
+		if (!err)
+			s->tstamp = val;
+		return err;
+	case PACKET_TX_HAS_OFF:
+		err = get_exact_int(s, "O5", "PACKET_TX_HAS_OFF", optval,
+				    optlen, &val);
+		/* silently ignored once a ring exists, as the kernel */
+		if (!err && !has_ring(s))
+			s->tx_has_off = val != 0;
+		return err;
+	case PACKET_QDISC_BYPASS:
+		err = get_exact_int(s, "O5", "PACKET_QDISC_BYPASS", optval,
+				    optlen, &val);
+		if (!err)
+			s->qdisc_bypass = val != 0;
+		return err;
+	case PACKET_IGNORE_OUTGOING:
+		err = get_exact_int(s, "O5", "PACKET_IGNORE_OUTGOING", optval,
+				    optlen, &val);
+		if (err)
+			return err;
+		if (val < 0 || val > 1) {
+			tpsim__detail(s, "O5: PACKET_IGNORE_OUTGOING takes 0 "
+					 "or 1, got %d", val);
+			return -EINVAL;
+		}
+		s->ignore_outgoing = val;
+		return 0;
+	case PACKET_FANOUT_DATA:
+		/* no fanout group ever exists here */
+		tpsim__detail(s, "PACKET_FANOUT_DATA without a fanout group");
+		return -EINVAL;
+	case PACKET_ADD_MEMBERSHIP:
+	case PACKET_DROP_MEMBERSHIP:
+	case PACKET_FANOUT:
+		tpsim__detail(s, "option %d is not simulated", optname);
+		return -EOPNOTSUPP;
+	default:
+		tpsim__detail(s, "O1: option %d cannot be set", optname);
+		return -ENOPROTOOPT;
+	}
+}
+
+static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
+		      socklen_t optlen)
+{
+	int val;
+
+	if (optname != SO_RCVBUF) {
+		tpsim__detail(s, "SOL_SOCKET option %d is not simulated",
+			      optname);
+		return -ENOPROTOOPT;
+	}
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (!optval)
+		return -EFAULT;
+	memcpy(&val, optval, sizeof(int));
+	/* sock_setsockopt(): capped at rmem_max, doubled for overhead */
+	if (val < 0)
+		val = 0;
+	if ((unsigned int)val > s->prof->rmem_max)
+		val = (int)s->prof->rmem_max;
+	s->rcvbuf = (uint32_t)val * 2 > TPSIM_MIN_RCVBUF ? (uint32_t)val * 2
+							  : TPSIM_MIN_RCVBUF;
+	return 0;
+}
+
+int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
+		     const void *optval, socklen_t optlen)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	s->detail[0] = '\0';
+	if (level == SOL_SOCKET) {
+		err = set_socket(s, optname, optval, optlen);
+	} else if (level != SOL_PACKET) {
+		tpsim__detail(s, "O1: level %d is not SOL_PACKET", level);
+		err = -ENOPROTOOPT;
+	} else if (!known(s, optname)) {
+		tpsim__detail(s, "O1: option %d does not exist in profile %s",
+			      optname, s->prof->name);
+		err = -ENOPROTOOPT;
+	} else {
+		err = set_packet(s, optname, optval, optlen);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+static int get_packet(struct tpsim_sock *s, int optname, void *optval,
+		      int *len)
+{
+	struct tpacket_stats st;
+	const void *data;
+	int val = 0, lv = sizeof(int);
+
+	data = &val;
+	switch (optname) {
+	case PACKET_STATISTICS:
+		/* O7: read and reset; drops are added to packets here */
+		st.tp_packets = s->st_packets + s->st_drops;
+		st.tp_drops = s->st_drops;
+		s->st_packets = 0;
+		s->st_drops = 0;
+		data = &st;
+		lv = sizeof(st);
+		break;
+	case PACKET_AUXDATA:
+		val = s->auxdata;
+		break;
+	case PACKET_ORIGDEV:
+		val = s->origdev;
+		break;
+	case PACKET_VNET_HDR:
+		val = 0;
+		break;
+	case PACKET_VERSION:
+		val = s->version;
+		break;
+	case PACKET_HDRLEN:
+		/* C2: the version goes in, the struct size comes out */
+		if (*len > (int)sizeof(int))
+			*len = sizeof(int);
+		if (*len < (int)sizeof(int)) {
+			tpsim__detail(s, "C2: PACKET_HDRLEN needs optlen >= %zu",
+				      sizeof(int));
+			return -EINVAL;
+		}
+		memcpy(&val, optval, sizeof(int));
+		switch (val) {
+		case TPACKET_V1:
+			val = sizeof(struct tpacket_hdr);
+			break;
+		case TPACKET_V2:
+			val = sizeof(struct tpacket2_hdr);
+			break;
+		case TPACKET_V3:
+			val = sizeof(struct tpacket3_hdr);
+			break;
+		default:
+			tpsim__detail(s, "C2: PACKET_HDRLEN of unknown version "
+					 "%d", val);
+			return -EINVAL;
+		}
+		break;
+	case PACKET_RESERVE:
+		val = (int)s->reserve;
+		break;
+	case PACKET_LOSS:
+		val = s->loss;
+		break;
+	case PACKET_TIMESTAMP:
+		val = s->tstamp;
+		break;
+	case PACKET_FANOUT:
+		val = 0;
+		break;
+	case PACKET_IGNORE_OUTGOING:
+		val = s->ignore_outgoing;
+		break;
+	case PACKET_ROLLOVER_STATS:
+		tpsim__detail(s, "PACKET_ROLLOVER_STATS without rollover");
+		return -EINVAL;
+	case PACKET_TX_HAS_OFF:
+		val = s->tx_has_off;
+		break;
+	case PACKET_QDISC_BYPASS:
+		val = s->qdisc_bypass;
+		break;
+	default:
+		tpsim__detail(s, "O1: option %d cannot be read", optname);
+		return -ENOPROTOOPT;
+	}
+	if (*len > lv)
+		*len = lv;
+	memcpy(optval, data, (size_t)*len);
+	return 0;
+}
+
+int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
+		     void *optval, socklen_t *optlen)
+{
+	int len, err;
+
+	if (!optlen)
+		return -EFAULT;
+	len = (int)*optlen;
+	pthread_mutex_lock(&s->lock);
+	s->detail[0] = '\0';
+	if (level == SOL_SOCKET) {
+		if (optname != SO_RCVBUF) {
+			err = -ENOPROTOOPT;
+		} else if (len < 0) {
+			err = -EINVAL;
+		} else {
+			int v = (int)s->rcvbuf;
+
+			if (len > (int)sizeof(v))
+				len = sizeof(v);
+			if (len && !optval) {
+				err = -EFAULT;
+			} else {
+				memcpy(optval, &v, (size_t)len);
+				err = 0;
+			}
+		}
+	} else if (level != SOL_PACKET) {
+		tpsim__detail(s, "O1: level %d is not SOL_PACKET", level);
+		err = -ENOPROTOOPT;
+	} else if (len < 0) {
+		tpsim__detail(s, "O8: negative optlen %d", len);
+		err = -EINVAL;
+	} else if (!known(s, optname)) {
+		tpsim__detail(s, "O1: option %d does not exist in profile %s",
+			      optname, s->prof->name);
+		err = -ENOPROTOOPT;
+	} else if (!optval && len) {
+		err = -EFAULT;
+	} else {
+		err = get_packet(s, optname, optval, &len);
+	}
+	if (!err)
+		*optlen = (socklen_t)len;
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/* Description: kernel profiles are data, found by name; creation checks. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "t_helpers.h"
+
+START_TEST(profiles_by_name)
+{
+	const struct tpsim_profile *p = tpsim_profile_find("linux");
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_eq(p, tpsim_profile_at(0));
+	ck_assert_str_eq(tpsim_profile_at(1)->name, "linux-2.6");
+	ck_assert_ptr_null(tpsim_profile_at(2));
+	ck_assert_ptr_null(tpsim_profile_find("linux-9"));
+	ck_assert_uint_eq(tpsim_profile_find("linux-2.6")->max_block_size,
+			  4u << 20);
+}
+END_TEST
+
+START_TEST(create_checks)
+{
+	struct tpsim_create_opts o = { .sz = sizeof(o) };
+	struct tpsim_sock *s = (void *)1;
+
+	o.type = SOCK_STREAM;
+	ck_assert_int_eq(tpsim_create(&o, &s), -ESOCKTNOSUPPORT);
+	ck_assert_ptr_null(s);
+	o.type = SOCK_DGRAM;
+	o.profile = "nope";
+	ck_assert_int_eq(tpsim_create(&o, &s), -EINVAL);
+	o.profile = NULL;
+	o.hatype = 0x1234;
+	ck_assert_int_eq(tpsim_create(&o, &s), -EINVAL);
+	o.hatype = 0;
+	o.sz = 2;
+	ck_assert_int_eq(tpsim_create(&o, &s), -EINVAL);
+	ck_assert_int_eq(tpsim_create(NULL, &s), 0);
+	ck_assert_str_eq(tpsim_sock_profile(s)->name, "linux");
+	tpsim_close(s);
+	tpsim_close(NULL);
+}
+END_TEST
+
+START_TEST(virtual_clock)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct timespec ts;
+
+	ck_assert_int_eq(tpsim_clock_now(s, &ts), 0);
+	ck_assert_int_eq(ts.tv_sec, 0);
+	ck_assert_int_eq(tpsim_clock_advance_ns(s, 1500000000), 0);
+	ck_assert_int_eq(tpsim_clock_advance_ns(s, 600000000), 0);
+	ck_assert_int_eq(tpsim_clock_now(s, &ts), 0);
+	ck_assert_int_eq(ts.tv_sec, 2);
+	ck_assert_int_eq(ts.tv_nsec, 100000000);
+	ck_assert_int_eq(tpsim_clock_advance_ns(s, -1), -EINVAL);
+	ts.tv_nsec = 1000000000;
+	ck_assert_int_eq(tpsim_clock_set(s, &ts), -EINVAL);
+	tpsim_close(s);
+	s = t_sock_profile("linux");
+	ck_assert_int_eq(tpsim_clock_advance_ns(s, 1), -EINVAL);
+	tpsim_close(s);
+}
+END_TEST
+
+Suite *suite_profile(void)
+{
+	Suite *s = suite_create("profile");
+	TCase *tc = tcase_create("profiles");
+
+	tcase_add_test(tc, create_checks);
+	tcase_add_test(tc, profiles_by_name);
+	tcase_add_test(tc, virtual_clock);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Wake-ups without a lost one (P3): poll, the eventfd for poll/epoll, and
+ * the futex-based wait that consumers in other processes use too.
+ *
+ * The race: a consumer reads KERNEL in the frame it wants, then sleeps,
+ * while the producer fills that frame. Both sides do a store, a full fence,
+ * then a load (the store-buffer pattern):
+ *   consumer: sleepers++        ; fence ; load status  (tpsim_wait)
+ *   producer: store status USER ; fence ; load sleepers (tpsim__wake_publish)
+ * so at least one of them sees the other: either the consumer sees USER,
+ * or the producer sees a sleeper, bumps seq and wakes it; a consumer not yet
+ * asleep then finds seq changed and FUTEX_WAIT returns at once.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Shared (non-private) futex ops: the word may be in a memfd page that
+ * another process sleeps on. */
+static long futex(_Atomic uint32_t *word, int op, uint32_t val,
+		  const struct timespec *rel)
+{
+	return syscall(SYS_futex, (uint32_t *)word, op, val, rel, NULL, 0);
+}
+
+static void wake_word(struct tpsim_wake *w, bool always)
+{
+	if (!always && !atomic_load_explicit(&w->sleepers, memory_order_relaxed))
+		return;
+	atomic_fetch_add_explicit(&w->seq, 1, memory_order_release);
+	futex(&w->seq, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+static void wake_fd(struct tpsim_sock *s, bool always)
+{
+	static const uint64_t one = 1;
+
+	if (!always &&
+	    !atomic_load_explicit(&s->fd_armed, memory_order_relaxed))
+		return;
+	if (atomic_exchange(&s->fd_armed, 0) || always) {
+		/* EAGAIN only when the counter is saturated: still readable */
+		if (write(s->evfd, &one, sizeof(one)) < 0)
+			return;
+	}
+}
+
+void tpsim__wake_publish(struct tpsim_sock *s)
+{
+	/* pairs with the fence in tpsim_wait(): the status store above is
+	 * ordered before the sleepers loads below */
+	tpsim_smp_mb();
+	wake_word(&s->wake_private, false);
+	if (s->shared_wake)
+		wake_word(s->shared_wake, false);
+	wake_fd(s, false);
+}
+
+void tpsim__wake_all(struct tpsim_sock *s)
+{
+	wake_word(&s->wake_private, true);
+	if (s->shared_wake)
+		wake_word(s->shared_wake, true);
+	wake_fd(s, true);
+}
+
+static int ms_left(const struct timespec *deadline, struct timespec *rel)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	rel->tv_sec = deadline->tv_sec - now.tv_sec;
+	rel->tv_nsec = deadline->tv_nsec - now.tv_nsec;
+	if (rel->tv_nsec < 0) {
+		rel->tv_nsec += 1000000000L;
+		rel->tv_sec--;
+	}
+	return rel->tv_sec > 0 || (rel->tv_sec == 0 && rel->tv_nsec > 0);
+}
+
+int tpsim_wait(struct tpsim_wake *w, int (*ready)(void *arg), void *arg,
+	       int timeout_ms)
+{
+	struct timespec deadline, rel;
+	int r;
+
+	if (timeout_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += timeout_ms / 1000;
+		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_nsec -= 1000000000L;
+			deadline.tv_sec++;
+		}
+	}
+	for (;;) {
+		uint32_t seq = atomic_load_explicit(&w->seq,
+						    memory_order_acquire);
+		long rc;
+
+		r = ready(arg);
+		if (r || timeout_ms == 0)
+			return r;
+		atomic_fetch_add_explicit(&w->sleepers, 1,
+					  memory_order_relaxed);
+		/* pairs with tpsim__wake_publish(): sleepers++ is ordered
+		 * before ready() loads the status word */
+		tpsim_smp_mb();
+		r = ready(arg);
+		if (r) {
+			atomic_fetch_sub(&w->sleepers, 1);
+			return r;
+		}
+		if (timeout_ms > 0 && !ms_left(&deadline, &rel)) {
+			atomic_fetch_sub(&w->sleepers, 1);
+			return 0;
+		}
+		rc = futex(&w->seq, FUTEX_WAIT, seq,
+			   timeout_ms > 0 ? &rel : NULL);
+		atomic_fetch_sub(&w->sleepers, 1);
+		if (rc < 0 && errno == EINTR)
+			return -EINTR;
+	}
+}
+
+int tpsim__pollin_locked(struct tpsim_sock *s)
+{
+	const struct tpsim_ring *r = &s->rx;
+	uint32_t prev;
+	const char *hdr;
+
+	if (s->rq_head)
+		return 1;
+	if (!r->live)
+		return 0;
+	/* P1: the frame just before the head, not the head */
+	prev = r->head ? r->head - 1 : r->frame_nr - 1;
+	hdr = r->kbase + (size_t)(prev / r->frames_per_block) * r->block_size +
+	      (size_t)(prev % r->frames_per_block) * r->frame_size;
+	return tpsim_frame_status(hdr, s->version) != TP_STATUS_KERNEL;
+}
+
+struct poll_ctx {
+	struct tpsim_sock *s;
+	short events;
+};
+
+static int poll_mask(void *arg)
+{
+	struct poll_ctx *c = arg;
+	short mask = POLLOUT | POLLWRNORM | POLLWRBAND;
+
+	pthread_mutex_lock(&c->s->lock);
+	if (tpsim__pollin_locked(c->s))
+		mask |= POLLIN | POLLRDNORM;
+	pthread_mutex_unlock(&c->s->lock);
+	return mask & (c->events | POLLERR | POLLHUP);
+}
+
+int tpsim_poll(struct tpsim_sock *s, short events, int timeout_ms)
+{
+	struct poll_ctx c = { s, events };
+
+	return tpsim_wait(&s->wake_private, poll_mask, &c, timeout_ms);
+}
+
+int tpsim_poll_fd(struct tpsim_sock *s)
+{
+	return s->evfd;
+}
+
+int tpsim_poll_sync(struct tpsim_sock *s)
+{
+	static const uint64_t one = 1;
+	uint64_t v;
+	int ready;
+
+	/* drain first, then arm, then look: a publication after the look
+	 * finds the fd armed, one before it is seen by the look */
+	if (read(s->evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return -errno;
+	atomic_store(&s->fd_armed, 1);
+	tpsim_smp_mb();
+	pthread_mutex_lock(&s->lock);
+	ready = tpsim__pollin_locked(s);
+	pthread_mutex_unlock(&s->lock);
+	if (ready && atomic_exchange(&s->fd_armed, 0)) {
+		if (write(s->evfd, &one, sizeof(one)) < 0)
+			return -errno;
+	}
+	return ready;
+}
