@@ -55,11 +55,29 @@ UNIT_SRCS := \
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(BUILD)/tests/unit
 
+# tpconform sources (keep sorted)
+TPC_SRCS := \
+	conformance/backend_kernel.c \
+	conformance/backend_sim.c \
+	conformance/cases/flags.c \
+	conformance/cases/layout.c \
+	conformance/cases/mmap.c \
+	conformance/cases/options.c \
+	conformance/cases/poll.c \
+	conformance/cases/ring.c \
+	conformance/cases/stats.c \
+	conformance/helpers.c \
+	conformance/report.c \
+	conformance/runner.c \
+	conformance/tpconform.c
+TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o)
+TPCONFORM := $(BUILD)/tpconform
+
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all check conformance deps clean help example
-all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(BUILD)/readme-example
+all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(BUILD)/readme-example
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -78,6 +96,12 @@ $(LIBTPSIM): $(SIM_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/conformance/%.o: override CFLAGS += -Iconformance/include -Iconformance
+
+$(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) $(LDLIBS)
+
 $(UNIT_BIN): $(UNIT_OBJS) $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
@@ -94,6 +118,11 @@ $(BUILD)/readme-example: $(BUILD)/readme-example.c $(LIBTPSIM)
 
 example: $(BUILD)/readme-example
 	$(Q)$(BUILD)/readme-example
+
+conformance: all
+	$(Q)mkdir -p reports
+	$(Q)$(TPCONFORM) --report reports --output reports/conformance.log
+	@echo "reports: reports/conformance.md .json .xml .tap, log in reports/conformance.log"
 
 check: all
 	$(Q)mkdir -p reports/tests

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel backend: real AF_PACKET sockets on a TAP device in a private
+ * network namespace that open() creates for this process (and a user
+ * namespace too when not root). The host's network is never touched; the
+ * namespace and the device go away with the process.
+ *
+ * inject writes the frame to the TAP fd. On x86_64 tun hands a frame
+ * written without MSG_MORE to the receive path before write() returns
+ * (tun_rx_batched), so the packet socket has seen it by then: no sleep.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "tpc_backend.h"
+
+#define TAP_NAME "tpc0"
+
+struct tpc_sock {
+	int fd;
+};
+
+struct kern_ctx {
+	int tapfd;
+	int ifindex;
+	uint8_t addr[6];
+};
+
+/* The one place a syscall's -1/errno becomes -errno. */
+static int sys_ret(long r)
+{
+	return r < 0 ? -errno : (int)r;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int enter_namespace(char *why, size_t whylen)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	char map[64];
+
+	if (geteuid() == 0) {
+		if (unshare(CLONE_NEWNET) == 0)
+			return 0;
+		snprintf(why, whylen, "unshare(CLONE_NEWNET): %s",
+			 strerror(errno));
+		return TPC_BACKEND_SKIP;
+	}
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+		snprintf(why, whylen,
+			 "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s (not root "
+			 "and no unprivileged user namespaces)",
+			 strerror(errno));
+		return TPC_BACKEND_SKIP;
+	}
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
+	if (write_file("/proc/self/uid_map", map) < 0)
+		goto fail;
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)gid);
+	if (write_file("/proc/self/gid_map", map) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(why, whylen, "cannot map uid/gid in the user namespace: %s",
+		 strerror(errno));
+	return TPC_BACKEND_SKIP;
+}
+
+static int kern_open(void **ctxp, char *why, size_t whylen)
+{
+	struct ifreq ifr = { 0 };
+	struct kern_ctx *c;
+	int err, s, probe;
+
+	err = enter_namespace(why, whylen);
+	if (err)
+		return err;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->tapfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (c->tapfd < 0) {
+		snprintf(why, whylen, "/dev/net/tun: %s", strerror(errno));
+		free(c);
+		return TPC_BACKEND_SKIP;
+	}
+	/* IFF_VNET_HDR: each write carries a virtio_net_hdr, which is how a
+	 * frame gets a partial or verified checksum (R7) */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", TAP_NAME);
+	if (ioctl(c->tapfd, TUNSETIFF, &ifr) < 0) {
+		snprintf(why, whylen, "TUNSETIFF: %s", strerror(errno));
+		goto skip;
+	}
+	/* no IPv6 on the device: no router solicitations, no MLD reports */
+	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	write_file("/proc/sys/net/ipv6/conf/" TAP_NAME "/disable_ipv6", "1");
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		snprintf(why, whylen, "socket(AF_INET): %s", strerror(errno));
+		goto skip;
+	}
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		goto skip_ioctl;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		goto skip_ioctl;
+	if (ioctl(s, SIOCGIFINDEX, &ifr) < 0)
+		goto skip_ioctl;
+	c->ifindex = ifr.ifr_ifindex;
+	if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
+		goto skip_ioctl;
+	memcpy(c->addr, ifr.ifr_hwaddr.sa_data, 6);
+	close(s);
+
+	probe = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (probe < 0) {
+		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)",
+			 strerror(errno));
+		goto skip;
+	}
+	close(probe);
+	*ctxp = c;
+	return 0;
+
+skip_ioctl:
+	snprintf(why, whylen, "configuring %s: %s", TAP_NAME, strerror(errno));
+	close(s);
+skip:
+	close(c->tapfd);
+	free(c);
+	return TPC_BACKEND_SKIP;
+}
+
+static void kern_close(void *ctx)
+{
+	struct kern_ctx *c = ctx;
+
+	close(c->tapfd);
+	free(c);
+}
+
+static int kern_dev_info(void *ctx, uint8_t addr[6], int *ifindex)
+{
+	struct kern_ctx *c = ctx;
+
+	memcpy(addr, c->addr, 6);
+	*ifindex = c->ifindex;
+	return 0;
+}
+
+static int kern_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
+{
+	struct kern_ctx *c = ctx;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons((uint16_t)protocol),
+				   .sll_ifindex = c->ifindex };
+	struct tpc_sock *s;
+	int fd;
+
+	fd = socket(AF_PACKET, type | SOCK_CLOEXEC, htons((uint16_t)protocol));
+	if (fd < 0)
+		return -errno;
+	if (protocol && bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		close(fd);
+		return -ENOMEM;
+	}
+	s->fd = fd;
+	*out = s;
+	return 0;
+}
+
+static void kern_sock_close(struct tpc_sock *s)
+{
+	close(s->fd);
+	free(s);
+}
+
+static int kern_setsockopt(struct tpc_sock *s, int level, int optname,
+			   const void *optval, socklen_t optlen)
+{
+	return sys_ret(setsockopt(s->fd, level, optname, optval, optlen));
+}
+
+static int kern_getsockopt(struct tpc_sock *s, int level, int optname,
+			   void *optval, socklen_t *optlen)
+{
+	return sys_ret(getsockopt(s->fd, level, optname, optval, optlen));
+}
+
+static int kern_mmap(struct tpc_sock *s, size_t length, off_t offset,
+		     void **out)
+{
+	void *m = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd,
+		       offset);
+
+	if (m == MAP_FAILED) {
+		*out = NULL;
+		return -errno;
+	}
+	*out = m;
+	return 0;
+}
+
+static int kern_munmap(struct tpc_sock *s, void *addr, size_t length)
+{
+	(void)s;
+	return sys_ret(munmap(addr, length));
+}
+
+static int kern_poll(struct tpc_sock *s, short events, int timeout_ms)
+{
+	struct pollfd p = { .fd = s->fd, .events = events };
+	int r = poll(&p, 1, timeout_ms);
+
+	return r <= 0 ? sys_ret(r) : p.revents;
+}
+
+static ssize_t kern_recv(struct tpc_sock *s, void *buf, size_t len, int flags)
+{
+	ssize_t r = recv(s->fd, buf, len, flags);
+
+	return r < 0 ? -errno : r;
+}
+
+static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
+{
+	struct kern_ctx *c = ctx;
+	struct virtio_net_hdr vh = { 0 };
+	struct iovec iov[2] = { { &vh, sizeof(vh) },
+				{ (void *)p->data, p->len } };
+	ssize_t n;
+
+	(void)s;
+	if (p->flags & TPC_INJ_CSUM_PARTIAL) {
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = p->csum_start;
+		vh.csum_offset = p->csum_offset;
+	} else if (p->flags & TPC_INJ_CSUM_VALID) {
+		vh.flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	}
+	n = writev(c->tapfd, iov, 2);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)(sizeof(vh) + p->len) ? 0 : -EIO;
+}
+
+const struct tpc_backend_ops tpc_backend_kernel = {
+	.sz = sizeof(struct tpc_backend_ops),
+	.name = "kernel",
+	.open = kern_open,
+	.close = kern_close,
+	.dev_info = kern_dev_info,
+	.socket = kern_socket,
+	.sock_close = kern_sock_close,
+	.setsockopt = kern_setsockopt,
+	.getsockopt = kern_getsockopt,
+	.mmap = kern_mmap,
+	.munmap = kern_munmap,
+	.poll = kern_poll,
+	.recv = kern_recv,
+	.inject = kern_inject,
+};

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The sim backend: libtpsim. inject is the producer's tpsim_deliver.
+ * The profile comes from TPC_SIM_PROFILE (default "linux").
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tpc_backend.h"
+#include "tpsim.h"
+
+struct tpc_sock {
+	struct tpsim_sock *s;
+};
+
+struct sim_ctx {
+	const char *profile;
+};
+
+static const uint8_t sim_addr[6] = { 0x02, 0x74, 0x70, 0x73, 0x69, 0x6d };
+#define SIM_IFINDEX 2
+
+static int sim_open(void **ctx, char *why, size_t whylen)
+{
+	struct sim_ctx *c = calloc(1, sizeof(*c));
+	const char *p = getenv("TPC_SIM_PROFILE");
+
+	(void)why;
+	(void)whylen;
+	if (!c)
+		return -ENOMEM;
+	c->profile = p && *p ? p : "linux";
+	if (!tpsim_profile_find(c->profile)) {
+		free(c);
+		return -EINVAL;
+	}
+	*ctx = c;
+	return 0;
+}
+
+static void sim_close(void *ctx)
+{
+	free(ctx);
+}
+
+static int sim_dev_info(void *ctx, uint8_t addr[6], int *ifindex)
+{
+	(void)ctx;
+	memcpy(addr, sim_addr, 6);
+	*ifindex = SIM_IFINDEX;
+	return 0;
+}
+
+static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
+{
+	struct sim_ctx *c = ctx;
+	struct tpsim_create_opts o = {
+		.sz = sizeof(o),
+		.type = type,
+		.protocol = protocol ? htons((uint16_t)protocol)
+				     : TPSIM_PROTO_NONE,
+		.ifindex = SIM_IFINDEX,
+		.profile = c->profile,
+	};
+	struct tpc_sock *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	memcpy(o.addr, sim_addr, 6);
+	err = tpsim_create(&o, &s->s);
+	if (err) {
+		free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+static void sim_sock_close(struct tpc_sock *s)
+{
+	tpsim_close(s->s);
+	free(s);
+}
+
+static int sim_setsockopt(struct tpc_sock *s, int level, int optname,
+			  const void *optval, socklen_t optlen)
+{
+	return tpsim_setsockopt(s->s, level, optname, optval, optlen);
+}
+
+static int sim_getsockopt(struct tpc_sock *s, int level, int optname,
+			  void *optval, socklen_t *optlen)
+{
+	return tpsim_getsockopt(s->s, level, optname, optval, optlen);
+}
+
+static int sim_mmap(struct tpc_sock *s, size_t length, off_t offset,
+		    void **out)
+{
+	return tpsim_mmap(s->s, NULL, length, PROT_READ | PROT_WRITE,
+			  MAP_SHARED, offset, out);
+}
+
+static int sim_munmap(struct tpc_sock *s, void *addr, size_t length)
+{
+	return tpsim_munmap(s->s, addr, length);
+}
+
+static int sim_poll(struct tpc_sock *s, short events, int timeout_ms)
+{
+	return tpsim_poll(s->s, events, timeout_ms);
+}
+
+static ssize_t sim_recv(struct tpc_sock *s, void *buf, size_t len, int flags)
+{
+	return tpsim_recv(s->s, buf, len, flags);
+}
+
+static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
+{
+	struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = p->data,
+				    .len = p->len };
+	int r;
+
+	(void)ctx;
+	if (p->flags & TPC_INJ_CSUM_PARTIAL)
+		pkt.flags |= TPSIM_PKT_CSUM_PARTIAL;
+	if (p->flags & TPC_INJ_CSUM_VALID)
+		pkt.flags |= TPSIM_PKT_CSUM_VALID;
+	r = tpsim_deliver(s->s, &pkt);
+	return r < 0 ? r : 0;
+}
+
+const struct tpc_backend_ops tpc_backend_sim = {
+	.sz = sizeof(struct tpc_backend_ops),
+	.name = "sim",
+	.open = sim_open,
+	.close = sim_close,
+	.dev_info = sim_dev_info,
+	.socket = sim_socket,
+	.sock_close = sim_sock_close,
+	.setsockopt = sim_setsockopt,
+	.getsockopt = sim_getsockopt,
+	.mmap = sim_mmap,
+	.munmap = sim_munmap,
+	.poll = sim_poll,
+	.recv = sim_recv,
+	.inject = sim_inject,
+};

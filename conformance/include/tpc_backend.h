@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tpconform's backend interface: the one seam between the conformance
+ * cases and an implementation of the AF_PACKET mmap ring.
+ *
+ * To test another implementation, fill a struct tpc_backend_ops: open
+ * builds whatever the backend needs once per run (a namespace, a device,
+ * a library handle), socket opens one packet socket on it, and the rest
+ * mirror the system calls a consumer makes. inject hands one Ethernet
+ * frame to the producer, as if it arrived on the wire, and returns once
+ * the socket has seen it (delivered or dropped).
+ *
+ * Every call returns 0 or a positive value on success and a negative errno
+ * on failure, so two backends compare field for field. open may return
+ * TPC_BACKEND_SKIP with a reason in *why: every case of that backend is reported
+ * SKIP with it, never pass or fail.
+ */
+#ifndef TPC_BACKEND_H
+#define TPC_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#define TPC_BACKEND_SKIP 77	/* positive: the backend cannot run here */
+
+/* Flags of an injected frame. */
+enum tpc_inject_flags {
+	TPC_INJ_CSUM_PARTIAL = 1 << 0,	/* checksum left to do (csum_*) */
+	TPC_INJ_CSUM_VALID = 1 << 1,	/* checksum already verified */
+};
+
+struct tpc_inject {
+	const void *data;	/* an Ethernet frame, header included */
+	uint32_t len;
+	uint32_t flags;		/* enum tpc_inject_flags */
+	uint16_t csum_start;	/* with TPC_INJ_CSUM_PARTIAL */
+	uint16_t csum_offset;
+};
+
+struct tpc_sock;
+
+struct tpc_backend_ops {
+	size_t sz;		/* sizeof(struct tpc_backend_ops) */
+	const char *name;
+	int (*open)(void **ctx, char *why, size_t whylen);
+	void (*close)(void *ctx);
+	/* The interface the sockets are bound to: its 6-byte address (a
+	 * frame sent there is PACKET_HOST) and its ifindex. */
+	int (*dev_info)(void *ctx, uint8_t addr[6], int *ifindex);
+	/* protocol in host order (ETH_P_ALL, ETH_P_IP, ...) */
+	int (*socket)(void *ctx, int type, int protocol, struct tpc_sock **out);
+	void (*sock_close)(struct tpc_sock *s);
+	int (*setsockopt)(struct tpc_sock *s, int level, int optname,
+			  const void *optval, socklen_t optlen);
+	int (*getsockopt)(struct tpc_sock *s, int level, int optname,
+			  void *optval, socklen_t *optlen);
+	int (*mmap)(struct tpc_sock *s, size_t length, off_t offset,
+		    void **out);
+	int (*munmap)(struct tpc_sock *s, void *addr, size_t length);
+	int (*poll)(struct tpc_sock *s, short events, int timeout_ms);
+	ssize_t (*recv)(struct tpc_sock *s, void *buf, size_t len, int flags);
+	int (*inject)(void *ctx, struct tpc_sock *s, const struct tpc_inject *p);
+};
+
+extern const struct tpc_backend_ops tpc_backend_sim;
+extern const struct tpc_backend_ops tpc_backend_kernel;
+
+#endif

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tpconform: one conformance suite for the AF_PACKET mmap ring, run on the
+ * simulator and on the real kernel. Exit 0 when every selected case passes
+ * or skips, 1 when one fails, 2 on a usage error.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static const struct tpc_backend_ops *const builtin[] = {
+	&tpc_backend_sim, &tpc_backend_kernel,
+};
+#define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: tpconform [OPTION]...\n"
+"Run the conformance suite of the AF_PACKET mmap ring (PACKET_RX_RING,\n"
+"TPACKET_V1/V2) against one or more backends and report, per case and\n"
+"backend, PASS, FAIL or SKIP. Each case runs in its own process with a\n"
+"deadline; a crash or a hang fails that case only.\n"
+"\n"
+"  -b, --backend NAME   sim (libtpsim) or kernel (a real packet socket on a\n"
+"                       TAP device in a private network namespace);\n"
+"                       repeatable; default: every built-in backend\n"
+"  -l, --list           list the case variants with their rules and exit\n"
+"  -f, --filter GLOB    run the variants whose name (v2.ring.x) or\n"
+"                       backend-qualified name (sim.v2.ring.x) matches\n"
+"  -F, --format FMT     human (default), tap, ktap, junit, json, md\n"
+"  -o, --output FILE    write the report there; a summary goes to stdout\n"
+"  -r, --report DIR     also write DIR/conformance.{md,json,xml,tap}\n"
+"  -s, --seed N         seed for anything random (default: time)\n"
+"  -v, --verbose        more detail from the cases\n"
+"  -h, --help           this text\n"
+"\n"
+"Environment: TPC_SIM_PROFILE selects the simulator's kernel profile\n"
+"(linux, linux-2.6). Exit status: 0 all passed or skipped, 1 a case\n"
+"failed, 2 usage error.\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tpconform: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'tpconform --help'.\n");
+	return 2;
+}
+
+static bool selected(const char *filter, const char *backend,
+		     const char *name)
+{
+	char full[192];
+
+	if (!filter)
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", backend, name);
+	return !fnmatch(filter, name, 0) || !fnmatch(filter, full, 0);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct tpc_backend_ops *want[NBUILTIN];
+	const char *filter = NULL, *format = NULL, *output = NULL;
+	const char *report = NULL;
+	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
+	struct tpc_variant *all;
+	size_t nwant = 0, nall;
+	bool list = false, verbose = false;
+	int c, failed = 0;
+
+	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:s:vh", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'b': {
+			size_t k;
+
+			for (k = 0; k < NBUILTIN; k++)
+				if (!strcmp(optarg, builtin[k]->name))
+					break;
+			if (k == NBUILTIN)
+				return usage_error("unknown backend '%s' "
+						   "(sim, kernel)", optarg);
+			for (size_t i = 0; i < nwant; i++)
+				if (want[i] == builtin[k])
+					goto next;
+			want[nwant++] = builtin[k];
+next:
+			break;
+		}
+		case 'l':
+			list = true;
+			break;
+		case 'f':
+			filter = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "human") && strcmp(optarg, "tap") &&
+			    strcmp(optarg, "ktap") && strcmp(optarg, "junit") &&
+			    strcmp(optarg, "json") && strcmp(optarg, "md"))
+				return usage_error("unknown format '%s' (human, "
+						   "tap, ktap, junit, json, md)",
+						   optarg);
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'r':
+			report = optarg;
+			break;
+		case 's': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 0);
+			if (errno || *end || !*optarg || v > 0xffffffffUL ||
+			    optarg[0] == '-')
+				return usage_error("--seed needs a number from "
+						   "0 to 4294967295, got '%s'",
+						   optarg);
+			run.seed = (unsigned int)v;
+			break;
+		}
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!nwant)
+		for (size_t k = 0; k < NBUILTIN; k++)
+			want[nwant++] = builtin[k];
+
+	nall = tpc_variants(&all);
+	if (!nall) {
+		fprintf(stderr, "tpconform: out of memory\n");
+		return 1;
+	}
+	if (list) {
+		for (size_t i = 0; i < nall; i++)
+			if (selected(filter, "", all[i].name) ||
+			    (filter && !fnmatch(filter, all[i].name, 0)))
+				printf("%-52s %s\n", all[i].name,
+				       all[i].c->rules);
+		free(all);
+		return 0;
+	}
+
+	run.v = calloc(nall, sizeof(*run.v));
+	run.b = calloc(nwant, sizeof(*run.b));
+	run.r = calloc(nall * nwant, sizeof(*run.r));
+	if (!run.v || !run.b || !run.r) {
+		fprintf(stderr, "tpconform: out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < nall; i++) {
+		for (size_t k = 0; k < nwant; k++) {
+			if (selected(filter, want[k]->name, all[i].name)) {
+				run.v[run.nv++] = all[i];
+				break;
+			}
+		}
+	}
+	if (!run.nv)
+		return usage_error("no case matches '%s' (see --list)", filter);
+
+	run.nb = nwant;
+	for (size_t k = 0; k < nwant; k++) {
+		struct tpc_backend_run *b = &run.b[k];
+		int err;
+
+		b->ops = want[k];
+		err = b->ops->open(&b->ctx, b->skip_why, sizeof(b->skip_why));
+		if (err == TPC_BACKEND_SKIP && !b->skip_why[0])
+			snprintf(b->skip_why, sizeof(b->skip_why),
+				 "backend unavailable");
+		else if (err < 0)
+			snprintf(b->skip_why, sizeof(b->skip_why),
+				 "backend failed to open: %s", strerror(-err));
+		if (err < 0)
+			failed = 1;	/* a broken backend is a failure */
+	}
+	for (size_t i = 0; i < run.nv; i++) {
+		for (size_t k = 0; k < run.nb; k++) {
+			struct tpc_result *r = &run.r[i * run.nb + k];
+
+			if (!selected(filter, run.b[k].ops->name,
+				      run.v[i].name)) {
+				r->res = TPC_SKIP;
+				snprintf(r->msg, sizeof(r->msg),
+					 "not selected by --filter");
+				continue;
+			}
+			tpc_run_case(&run.b[k], &run.v[i], run.seed, verbose,
+				     r);
+			if (r->res == TPC_FAIL)
+				failed = 1;
+		}
+	}
+	if (output) {
+		FILE *f = fopen(output, "w");
+
+		if (!f) {
+			fprintf(stderr, "tpconform: %s: %s\n", output,
+				strerror(errno));
+			return 2;
+		}
+		tpc_report(&run, format ? format : "human", f);
+		fclose(f);
+		for (size_t i = 0; i < run.nv; i++)
+			for (size_t k = 0; k < run.nb; k++)
+				if (run.r[i * run.nb + k].res == TPC_FAIL)
+					printf("FAIL %s.%s: %s\n",
+					       run.b[k].ops->name,
+					       run.v[i].name,
+					       run.r[i * run.nb + k].msg);
+		for (size_t k = 0; k < run.nb; k++) {
+			size_t cnt[3] = { 0 };
+
+			for (size_t i = 0; i < run.nv; i++)
+				cnt[run.r[i * run.nb + k].res]++;
+			printf("tpconform %s: %zu passed, %zu failed, %zu "
+			       "skipped%s%s\n",
+			       run.b[k].ops->name, cnt[0], cnt[1], cnt[2],
+			       run.b[k].skip_why[0] ? ": " : "",
+			       run.b[k].skip_why);
+		}
+	} else {
+		tpc_report(&run, format ? format : "human", stdout);
+	}
+	if (report) {
+		int err = tpc_report_dir(&run, report);
+
+		if (err) {
+			fprintf(stderr, "tpconform: %s: %s\n", report,
+				strerror(-err));
+			failed = 1;
+		}
+	}
+	for (size_t k = 0; k < run.nb; k++)
+		if (!run.b[k].skip_why[0])
+			run.b[k].ops->close(run.b[k].ctx);
+	free(all);
+	free(run.v);
+	free(run.b);
+	free(run.r);
+	return failed;
+}
