@@ -3,6 +3,7 @@
 #   make              build libtpsim, tpconform and the tests
 #   make check        unit tests + conformance suite; last line "N passed, N failed"
 #   make check SAN=1  the same under ASan+UBSan (objects in build/san/)
+#   make check TSAN=1 the same under ThreadSanitizer (build/tsan/)
 #   make conformance  the conformance suite on every backend, reports/ written
 #   make help         this list
 
@@ -12,7 +13,11 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC \
 		   -fvisibility=hidden -MMD -MP -Isim/include -Isim
 LDLIBS  += -lpthread
 
-ifeq ($(SAN),1)
+ifeq ($(TSAN),1)
+BUILD   ?= build/tsan
+override CFLAGS += -O1 -fsanitize=thread -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=thread
+else ifeq ($(SAN),1)
 BUILD   ?= build/san
 override CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all

@@ -66,11 +66,27 @@ START_TEST(virtual_clock)
 }
 END_TEST
 
+START_TEST(c1_c2_header_sizes)
+{
+	/* the simulated ABI is the kernel's own structs (C1, C2) */
+	ck_assert_uint_eq(sizeof(struct tpacket_hdr), 32);
+	ck_assert_uint_eq(sizeof(struct tpacket2_hdr), 32);
+	ck_assert_uint_eq(sizeof(struct tpacket3_hdr), 48);
+	ck_assert_uint_eq(sizeof(struct sockaddr_ll), 20);
+	ck_assert_uint_eq(sizeof(struct tpacket_block_desc), 48);
+	ck_assert_uint_eq(TPACKET_HDRLEN, 52);
+	ck_assert_uint_eq(TPACKET2_HDRLEN, 52);
+	ck_assert_uint_eq(TPACKET3_HDRLEN, 68);
+	ck_assert_uint_eq(sizeof(((struct tpacket_hdr *)0)->tp_status), 8);
+}
+END_TEST
+
 Suite *suite_profile(void)
 {
 	Suite *s = suite_create("profile");
 	TCase *tc = tcase_create("profiles");
 
+	tcase_add_test(tc, c1_c2_header_sizes);
 	tcase_add_test(tc, create_checks);
 	tcase_add_test(tc, profiles_by_name);
 	tcase_add_test(tc, virtual_clock);
