@@ -116,6 +116,70 @@ START_TEST(two_threads_million_packets)
 }
 END_TEST
 
+struct scribble {
+	char *m;
+	size_t len;
+	_Atomic int stop;
+};
+
+static void *scribbler(void *arg)
+{
+	struct scribble *c = arg;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+		/* xorshift: random bytes over headers, data and status words */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t off = (size_t)(x % (c->len - 8));
+
+		atomic_store_explicit((_Atomic uint64_t *)(c->m + (off & ~7ul)),
+				      x, memory_order_relaxed);
+		if ((x & 3) == 0)	/* and often hand a frame back */
+			atomic_store_explicit(
+				(_Atomic uint32_t *)(c->m + (off & ~255ul)), 0,
+				memory_order_relaxed);
+	}
+	return NULL;
+}
+
+/* A consumer that writes random bytes everywhere: the producer neither
+ * crashes nor writes outside the ring (guard pages), and its accounting
+ * stays exact. */
+START_TEST(hostile_consumer_scribbles)
+{
+	struct scribble c = { 0 };
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2 - (_i & 1), 0);
+	uint8_t pkt[300];
+	uint32_t delivered = 0, dropped = 0;
+	unsigned int p, d;
+	pthread_t t;
+
+	ck_assert_int_eq(t_ring(s, 4096, 8, 256, 128), 0);
+	c.m = t_map(s, &c.len);
+	ck_assert_int_eq(pthread_create(&t, NULL, scribbler, &c), 0);
+	t_eth(pkt, sizeof(pkt), t_bcast, 0x0800);
+	for (uint32_t i = 0; i < 200000; i++) {
+		int r = t_deliver(s, pkt, 60 + i % 240);
+
+		if (r == TPSIM_RX_DELIVERED)
+			delivered++;
+		else if (r == TPSIM_RX_DROPPED)
+			dropped++;
+		else
+			ck_abort_msg("deliver returned %d", r);
+	}
+	atomic_store(&c.stop, 1);
+	pthread_join(t, NULL);
+	ck_assert_uint_eq(delivered + dropped, 200000);
+	t_stats(s, &p, &d);
+	ck_assert_uint_eq(p, 200000);
+	ck_assert_uint_eq(d, dropped);
+	tpsim_close(s);
+}
+END_TEST
+
 Suite *suite_threads(void)
 {
 	Suite *s = suite_create("threads");
@@ -123,6 +187,7 @@ Suite *suite_threads(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, two_threads_million_packets);
+	tcase_add_loop_test(tc, hostile_consumer_scribbles, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
