@@ -153,6 +153,13 @@ char *tpc_ring_map(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,
 	return m;
 }
 
+char *tpc_open_ring(struct tpc_t *t, int type, unsigned int bsize,
+		    unsigned int bnr, unsigned int fsize, struct tpc_sock **sp)
+{
+	*sp = tpc_open(t, type);
+	return *sp ? tpc_ring_map(t, *sp, bsize, bnr, fsize) : NULL;
+}
+
 int tpc_unmap(struct tpc_t *t, void *addr)
 {
 	for (int i = 0; i < t->nmaps; i++) {

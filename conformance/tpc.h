@@ -127,6 +127,10 @@ int tpc_ring(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,
 /* Set up a ring and map it; NULL after recording the failure. */
 char *tpc_ring_map(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,
 		   unsigned int bnr, unsigned int fsize);
+/* Open a socket of type (ETH_P_ALL, the case's version) with a mapped
+ * ring of bnr blocks of bsize bytes and fsize-byte frames. */
+char *tpc_open_ring(struct tpc_t *t, int type, unsigned int bsize,
+		    unsigned int bnr, unsigned int fsize, struct tpc_sock **sp);
 int tpc_unmap(struct tpc_t *t, void *addr);
 void tpc_eth(uint8_t *buf, uint32_t len, const uint8_t dst[6], uint16_t type);
 int tpc_inject(struct tpc_t *t, struct tpc_sock *s, const void *d,

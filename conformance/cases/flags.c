@@ -16,13 +16,12 @@
 
 static void losing_after_drop(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	unsigned int p, d;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 2048);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 2048, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < 3; i++)	/* the third is dropped */
@@ -45,12 +44,11 @@ static void losing_after_drop(struct tpc_t *t)
 
 static void losing_persists_until_read(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < 5; i++)	/* 4 frames, one drop */
@@ -69,12 +67,11 @@ static void losing_persists_until_read(struct tpc_t *t)
 
 static void copy_thresh(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[1000], buf[2048];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 256);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 256, &s);
 	REQUIRE(t, m);
 	REQUIRE(t, !tpc_setint(t, s, PACKET_COPY_THRESH, 1));
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
@@ -94,12 +91,11 @@ static void copy_thresh(struct tpc_t *t)
 
 static void no_copy_without_thresh(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_DGRAM);
+	struct tpc_sock *s;
 	uint8_t pkt[1000], buf[2048];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 256);
+	m = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 256, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
@@ -184,15 +180,14 @@ static void udp_frame(uint8_t *pkt, uint32_t len)
 
 static void csum(struct tpc_t *t, uint32_t flag, unsigned long want)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[74];
 	struct tpc_inject p = { .data = pkt, .len = sizeof(pkt),
 				.flags = flag, .csum_start = 34,
 				.csum_offset = 6 };
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	udp_frame(pkt, sizeof(pkt));
 	REQUIRE(t, !tpc_inject_ex(t, s, &p));

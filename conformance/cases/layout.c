@@ -73,13 +73,12 @@ static void offsets_dgram_reserve(struct tpc_t *t)
 
 static void truncation(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[1000];
 	struct tpc_hdr h;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 256);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 256, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
@@ -94,13 +93,12 @@ static void truncation(struct tpc_t *t)
 
 static void mac_beyond_frame(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[100];
 	struct tpc_hdr h;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 64);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 64, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
@@ -116,12 +114,11 @@ static void mac_beyond_frame(struct tpc_t *t)
 static void frame_gap(struct tpc_t *t)
 {
 	static const size_t off[6] = { 0, 1360, 2720, 4096, 5456, 6816 };
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 2, 1360);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 2, 1360, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < 6; i++)
@@ -135,12 +132,11 @@ static void frame_gap(struct tpc_t *t)
 
 static void wraparound(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int n = 0; n < 10; n++) {
@@ -159,12 +155,11 @@ static void wraparound(struct tpc_t *t)
 
 static void head_only(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
@@ -183,13 +178,12 @@ static void head_only(struct tpc_t *t)
 
 static void any_nonzero_status_is_user(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	unsigned int p, d;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	/* a value no kernel writes still keeps the frame the user's */
@@ -206,12 +200,11 @@ static void any_nonzero_status_is_user(struct tpc_t *t)
 
 static void v1_status_high_half(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	/* V1's tp_status is an unsigned long, compared as an int */
@@ -227,12 +220,11 @@ static void sockaddr_ll_fields(struct tpc_t *t)
 	static const uint8_t other[6] = { 0x02, 0x6f, 0x74, 0x68, 0x65, 0x72 };
 	static const uint8_t src[6] = { 0x02, 0x74, 0x70, 0x63, 0x00, 0x02 };
 	const uint8_t *dst[4] = { t->dev_addr, tpc_bcast, mcast, other };
-	struct tpc_sock *s = tpc_open(t, SOCK_DGRAM);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	for (int i = 0; i < 4; i++) {
 		struct sockaddr_ll *a = (struct sockaddr_ll *)(m + i * 1024 + 32);
@@ -253,13 +245,12 @@ static void sockaddr_ll_fields(struct tpc_t *t)
 
 static void v2_header_fields(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	struct tpc_hdr h;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	/* stale bytes where the VLAN fields and padding go */
 	memset(m + 24, 0xa5, 8);
@@ -273,15 +264,14 @@ static void v2_header_fields(struct tpc_t *t)
 
 static void timestamp(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	struct timespec a, z;
 	uint8_t pkt[60];
 	struct tpc_hdr h;
 	long long ns, lo, hi;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	clock_gettime(CLOCK_REALTIME, &a);

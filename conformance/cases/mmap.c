@@ -73,13 +73,12 @@ static void second_mapping_counts(struct tpc_t *t)
 
 static void unmap_then_reset(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[300];
 	char *m;
 
-	REQUIRE(t, s);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
-	m = tpc_ring_map(t, s, 4096, 1, 2048);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 2048, &s);
 	REQUIRE(t, m);
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
 	EXPECT_HEX(t, "frame 0 status", 1, tpc_status(t, m) & 1);

@@ -149,11 +149,10 @@ static void block_vector_limit(struct tpc_t *t)
 
 static void busy_while_mapped(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 2, 2048);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 2, 2048, &s);
 	REQUIRE(t, m);
 	RING(t, s, 0, 0, 0, 0, -EBUSY);
 	RING(t, s, 0, 0, 0, 5, -EBUSY);

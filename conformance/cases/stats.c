@@ -8,13 +8,12 @@
 static void count(struct tpc_t *t, int n, unsigned int want_p,
 		  unsigned int want_d)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	unsigned int p, d;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < n; i++)
@@ -39,15 +38,14 @@ static void count_with_drops(struct tpc_t *t)
 
 static void truncated_read(struct tpc_t *t)
 {
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *s;
 	uint8_t pkt[60];
 	unsigned int first = 0;
 	socklen_t len = sizeof(first);
 	unsigned int p, d;
 	char *m;
 
-	REQUIRE(t, s);
-	m = tpc_ring_map(t, s, 4096, 1, 1024);
+	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < 5; i++)
