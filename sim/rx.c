@@ -323,8 +323,9 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 		return TPSIM_RX_IGNORED;
 	}
 	ret = s->rx.live ? rx_ring(s, p, &k) : rx_queue(s, &k);
-	pthread_mutex_unlock(&s->lock);
-	if (ret == TPSIM_RX_DELIVERED || ret == TPSIM_RX_DROPPED)
+	/* under the lock: a concurrent teardown may unmap the wake page */
+	if (ret == TPSIM_RX_DELIVERED)
 		tpsim__wake_publish(s);
+	pthread_mutex_unlock(&s->lock);
 	return ret;
 }
