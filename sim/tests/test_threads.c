@@ -107,6 +107,8 @@ START_TEST(two_threads_million_packets)
 	pthread_join(t, NULL);
 	ck_assert_msg(!e.error, "%s (expected %u, got %u)", e.error, e.err_seq,
 		      e.err_got);
+	/* most packets must reach the consumer, or nothing was tested */
+	ck_assert_uint_ge(atomic_load(&e.delivered), N_PACKETS / 10);
 	ck_assert_uint_eq(e.received, atomic_load(&e.delivered));
 	ck_assert_uint_eq(atomic_load(&e.delivered) + e.dropped, N_PACKETS);
 	t_stats(e.s, &p, &d);
