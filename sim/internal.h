@@ -38,6 +38,13 @@ struct tpsim_ring {
 	uint32_t head;		/* next frame to fill (R1) */
 };
 
+/* M2: frame idx of a ring, in the producer's own mapping. */
+static inline char *tpsim__frame(const struct tpsim_ring *r, uint32_t idx)
+{
+	return r->kbase + (size_t)(idx / r->frames_per_block) * r->block_size +
+	       (size_t)(idx % r->frames_per_block) * r->frame_size;
+}
+
 struct tpsim_skb {
 	struct tpsim_skb *next;
 	uint32_t len;
@@ -95,7 +102,7 @@ struct tpsim_sock {
 	char detail[160];
 };
 
-/* sockopt.c */
+/* sock.c */
 __tpsim_hidden void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

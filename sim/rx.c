@@ -158,12 +158,6 @@ static uint32_t timestamp(struct tpsim_sock *s, const struct tpsim_packet *p,
 	return 0;
 }
 
-static char *frame_at(const struct tpsim_ring *r, uint32_t idx)
-{
-	return r->kbase + (size_t)(idx / r->frames_per_block) * r->block_size +
-	       (size_t)(idx % r->frames_per_block) * r->frame_size;
-}
-
 static void fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 		     char *frame, size_t hdr_size)
 {
@@ -224,7 +218,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 	}
 	/* R1: only the head frame, only if its status is exactly KERNEL;
 	 * the kernel compares V1's unsigned long status as an int */
-	h = frame_at(r, r->head);
+	h = tpsim__frame(r, r->head);
 	if (tpsim_frame_status(h, s->version) != TP_STATUS_KERNEL) {
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;

@@ -134,7 +134,6 @@ int tpsim__pollin_locked(struct tpsim_sock *s)
 {
 	const struct tpsim_ring *r = &s->rx;
 	uint32_t prev;
-	const char *hdr;
 
 	if (s->rq_head)
 		return 1;
@@ -142,9 +141,8 @@ int tpsim__pollin_locked(struct tpsim_sock *s)
 		return 0;
 	/* P1: the frame just before the head, not the head */
 	prev = r->head ? r->head - 1 : r->frame_nr - 1;
-	hdr = r->kbase + (size_t)(prev / r->frames_per_block) * r->block_size +
-	      (size_t)(prev % r->frames_per_block) * r->frame_size;
-	return tpsim_frame_status(hdr, s->version) != TP_STATUS_KERNEL;
+	return tpsim_frame_status(tpsim__frame(r, prev), s->version) !=
+	       TP_STATUS_KERNEL;
 }
 
 struct poll_ctx {
