@@ -84,7 +84,10 @@ struct tpc_sock *tpc_open_proto(struct tpc_t *t, int type, int protocol)
 		return NULL;
 	}
 	t->socks[t->nsocks++] = s;
-	if (t->version >= 0 && tpc_setint(t, s, PACKET_VERSION, t->version))
+	/* V1 is every socket's default: leaving it unset lets the V1 cases
+	 * run on kernels that predate PACKET_VERSION (profile linux-2.6) */
+	if (t->version > TPACKET_V1 &&
+	    tpc_setint(t, s, PACKET_VERSION, t->version))
 		return NULL;
 	return s;
 }
