@@ -36,12 +36,15 @@ DEPS_STAMP := build/.deps-ok
 
 # libtpsim sources (keep sorted)
 SIM_SRCS := \
+	sim/clock.c \
 	sim/profile.c \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
+	sim/rx_v3.c \
 	sim/sock.c \
 	sim/sockopt.c \
+	sim/tx.c \
 	sim/wake.c
 SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o)
 LIBTPSIM := $(BUILD)/libtpsim.a

@@ -14,6 +14,8 @@
 
 #define __tpsim_hidden __attribute__((visibility("hidden")))
 
+#define TPSIM_ALIGN8(x) (((x) + 7u) & ~(__typeof__(x))7u)
+
 /* Largest number of live tpsim_mmap() mappings tracked per socket. */
 #define TPSIM_MAX_MAPPINGS 16
 /* Per-packet charge against the receive buffer, on top of the bytes:
@@ -23,6 +25,28 @@
 struct tpsim_mapping {
 	void *addr;
 	size_t len;
+};
+
+/*
+ * The V3 block queue (the kernel's tpacket_kbdq_core), kept privately:
+ * where the next packet goes, how many the open block holds and when the
+ * retire timer fires are never read back from the ring.
+ */
+struct tpsim_kbdq {
+	uint32_t active;	/* block being filled, or the frozen one */
+	uint32_t last_active;	/* active at the last timer refresh */
+	uint32_t next_seq;	/* seq_num of the next opened block (B1) */
+	uint32_t first_off;	/* BLK_PLUS_PRIV(sizeof_priv) */
+	uint32_t nxt_off;	/* where the next packet starts */
+	uint32_t prev_off;	/* the last packet placed */
+	uint32_t num_pkts, blk_len;
+	uint32_t max_frame_len;	/* block_size - first_off (B5) */
+	uint32_t sizeof_priv, feature_req_word;
+	uint32_t retire_tov_ms;	/* as given, or derived (G14) */
+	int64_t period_ns;	/* retire_tov on the producer clock */
+	int64_t deadline_ns;	/* next timer expiry (monotonic ns) */
+	bool frozen;		/* B3 */
+	struct timespec last_ts;/* timestamp of the last packet placed */
 };
 
 /* Geometry and memory of one ring, fixed between setups. */
@@ -35,7 +59,8 @@ struct tpsim_ring {
 	char *guard;		/* producer's mapping incl. guard pages */
 	size_t guard_len;
 	char *kbase;		/* producer's view of the ring (inside guard) */
-	uint32_t head;		/* next frame to fill (R1) */
+	uint32_t head;		/* next frame to fill (R1) or send (T1) */
+	struct tpsim_kbdq v3;	/* TPACKET_V3 RX only */
 };
 
 /* M2: frame idx of a ring, in the producer's own mapping. */
@@ -49,7 +74,15 @@ struct tpsim_skb {
 	struct tpsim_skb *next;
 	uint32_t len;
 	uint32_t truesize;
+	uint32_t frame;		/* wire queue: TX frame to complete */
+	bool held;		/* wire queue: frame still SENDING */
 	unsigned char data[];
+};
+
+/* One ring request, whatever the version (the kernel's tpacket_req_u). */
+union tpsim_req {
+	struct tpacket_req req;
+	struct tpacket_req3 req3;
 };
 
 struct tpsim_sock {
@@ -74,7 +107,7 @@ struct tpsim_sock {
 	bool ignore_outgoing;
 	uint32_t rcvbuf;
 
-	struct tpsim_ring rx;
+	struct tpsim_ring rx, tx;
 	uint32_t hdrlen;	/* tp_hdrlen of the live ring (C2) */
 	struct tpsim_mapping maps[TPSIM_MAX_MAPPINGS];
 	unsigned int nr_maps;
@@ -82,6 +115,19 @@ struct tpsim_sock {
 	/* statistics (O7) */
 	uint32_t st_packets;
 	uint32_t st_drops;
+	uint32_t st_freeze;	/* V3: tp_freeze_q_cnt */
+
+	/* the wire: frames sent from the TX ring, in order (T1) */
+	enum tpsim_wire_mode wire_mode;
+	uint32_t wire_limit;	/* packets queued at most */
+	uint32_t wire_len;
+	struct tpsim_skb *wq_head, *wq_tail;
+	uint32_t tx_pending;	/* frames SENDING (HOLD mode) */
+	uint32_t wmem_alloc, sndbuf;
+	int64_t sndtimeo_ns;	/* 0: wait forever */
+	struct tpsim_wire_stats wire_st;
+	pthread_cond_t tx_cond;	/* a frame completed */
+	unsigned int link_speed;/* Mb/s, 0 unknown (G14) */
 
 	/* receive queue (R5) */
 	struct tpsim_skb *rq_head, *rq_tail;
@@ -99,6 +145,12 @@ struct tpsim_sock {
 	enum tpsim_clock clock;
 	struct timespec vclock;
 
+	/* the V3 retire timer on the real clock: one thread per socket,
+	 * started with the first V3 ring, stopped by tpsim_close */
+	pthread_t timer_thread;
+	pthread_cond_t timer_cond;
+	bool timer_started, timer_stop;
+
 	char detail[160];
 };
 
@@ -108,9 +160,67 @@ __tpsim_hidden void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
 
 /* ring.c */
 __tpsim_hidden int tpsim__set_ring(struct tpsim_sock *s,
-				   const struct tpacket_req *req, bool closing);
+				   const union tpsim_req *req, bool closing,
+				   bool tx);
 __tpsim_hidden void tpsim__ring_free(struct tpsim_ring *r);
 __tpsim_hidden uint32_t tpsim__hdrlen(int version);
+__tpsim_hidden uint64_t tpsim__page_round(uint64_t n);
+
+/* A packet as the receive path leaves it: the link header (after software
+ * VLAN untagging), the rest, and its metadata. */
+struct rx_skb {
+	uint8_t lhdr[14];
+	uint32_t lhdr_len;
+	const uint8_t *payload;
+	uint32_t plen;
+	uint16_t protocol;	/* network order */
+	uint8_t pkttype;
+	bool vlan;
+	uint16_t vlan_tci, vlan_tpid;
+	const uint8_t *src;	/* link source address (halen bytes) */
+	uint32_t rxhash;	/* flow hash (B6) */
+};
+
+/* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
+__tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
+				    const struct rx_skb *k, char *frame,
+				    size_t hdr_size);
+__tpsim_hidden void tpsim__rx_copy(const struct tpsim_sock *s,
+				   const struct rx_skb *k, uint8_t *dst,
+				   uint32_t n);
+__tpsim_hidden uint32_t tpsim__rx_len(const struct tpsim_sock *s,
+				      const struct rx_skb *k);
+__tpsim_hidden uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
+					 const struct tpsim_packet *p,
+					 struct timespec *ts);
+__tpsim_hidden bool tpsim__rx_offsets(const struct tpsim_sock *s,
+				      const struct rx_skb *k, uint64_t *macoff,
+				      uint64_t *netoff);
+__tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
+					      const struct rx_skb *k);
+
+/* rx_v3.c */
+__tpsim_hidden void tpsim__v3_init(struct tpsim_sock *s,
+				   const struct tpacket_req3 *req);
+__tpsim_hidden int tpsim__v3_rcv(struct tpsim_sock *s,
+				 const struct tpsim_packet *p,
+				 const struct rx_skb *k);
+__tpsim_hidden void tpsim__v3_timer_fire(struct tpsim_sock *s, int64_t now);
+__tpsim_hidden uint32_t tpsim__v3_default_tov(const struct tpsim_sock *s,
+					      uint32_t block_size);
+
+/* clock.c */
+__tpsim_hidden int64_t tpsim__mono_ns(const struct tpsim_sock *s);
+__tpsim_hidden int tpsim__timer_start(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__timer_kick(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__timer_stop(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__timer_run_until(struct tpsim_sock *s,
+					   int64_t now);
+__tpsim_hidden int64_t tpsim__timer_next_publish(const struct tpsim_sock *s);
+
+/* tx.c */
+__tpsim_hidden void tpsim__wire_purge(struct tpsim_sock *s);
+__tpsim_hidden int tpsim__pollout_locked(struct tpsim_sock *s);
 
 /* wake.c */
 __tpsim_hidden void tpsim__wake_publish(struct tpsim_sock *s);
@@ -122,7 +232,6 @@ __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
 				  uint32_t alen, const void *b, uint32_t blen);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
-/* clock.c */
 __tpsim_hidden void tpsim__clock_read(struct tpsim_sock *s,
 				      struct timespec *ts);
 

@@ -50,6 +50,35 @@ static const struct tpsim_profile profiles[] = {
 		.owner_bitmap = 1,
 		.rmem_default = 212992,
 		.rmem_max = 212992,
+		.wmem_default = 212992,
+		.wmem_max = 212992,
+		/* 6.18 moved the retire timer to a periodic hrtimer */
+		.retire_periodic = 1,
+		.hz = 0,
+	},
+	{
+		.name = "linux-6.1",
+		.summary = "6.1 to 6.17 (Debian 12 runs 6.1): as linux, but the "
+			   "V3 retire timer is a jiffies timer re-armed at each "
+			   "block open (HZ 250)",
+		.page_size = 4096,
+		.pointer_size = 8,
+		.max_order = 11,
+		.max_block_size = 0,
+		.kmalloc_max = 4u << 20,
+		.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 |
+			    1u << TPACKET_V3,
+		.setsockopt_known = OPTS_LINUX,
+		.overflow_guard = 1,
+		.reserve_in_min_frame = 1,
+		.mapped_check_first = 1,
+		.owner_bitmap = 1,
+		.rmem_default = 212992,
+		.rmem_max = 212992,
+		.wmem_default = 212992,
+		.wmem_max = 212992,
+		.retire_periodic = 0,
+		.hz = 250,
 	},
 	{
 		.name = "linux-2.6",
@@ -70,6 +99,10 @@ static const struct tpsim_profile profiles[] = {
 		.owner_bitmap = 0,
 		.rmem_default = 109568,
 		.rmem_max = 131071,
+		.wmem_default = 109568,
+		.wmem_max = 131071,
+		.retire_periodic = 0,
+		.hz = 250,
 	},
 };
 

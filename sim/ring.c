@@ -31,12 +31,14 @@ static size_t sys_page(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static uint64_t page_round(uint64_t n)
+uint64_t tpsim__page_round(uint64_t n)
 {
 	uint64_t p = sys_page();
 
 	return (n + p - 1) / p * p;
 }
+
+#define page_round tpsim__page_round
 
 void tpsim__ring_free(struct tpsim_ring *r)
 {
@@ -53,14 +55,15 @@ void tpsim__ring_free(struct tpsim_ring *r)
  * for the producer between two PROT_NONE guard pages so that a stray
  * write faults instead of landing in someone else's memory.
  */
-static int ring_alloc(struct tpsim_ring *r)
+static int ring_alloc(struct tpsim_ring *r, bool tx)
 {
 	size_t page = sys_page();
 	uint64_t wake_off = page_round(r->bytes);
 	uint64_t total = wake_off + page;
 	int err;
 
-	r->memfd = memfd_create("tpsim-rx-ring", MFD_CLOEXEC);
+	r->memfd = memfd_create(tx ? "tpsim-tx-ring" : "tpsim-rx-ring",
+				MFD_CLOEXEC);
 	if (r->memfd < 0)
 		return -errno;
 	if (ftruncate(r->memfd, (off_t)total) < 0) {
@@ -100,16 +103,26 @@ static int busy_if_mapped(struct tpsim_sock *s)
 	return -EBUSY;
 }
 
+/* BLK_PLUS_PRIV(): the block descriptor, then the private area rounded
+ * up to 8, in 64 bits so that a huge sizeof_priv cannot wrap (G6). */
+static uint64_t blk_plus_priv(uint64_t sizeof_priv)
+{
+	return TPSIM_ALIGN8(sizeof(struct tpacket_block_desc)) +
+	       TPSIM_ALIGN8(sizeof_priv);
+}
+
 /* The checks of packet_set_ring(), one per rule, in the kernel's order. */
-static int check_geometry(struct tpsim_sock *s, const struct tpacket_req *q)
+static int check_geometry(struct tpsim_sock *s, const union tpsim_req *u,
+			  bool tx)
 {
 	const struct tpsim_profile *p = s->prof;
+	const struct tpacket_req *q = &u->req;
 	uint32_t hdrlen = tpsim__hdrlen(s->version);
 	uint32_t min_frame, fpb;
 
-	if (s->rx.live) {
-		tpsim__detail(s, "G3: an RX ring exists already; tear it down "
-				 "with tp_block_nr 0 first");
+	if (tx ? s->tx.live : s->rx.live) {
+		tpsim__detail(s, "G3: a%s ring exists already; tear it down "
+				 "with tp_block_nr 0 first", tx ? " TX" : "n RX");
 		return -EBUSY;
 	}
 	if ((int)q->tp_block_size <= 0) {
@@ -124,6 +137,15 @@ static int check_geometry(struct tpsim_sock *s, const struct tpacket_req *q)
 		return -EINVAL;
 	}
 	min_frame = hdrlen + (p->reserve_in_min_frame ? s->reserve : 0);
+	if (s->version == TPACKET_V3 &&
+	    q->tp_block_size < blk_plus_priv(u->req3.tp_sizeof_priv) +
+				       min_frame) {
+		tpsim__detail(s, "G6: tp_block_size %u is below the block "
+				 "header + tp_sizeof_priv %u + tp_hdrlen %u + "
+				 "PACKET_RESERVE %u", q->tp_block_size,
+			      u->req3.tp_sizeof_priv, hdrlen, s->reserve);
+		return -EINVAL;
+	}
 	if (q->tp_frame_size < min_frame) {
 		tpsim__detail(s, "G7: tp_frame_size %u is below tp_hdrlen %u "
 				 "+ PACKET_RESERVE %u", q->tp_frame_size,
@@ -194,10 +216,12 @@ static int check_memory(struct tpsim_sock *s, const struct tpacket_req *q)
 	return 0;
 }
 
-int tpsim__set_ring(struct tpsim_sock *s, const struct tpacket_req *q,
-		    bool closing)
+int tpsim__set_ring(struct tpsim_sock *s, const union tpsim_req *u,
+		    bool closing, bool tx)
 {
+	const struct tpacket_req *q = &u->req;
 	struct tpsim_ring nr = { .memfd = -1 };
+	struct tpsim_ring *rb = tx ? &s->tx : &s->rx;
 	int err;
 
 	if (!closing && s->prof->mapped_check_first) {
@@ -205,8 +229,13 @@ int tpsim__set_ring(struct tpsim_sock *s, const struct tpacket_req *q,
 		if (err)
 			return err;
 	}
+	if (!closing && tx && s->tx_pending) {
+		tpsim__detail(s, "G1: %u TX frames are still being sent",
+			      s->tx_pending);
+		return -EBUSY;
+	}
 	if (q->tp_block_nr) {
-		err = check_geometry(s, q);
+		err = check_geometry(s, u, tx);
 		if (!err)
 			err = check_memory(s, q);
 		if (err)
@@ -217,12 +246,32 @@ int tpsim__set_ring(struct tpsim_sock *s, const struct tpacket_req *q,
 		nr.frame_nr = q->tp_frame_nr;
 		nr.frames_per_block = q->tp_block_size / q->tp_frame_size;
 		nr.bytes = (uint64_t)q->tp_block_size * q->tp_block_nr;
-		err = ring_alloc(&nr);
+		err = ring_alloc(&nr, tx);
 		if (err) {
 			tpsim__detail(s, "G12: cannot allocate %llu bytes of "
 					 "ring memory",
 				      (unsigned long long)nr.bytes);
 			return err;
+		}
+		/* block transmit does not exist: a V3 TX ring is frames */
+		if (tx && s->version == TPACKET_V3 &&
+		    (u->req3.tp_retire_blk_tov || u->req3.tp_sizeof_priv ||
+		     u->req3.tp_feature_req_word)) {
+			tpsim__detail(s, "G13: a V3 TX ring takes no "
+					 "tp_retire_blk_tov, tp_sizeof_priv "
+					 "or tp_feature_req_word");
+			tpsim__ring_free(&nr);
+			return -EINVAL;
+		}
+		if (!tx && s->version == TPACKET_V3 && !s->clock &&
+		    !s->timer_started) {
+			err = tpsim__timer_start(s);
+			if (err) {
+				tpsim__detail(s, "G12: cannot start the retire "
+						 "timer");
+				tpsim__ring_free(&nr);
+				return err;
+			}
 		}
 	} else if (q->tp_frame_nr) {
 		tpsim__detail(s, "G2: teardown (tp_block_nr 0) with tp_frame_nr "
@@ -238,24 +287,64 @@ int tpsim__set_ring(struct tpsim_sock *s, const struct tpacket_req *q,
 	}
 
 	/* G15: the new ring starts at frame 0, all frames KERNEL (zeroed) */
-	tpsim__wake_all(s);	/* cross-process waiters leave the old page */
-	s->shared_wake = NULL;
-	tpsim__ring_free(&s->rx);
-	s->rx = nr;
+	if (!tx) {
+		tpsim__wake_all(s); /* cross-process waiters leave the page */
+		s->shared_wake = NULL;
+	}
+	tpsim__ring_free(rb);
+	*rb = nr;
 	s->hdrlen = tpsim__hdrlen(s->version);
-	if (nr.live)
-		s->shared_wake = (struct tpsim_wake *)(nr.kbase +
-						       page_round(nr.bytes));
-	/* the kernel purges the receive queue whenever the ring changes */
-	tpsim__rq_purge(s);
+	if (tx) {
+		/* frames already on the wire stay there: it is the network */
+		pthread_cond_broadcast(&s->tx_cond);
+	} else {
+		if (nr.live)
+			s->shared_wake = (struct tpsim_wake *)(
+				nr.kbase + page_round(nr.bytes));
+		if (nr.live && s->version == TPACKET_V3)
+			tpsim__v3_init(s, &u->req3);
+		/* and the receive queue with the RX ring */
+		tpsim__rq_purge(s);
+		tpsim__timer_kick(s);
+	}
 	s->detail[0] = '\0';
 	return 0;
+}
+
+/* Map the rings back to back (M2): the RX ring, then the TX ring, each
+ * from its own memfd, into one reserved range. */
+static void *map_rings(struct tpsim_sock *s, void *addr, uint64_t len,
+		       int prot, int flags)
+{
+	char *base;
+	uint64_t off = 0;
+
+	base = mmap(addr, len, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return MAP_FAILED;
+	for (int i = 0; i < 2; i++) {
+		const struct tpsim_ring *r = i ? &s->tx : &s->rx;
+
+		if (!r->live)
+			continue;
+		if (mmap(base + off, r->bytes, prot, flags | MAP_FIXED,
+			 r->memfd, 0) == MAP_FAILED) {
+			int err = errno;
+
+			munmap(base, len);
+			errno = err;
+			return MAP_FAILED;
+		}
+		off += r->bytes;
+	}
+	return base;
 }
 
 int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **out)
 {
-	uint64_t len = page_round(length);
+	uint64_t len = page_round(length), want;
 	void *m;
 	int err = -EINVAL;
 
@@ -271,18 +360,19 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 		return -EINVAL;
 	}
 	pthread_mutex_lock(&s->lock);
+	want = (s->rx.live ? s->rx.bytes : 0) + (s->tx.live ? s->tx.bytes : 0);
 	if (offset) {
 		tpsim__detail(s, "M1: mmap offset %lld is not 0",
 			      (long long)offset);
 		goto out;
 	}
-	if (!s->rx.live) {
+	if (!want) {
 		tpsim__detail(s, "M1: no ring to map");
 		goto out;
 	}
-	if (len != page_round(s->rx.bytes)) {
-		tpsim__detail(s, "M1: mmap length %zu != ring size %llu",
-			      length, (unsigned long long)s->rx.bytes);
+	if (len != want) {
+		tpsim__detail(s, "M1: mmap length %zu != RX + TX ring size %llu",
+			      length, (unsigned long long)want);
 		goto out;
 	}
 	if (s->nr_maps == TPSIM_MAX_MAPPINGS) {
@@ -291,7 +381,7 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 		err = -ENOMEM;
 		goto out;
 	}
-	m = mmap(addr, len, prot, flags, s->rx.memfd, 0);
+	m = map_rings(s, addr, len, prot, flags);
 	if (m == MAP_FAILED) {
 		err = -errno;
 		goto out;
@@ -325,33 +415,58 @@ int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length)
 	return err;
 }
 
-int tpsim_ring_fd(struct tpsim_sock *s)
+int tpsim_ring_fd_of(struct tpsim_sock *s, enum tpsim_ring_id which)
 {
+	const struct tpsim_ring *r;
 	int fd;
 
+	if (which != TPSIM_RING_RX && which != TPSIM_RING_TX)
+		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
-	fd = s->rx.live ? s->rx.memfd : -ENXIO;
+	r = which == TPSIM_RING_TX ? &s->tx : &s->rx;
+	fd = r->live ? r->memfd : -ENXIO;
 	pthread_mutex_unlock(&s->lock);
 	return fd;
 }
 
-int tpsim_ring_view_get(struct tpsim_sock *s, struct tpsim_ring_view *v)
+int tpsim_ring_fd(struct tpsim_sock *s)
 {
+	return tpsim_ring_fd_of(s, TPSIM_RING_RX);
+}
+
+int tpsim_ring_view_of(struct tpsim_sock *s, enum tpsim_ring_id which,
+		       struct tpsim_ring_view *v)
+{
+	const struct tpsim_ring *r;
 	int err = 0;
 
+	if ((which != TPSIM_RING_RX && which != TPSIM_RING_TX) || !v)
+		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
-	if (!s->rx.live) {
+	r = which == TPSIM_RING_TX ? &s->tx : &s->rx;
+	if (!r->live) {
 		err = -ENXIO;
 	} else {
+		memset(v, 0, sizeof(*v));
 		v->version = (uint32_t)s->version;
-		v->block_size = s->rx.block_size;
-		v->block_nr = s->rx.block_nr;
-		v->frame_size = s->rx.frame_size;
-		v->frame_nr = s->rx.frame_nr;
-		v->frames_per_block = s->rx.frames_per_block;
-		v->ring_bytes = s->rx.bytes;
-		v->wake_offset = page_round(s->rx.bytes);
+		v->block_size = r->block_size;
+		v->block_nr = r->block_nr;
+		v->frame_size = r->frame_size;
+		v->frame_nr = r->frame_nr;
+		v->frames_per_block = r->frames_per_block;
+		v->ring_bytes = r->bytes;
+		v->wake_offset = page_round(r->bytes);
+		if (which == TPSIM_RING_RX && s->version == TPACKET_V3) {
+			v->retire_tov_ms = r->v3.retire_tov_ms;
+			v->sizeof_priv = r->v3.sizeof_priv;
+			v->max_frame_len = r->v3.max_frame_len;
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return err;
+}
+
+int tpsim_ring_view_get(struct tpsim_sock *s, struct tpsim_ring_view *v)
+{
+	return tpsim_ring_view_of(s, TPSIM_RING_RX, v);
 }

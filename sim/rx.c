@@ -15,20 +15,6 @@
 
 #include "internal.h"
 
-/* A packet as the receive path leaves it: the link header (after software
- * VLAN untagging), the rest, and its metadata. */
-struct rx_skb {
-	uint8_t lhdr[ETH_HLEN];
-	uint32_t lhdr_len;
-	const uint8_t *payload;
-	uint32_t plen;
-	uint16_t protocol;	/* network order */
-	uint8_t pkttype;
-	bool vlan;
-	uint16_t vlan_tci, vlan_tpid;
-	const uint8_t *src;	/* link source address (halen bytes) */
-};
-
 static uint16_t eth_proto(uint16_t type_be, const uint8_t *payload,
 			  uint32_t plen)
 {
@@ -51,6 +37,51 @@ static uint8_t eth_pkttype(const struct tpsim_sock *s, const uint8_t *dst)
 		return memcmp(dst, bcast, ETH_ALEN) ? PACKET_MULTICAST
 						    : PACKET_BROADCAST;
 	return PACKET_OTHERHOST;
+}
+
+/*
+ * A flow hash in place of the kernel's skb_get_hash(): the same value for
+ * every packet of a flow (addresses, protocol and, for TCP/UDP/SCTP, the
+ * ports), never 0 for IP, 0 for anything else. Its value differs from
+ * the kernel's, which is keyed with a per-boot random seed anyway.
+ */
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x01000193u;	/* FNV-1a prime */
+	return h ^ (h >> 15);
+}
+
+static uint32_t flow_hash(const struct rx_skb *k)
+{
+	const uint8_t *d = k->payload;
+	uint32_t h = 0x811c9dc5u, alen, l4, ihl;
+	uint8_t proto;
+
+	if (k->protocol == htons(ETH_P_IP) && k->plen >= 20 &&
+	    (d[0] >> 4) == 4) {
+		ihl = (uint32_t)(d[0] & 15) * 4;
+		proto = d[9];
+		alen = 4;
+		d += 12;
+		l4 = ihl;
+	} else if (k->protocol == htons(ETH_P_IPV6) && k->plen >= 40) {
+		proto = d[6];
+		alen = 16;
+		d += 8;
+		l4 = 40;
+	} else {
+		return 0;
+	}
+	for (uint32_t i = 0; i < 2 * alen; i++)
+		h = mix(h, d[i]);
+	h = mix(h, proto);
+	if ((proto == 6 || proto == 17 || proto == 132) && l4 >= 20 &&
+	    k->plen >= l4 + 4) {
+		for (uint32_t i = 0; i < 4; i++)
+			h = mix(h, k->payload[l4 + i]);
+	}
+	return h ? h : 1;
 }
 
 /* Returns 1 when the packet goes on to the taps, 0 when the receive path
@@ -114,8 +145,8 @@ static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
 }
 
 /* Copy bytes [0, n) of the packet as the socket type sees it to dst. */
-static void copy_bits(const struct tpsim_sock *s, const struct rx_skb *k,
-		      uint8_t *dst, uint32_t n)
+void tpsim__rx_copy(const struct tpsim_sock *s, const struct rx_skb *k,
+		    uint8_t *dst, uint32_t n)
 {
 	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
 
@@ -125,7 +156,7 @@ static void copy_bits(const struct tpsim_sock *s, const struct rx_skb *k,
 	memcpy(dst + h, k->payload, n - h);
 }
 
-static uint32_t skb_len(const struct tpsim_sock *s, const struct rx_skb *k)
+uint32_t tpsim__rx_len(const struct tpsim_sock *s, const struct rx_skb *k)
 {
 	return (s->type == SOCK_RAW ? k->lhdr_len : 0) + k->plen;
 }
@@ -138,7 +169,7 @@ static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k)
 	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen);
 }
 
-static uint32_t timestamp(struct tpsim_sock *s, const struct tpsim_packet *p,
+uint32_t tpsim__rx_tstamp(struct tpsim_sock *s, const struct tpsim_packet *p,
 			  struct timespec *ts)
 {
 	/* tpacket_get_timestamp(): a raw hardware stamp when asked for with
@@ -158,7 +189,7 @@ static uint32_t timestamp(struct tpsim_sock *s, const struct tpsim_packet *p,
 	return 0;
 }
 
-static void fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
+void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 		     char *frame, size_t hdr_size)
 {
 	struct sockaddr_ll *sll =
@@ -176,35 +207,49 @@ static void fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 	sll->sll_ifindex = s->ifindex;
 }
 
+uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
+			       const struct rx_skb *k)
+{
+	if (p->flags & TPSIM_PKT_CSUM_PARTIAL)
+		return TP_STATUS_CSUMNOTREADY;
+	if (k->pkttype != PACKET_OUTGOING && (p->flags & TPSIM_PKT_CSUM_VALID))
+		return TP_STATUS_CSUM_VALID;
+	return 0;
+}
+
+/* R3: where the link header and the network header go in a frame; false
+ * when tp_net would not fit its 16-bit field (the packet is dropped). */
+bool tpsim__rx_offsets(const struct tpsim_sock *s, const struct rx_skb *k,
+		       uint64_t *macoff, uint64_t *netoff)
+{
+	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len : 0;
+
+	if (s->type == SOCK_DGRAM) {
+		*macoff = *netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
+				    (uint64_t)s->reserve;
+	} else {
+		*netoff = TPACKET_ALIGN(s->hdrlen +
+					(maclen < 16 ? 16 : maclen)) +
+			  (uint64_t)s->reserve;
+		*macoff = *netoff - maclen;
+	}
+	return *netoff <= USHRT_MAX;
+}
+
 static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		   const struct rx_skb *k)
 {
 	struct tpsim_ring *r = &s->rx;
 	uint32_t status = TP_STATUS_USER, ts_status, snaplen, len;
-	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len : 0;
 	uint64_t macoff, netoff;
 	bool copy = false;
 	struct timespec ts;
 	char *h;
 
-	len = skb_len(s, k);
+	len = tpsim__rx_len(s, k);
 	snaplen = len;
-	if (p->flags & TPSIM_PKT_CSUM_PARTIAL)
-		status |= TP_STATUS_CSUMNOTREADY;
-	else if (k->pkttype != PACKET_OUTGOING &&
-		 (p->flags & TPSIM_PKT_CSUM_VALID))
-		status |= TP_STATUS_CSUM_VALID;
-
-	/* R3 */
-	if (s->type == SOCK_DGRAM) {
-		macoff = netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
-				  (uint64_t)s->reserve;
-	} else {
-		netoff = TPACKET_ALIGN(s->hdrlen + (maclen < 16 ? 16 : maclen)) +
-			 (uint64_t)s->reserve;
-		macoff = netoff - maclen;
-	}
-	if (netoff > USHRT_MAX) {
+	status |= tpsim__rx_csum_status(p, k);
+	if (!tpsim__rx_offsets(s, k, &macoff, &netoff)) {
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
@@ -232,10 +277,9 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		status |= TP_STATUS_COPY;
 
 	if (snaplen)
-		copy_bits(s, k, (uint8_t *)h + macoff, snaplen);
-	ts_status = timestamp(s, p, &ts);
+		tpsim__rx_copy(s, k, (uint8_t *)h + macoff, snaplen);
+	ts_status = tpsim__rx_tstamp(s, p, &ts);
 	status |= ts_status;
-
 	if (s->version == TPACKET_V1) {
 		struct tpacket_hdr *h1 = (struct tpacket_hdr *)h;
 
@@ -245,7 +289,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		h1->tp_net = (uint16_t)netoff;
 		h1->tp_sec = (unsigned int)ts.tv_sec;
 		h1->tp_usec = (unsigned int)(ts.tv_nsec / 1000);
-		fill_sll(s, k, h, sizeof(*h1));
+		tpsim__fill_sll(s, k, h, sizeof(*h1));
 		/* release: pairs with the consumer's acquire of tp_status
 		 * (R11). The kernel passes the status as an int, so bit 31
 		 * sign-extends into V1's unsigned long. */
@@ -270,7 +314,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 			h2->tp_vlan_tpid = 0;
 		}
 		memset(h2->tp_padding, 0, sizeof(h2->tp_padding));
-		fill_sll(s, k, h, sizeof(*h2));
+		tpsim__fill_sll(s, k, h, sizeof(*h2));
 		/* release: pairs with the consumer's acquire (R11) */
 		tpsim_store_release(&h2->tp_status, status);
 	}
@@ -308,6 +352,7 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 	}
 	if (k.pkttype == PACKET_LOOPBACK)
 		return TPSIM_RX_IGNORED;
+	k.rxhash = (p->flags & TPSIM_PKT_RXHASH) ? p->rxhash : flow_hash(&k);
 
 	pthread_mutex_lock(&s->lock);
 	if (s->protocol == TPSIM_PROTO_NONE ||
@@ -316,10 +361,16 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 		pthread_mutex_unlock(&s->lock);
 		return TPSIM_RX_IGNORED;
 	}
-	ret = s->rx.live ? rx_ring(s, p, &k) : rx_queue(s, &k);
+	if (!s->rx.live)
+		ret = rx_queue(s, &k);
+	else if (s->version == TPACKET_V3)
+		ret = tpsim__v3_rcv(s, p, &k);
+	else
+		ret = rx_ring(s, p, &k);
 	/* under the lock: a concurrent teardown may unmap the wake page */
-	if (ret == TPSIM_RX_DELIVERED)
-		tpsim__wake_publish(s);
+	if (ret == TPSIM_RX_DELIVERED &&
+	    !(s->rx.live && s->version == TPACKET_V3))
+		tpsim__wake_publish(s);	/* V3 publishes whole blocks */
 	pthread_mutex_unlock(&s->lock);
 	return ret;
 }

@@ -24,6 +24,18 @@
 		 ? (o)->f                                                    \
 		 : (def))
 
+/* Condition variables wait on CLOCK_MONOTONIC: deadlines must not move
+ * when the time of day is set. */
+static void init_cond(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+}
+
 int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
 {
 	static const uint8_t def_addr[8] = { 0x02, 0, 0, 0, 0, 0x01 };
@@ -83,9 +95,19 @@ int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
 		free(s);
 		return -EINVAL;
 	}
+	s->wire_mode = OPTS_GET(opts, wire, TPSIM_WIRE_QUEUE);
+	if (s->wire_mode != TPSIM_WIRE_QUEUE &&
+	    s->wire_mode != TPSIM_WIRE_HOLD) {
+		free(s);
+		return -EINVAL;
+	}
+	s->wire_limit = OPTS_GET(opts, wire_queue_len, 1000u);
+	s->link_speed = OPTS_GET(opts, link_speed, 0u);
 	s->version = TPACKET_V1;
 	s->rcvbuf = prof->rmem_default;
+	s->sndbuf = prof->wmem_default;
 	s->rx.memfd = -1;
+	s->tx.memfd = -1;
 	s->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->evfd < 0) {
 		int err = -errno;
@@ -94,6 +116,8 @@ int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
 		return err;
 	}
 	pthread_mutex_init(&s->lock, NULL);
+	init_cond(&s->tx_cond);
+	init_cond(&s->timer_cond);
 	*out = s;
 	return 0;
 }
@@ -102,6 +126,7 @@ void tpsim_close(struct tpsim_sock *s)
 {
 	if (!s)
 		return;
+	tpsim__timer_stop(s);
 	pthread_mutex_lock(&s->lock);
 	for (unsigned int i = 0; i < s->nr_maps; i++)
 		munmap(s->maps[i].addr, s->maps[i].len);
@@ -109,8 +134,12 @@ void tpsim_close(struct tpsim_sock *s)
 	tpsim__wake_all(s);
 	s->shared_wake = NULL;
 	tpsim__ring_free(&s->rx);
+	tpsim__ring_free(&s->tx);
 	tpsim__rq_purge(s);
+	tpsim__wire_purge(s);
 	pthread_mutex_unlock(&s->lock);
+	pthread_cond_destroy(&s->tx_cond);
+	pthread_cond_destroy(&s->timer_cond);
 	pthread_mutex_destroy(&s->lock);
 	close(s->evfd);
 	free(s);
@@ -133,46 +162,4 @@ void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
 	va_end(ap);
-}
-
-void tpsim__clock_read(struct tpsim_sock *s, struct timespec *ts)
-{
-	if (s->clock == TPSIM_CLOCK_VIRTUAL)
-		*ts = s->vclock;
-	else
-		clock_gettime(CLOCK_REALTIME, ts);
-}
-
-int tpsim_clock_now(struct tpsim_sock *s, struct timespec *ts)
-{
-	pthread_mutex_lock(&s->lock);
-	tpsim__clock_read(s, ts);
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-int tpsim_clock_set(struct tpsim_sock *s, const struct timespec *ts)
-{
-	if (s->clock != TPSIM_CLOCK_VIRTUAL || !ts || ts->tv_sec < 0 ||
-	    ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
-		return -EINVAL;
-	pthread_mutex_lock(&s->lock);
-	s->vclock = *ts;
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-int tpsim_clock_advance_ns(struct tpsim_sock *s, int64_t ns)
-{
-	if (s->clock != TPSIM_CLOCK_VIRTUAL || ns < 0)
-		return -EINVAL;
-	pthread_mutex_lock(&s->lock);
-	s->vclock.tv_sec += ns / 1000000000;
-	s->vclock.tv_nsec += ns % 1000000000;
-	if (s->vclock.tv_nsec >= 1000000000L) {
-		s->vclock.tv_nsec -= 1000000000L;
-		s->vclock.tv_sec++;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return 0;
 }

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * setsockopt/getsockopt at SOL_PACKET (packet_setsockopt,
- * packet_getsockopt) and the one SOL_SOCKET option the ring depends on,
- * SO_RCVBUF. Each check is the kernel's, in its order (O1-O8).
+ * packet_getsockopt) and the SOL_SOCKET options the rings depend on:
+ * SO_RCVBUF (COPY, R5), SO_SNDBUF and SO_SNDTIMEO (send, T3). Each check
+ * is the kernel's, in its order (O1-O8).
  */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "internal.h"
 
-/* Smallest receive buffer the kernel allows (SOCK_MIN_RCVBUF). */
+/* Smallest buffers the kernel allows (SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF). */
 #define TPSIM_MIN_RCVBUF 2304u
+#define TPSIM_MIN_SNDBUF 4608u
 
 static bool has_ring(const struct tpsim_sock *s)
 {
-	return s->rx.live;
+	return s->rx.live || s->tx.live;
 }
 
 static bool known(const struct tpsim_sock *s, int optname)
@@ -67,7 +70,7 @@ static int set_ring_opt(struct tpsim_sock *s, int optname, const void *optval,
 {
 	size_t need = s->version == TPACKET_V3 ? sizeof(struct tpacket_req3)
 					       : sizeof(struct tpacket_req);
-	struct tpacket_req req;
+	union tpsim_req req = { 0 };
 
 	if (optlen < need) {
 		tpsim__detail(s, "O6: ring request for TPACKET_V%d needs optlen "
@@ -77,13 +80,8 @@ static int set_ring_opt(struct tpsim_sock *s, int optname, const void *optval,
 	}
 	if (!optval)
 		return -EFAULT;
-	if (optname == PACKET_TX_RING || s->version == TPACKET_V3) {
-		tpsim__detail(s, "%s rings are not simulated in this release",
-			      optname == PACKET_TX_RING ? "TX" : "TPACKET_V3");
-		return -EOPNOTSUPP;
-	}
-	memcpy(&req, optval, sizeof(req));
-	return tpsim__set_ring(s, &req, false);
+	memcpy(&req, optval, need);
+	return tpsim__set_ring(s, &req, false, optname == PACKET_TX_RING);
 }
 
 static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
@@ -214,12 +212,49 @@ static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
 	}
 }
 
+/* sock_setsockopt(): capped at the maximum, doubled for overhead */
+static uint32_t buf_size(int val, uint32_t max, uint32_t min)
+{
+	uint32_t v = val < 0 ? 0 : (uint32_t)val;
+
+	if (v > max)
+		v = max;
+	return v * 2 > min ? v * 2 : min;
+}
+
+/* sock_set_timeout(): a struct timeval; 0 means forever, a negative one
+ * means do not wait */
+static int set_timeout(struct tpsim_sock *s, const void *optval,
+		       socklen_t optlen, int64_t *out)
+{
+	struct timeval tv;
+
+	if (optlen < sizeof(tv))
+		return -EINVAL;
+	if (!optval)
+		return -EFAULT;
+	memcpy(&tv, optval, sizeof(tv));
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) {
+		tpsim__detail(s, "SO_SNDTIMEO: tv_usec %ld out of range",
+			      (long)tv.tv_usec);
+		return -EDOM;
+	}
+	if (tv.tv_sec < 0)
+		*out = -1;
+	else
+		*out = (int64_t)tv.tv_sec * 1000000000 +
+		       (int64_t)tv.tv_usec * 1000;
+	return 0;
+}
+
 static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 		      socklen_t optlen)
 {
 	int val;
 
-	if (optname != SO_RCVBUF) {
+	if (optname == SO_SNDTIMEO)
+		return set_timeout(s, optval, optlen, &s->sndtimeo_ns);
+	if (optname != SO_RCVBUF && optname != SO_SNDBUF) {
 		tpsim__detail(s, "SOL_SOCKET option %d is not simulated",
 			      optname);
 		return -ENOPROTOOPT;
@@ -229,13 +264,12 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 	if (!optval)
 		return -EFAULT;
 	memcpy(&val, optval, sizeof(int));
-	/* sock_setsockopt(): capped at rmem_max, doubled for overhead */
-	if (val < 0)
-		val = 0;
-	if ((unsigned int)val > s->prof->rmem_max)
-		val = (int)s->prof->rmem_max;
-	s->rcvbuf = (uint32_t)val * 2 > TPSIM_MIN_RCVBUF ? (uint32_t)val * 2
-							  : TPSIM_MIN_RCVBUF;
+	if (optname == SO_RCVBUF) {
+		s->rcvbuf = buf_size(val, s->prof->rmem_max, TPSIM_MIN_RCVBUF);
+	} else {
+		s->sndbuf = buf_size(val, s->prof->wmem_max, TPSIM_MIN_SNDBUF);
+		pthread_cond_broadcast(&s->tx_cond);	/* maybe room now */
+	}
 	return 0;
 }
 
@@ -265,7 +299,7 @@ int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
 static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 		      int *len)
 {
-	struct tpacket_stats st;
+	struct tpacket_stats_v3 st;
 	const void *data;
 	int val = 0, lv = sizeof(int);
 
@@ -275,10 +309,13 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 		/* O7: read and reset; drops are added to packets here */
 		st.tp_packets = s->st_packets + s->st_drops;
 		st.tp_drops = s->st_drops;
+		st.tp_freeze_q_cnt = s->st_freeze;
 		s->st_packets = 0;
 		s->st_drops = 0;
+		s->st_freeze = 0;
 		data = &st;
-		lv = sizeof(st);
+		lv = s->version == TPACKET_V3 ? sizeof(st)
+					      : sizeof(struct tpacket_stats);
 		break;
 	case PACKET_AUXDATA:
 		val = s->auxdata;
@@ -363,12 +400,13 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (level == SOL_SOCKET) {
-		if (optname != SO_RCVBUF) {
+		if (optname != SO_RCVBUF && optname != SO_SNDBUF) {
 			err = -ENOPROTOOPT;
 		} else if (len < 0) {
 			err = -EINVAL;
 		} else {
-			int v = (int)s->rcvbuf;
+			int v = (int)(optname == SO_RCVBUF ? s->rcvbuf
+							   : s->sndbuf);
 
 			if (len > (int)sizeof(v))
 				len = sizeof(v);

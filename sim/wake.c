@@ -139,6 +139,13 @@ int tpsim__pollin_locked(struct tpsim_sock *s)
 		return 1;
 	if (!r->live)
 		return 0;
+	if (s->version == TPACKET_V3) {
+		/* B7: the block before the active one */
+		prev = r->v3.active ? r->v3.active - 1 : r->block_nr - 1;
+		return tpsim_block_status(r->kbase + (size_t)prev *
+							     r->block_size) !=
+		       TP_STATUS_KERNEL;
+	}
 	/* P1: the frame just before the head, not the head */
 	prev = r->head ? r->head - 1 : r->frame_nr - 1;
 	return tpsim_frame_status(tpsim__frame(r, prev), s->version) !=
@@ -150,22 +157,65 @@ struct poll_ctx {
 	short events;
 };
 
+static short poll_mask_locked(struct tpsim_sock *s, short events)
+{
+	short mask = 0;
+
+	if (tpsim__pollout_locked(s))
+		mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+	if (tpsim__pollin_locked(s))
+		mask |= POLLIN | POLLRDNORM;
+	return mask & (events | POLLERR | POLLHUP);
+}
+
 static int poll_mask(void *arg)
 {
 	struct poll_ctx *c = arg;
-	short mask = POLLOUT | POLLWRNORM | POLLWRBAND;
+	int mask;
 
 	pthread_mutex_lock(&c->s->lock);
-	if (tpsim__pollin_locked(c->s))
-		mask |= POLLIN | POLLRDNORM;
+	mask = poll_mask_locked(c->s, c->events);
 	pthread_mutex_unlock(&c->s->lock);
-	return mask & (c->events | POLLERR | POLLHUP);
+	return mask;
+}
+
+/*
+ * On a virtual clock, a poll that a retire-timer expiry within the timeout
+ * would satisfy moves the clock to that expiry instead of sleeping; one
+ * the timer cannot satisfy waits as on the real clock. Returns the mask,
+ * 0 to wait for real.
+ */
+static int poll_virtual(struct tpsim_sock *s, short events, int timeout_ms)
+{
+	int64_t start, next;
+	int mask;
+
+	pthread_mutex_lock(&s->lock);
+	start = tpsim__mono_ns(s);
+	/* the re-armed timer may refresh once before it retires */
+	for (int i = 0; i < 3; i++) {
+		mask = poll_mask_locked(s, events);
+		next = tpsim__timer_next_publish(s);
+		if (mask || next < 0 ||
+		    (timeout_ms >= 0 &&
+		     next > start + (int64_t)timeout_ms * 1000000))
+			break;
+		tpsim__timer_run_until(s, next);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return mask;
 }
 
 int tpsim_poll(struct tpsim_sock *s, short events, int timeout_ms)
 {
 	struct poll_ctx c = { s, events };
 
+	if (s->clock == TPSIM_CLOCK_VIRTUAL && timeout_ms != 0) {
+		int mask = poll_virtual(s, events, timeout_ms);
+
+		if (mask)
+			return mask;
+	}
 	return tpsim_wait(&s->wake_private, poll_mask, &c, timeout_ms);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libtpsim: the kernel side of a Linux AF_PACKET mmap ring (PACKET_RX_RING,
- * TPACKET_V1 and TPACKET_V2), rebuilt in userspace.
+ * libtpsim: the kernel side of a Linux AF_PACKET mmap ring (PACKET_RX_RING
+ * and PACKET_TX_RING, TPACKET_V1, V2 and V3), rebuilt in userspace.
  *
  * A struct tpsim_sock behaves like a packet socket: the same option numbers
  * and structs as <linux/if_packet.h>, the same ring-setup checks in the same
@@ -39,14 +39,29 @@ extern "C" {
 #endif
 
 #define TPSIM_VERSION_MAJOR 0
-#define TPSIM_VERSION_MINOR 1
+#define TPSIM_VERSION_MINOR 2
 
 struct tpsim_sock;
 
-/* Clock of the producer: timestamps of packets that carry none. */
+/* Clock of the producer: timestamps of packets that carry none, V3 block
+ * stamps and the V3 retire timer. */
 enum tpsim_clock {
-	TPSIM_CLOCK_REAL = 0,	/* CLOCK_REALTIME, as the kernel */
-	TPSIM_CLOCK_VIRTUAL,	/* starts at 0, moves only by tpsim_clock_* */
+	TPSIM_CLOCK_REAL = 0,	/* CLOCK_REALTIME for stamps, CLOCK_MONOTONIC
+				 * for the retire timer, run by a thread */
+	TPSIM_CLOCK_VIRTUAL,	/* starts at 0, moves only by tpsim_clock_*;
+				 * the retire timer fires inside those calls
+				 * at exactly its virtual instant */
+};
+
+/* What happens to frames sent from the TX ring (tpsim_send). */
+enum tpsim_wire_mode {
+	/* Copied to the wire queue and completed at once (AVAILABLE), as a
+	 * TAP device does; a full queue drops the packet (wire drops). */
+	TPSIM_WIRE_QUEUE = 0,
+	/* Copied to the wire queue but left SENDING until the caller reads
+	 * it with tpsim_wire_recv(): the transmission-in-flight state a
+	 * slow NIC leaves frames in. */
+	TPSIM_WIRE_HOLD,
 };
 
 /*
@@ -70,6 +85,11 @@ struct tpsim_create_opts {
 	uint64_t mem_limit;	/* bytes of ring memory allowed [4 GiB]:
 				 * beyond it ring setup fails with ENOMEM
 				 * as the kernel does when allocation fails */
+	enum tpsim_wire_mode wire;	/* [TPSIM_WIRE_QUEUE] */
+	uint32_t wire_queue_len;	/* packets the wire holds [1000] */
+	unsigned int link_speed;	/* Mb/s as ethtool reports it, for the
+					 * default V3 retire timeout (G14)
+					 * [0: unknown, as a TAP reports 10] */
 	size_t __last;
 };
 #define tpsim_create_opts__last_field __last
@@ -91,9 +111,9 @@ void tpsim_close(struct tpsim_sock *s);
  * PACKET_RESERVE, PACKET_RX_RING, PACKET_COPY_THRESH, PACKET_STATISTICS
  * (get), PACKET_HDRLEN (get), PACKET_LOSS, PACKET_TIMESTAMP, PACKET_AUXDATA,
  * PACKET_ORIGDEV, PACKET_TX_HAS_OFF, PACKET_QDISC_BYPASS,
- * PACKET_IGNORE_OUTGOING. level SOL_SOCKET: SO_RCVBUF. Options the
- * simulator does not model (fanout, membership, vnet headers, TX ring,
- * TPACKET_V3 rings in this release) return -EOPNOTSUPP; unknown ones
+ * PACKET_IGNORE_OUTGOING, PACKET_TX_RING. level SOL_SOCKET: SO_RCVBUF,
+ * SO_SNDBUF, SO_SNDTIMEO. Options the simulator does not model (fanout,
+ * membership, vnet headers) return -EOPNOTSUPP; unknown ones
  * -ENOPROTOOPT, as the kernel.
  */
 int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
@@ -102,8 +122,9 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
 		     void *optval, socklen_t *optlen);
 
 /*
- * mmap(2) of the socket: offset must be 0, length exactly the ring size
- * (block_size * block_nr), a ring must exist (else -EINVAL). Each mapping
+ * mmap(2) of the socket: offset must be 0, length exactly the size of the
+ * RX ring plus the TX ring (block_size * block_nr each; the RX ring first,
+ * the TX ring right after it), a ring must exist (else -EINVAL). Each mapping
  * counts until tpsim_munmap(); while any exists, ring changes fail with
  * -EBUSY. addr is a hint only (no MAP_FIXED). prot/flags as mmap(2);
  * MAP_SHARED is required (-EINVAL otherwise).
@@ -114,23 +135,32 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
  * by tpsim_mmap on this socket (-EINVAL otherwise). */
 int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length);
 
+enum tpsim_ring_id { TPSIM_RING_RX = 0, TPSIM_RING_TX = 1 };
+
 /*
- * The memfd that holds the RX ring: offset 0, length ring_bytes, is the
- * ring as tpsim_mmap shows it; the page at wake_offset holds the
- * struct tpsim_wake used by tpsim_wait(). -ENXIO without a ring. The fd
+ * The memfd that holds a ring: offset 0, length ring_bytes, is the ring
+ * as tpsim_mmap shows it; the page at wake_offset holds the
+ * struct tpsim_wake used by tpsim_wait(). -ENXIO without that ring. The fd
  * stays owned by the socket; dup() it to keep it. It changes when the ring
- * is set up again.
+ * is set up again. tpsim_ring_fd() is the RX ring's.
  */
+int tpsim_ring_fd_of(struct tpsim_sock *s, enum tpsim_ring_id which);
 int tpsim_ring_fd(struct tpsim_sock *s);
 
 /* What a consumer in another process needs to find its way in the memfd. */
 struct tpsim_ring_view {
-	uint32_t version;	/* TPACKET_V1 / TPACKET_V2 */
+	uint32_t version;	/* TPACKET_V1 / V2 / V3 */
 	uint32_t block_size, block_nr, frame_size, frame_nr;
 	uint32_t frames_per_block;
 	uint64_t ring_bytes;	/* map this much at offset 0 */
 	uint64_t wake_offset;	/* page-aligned offset of struct tpsim_wake */
+	/* V3 RX rings (0 otherwise) */
+	uint32_t retire_tov_ms;	/* as requested or derived (G14) */
+	uint32_t sizeof_priv;
+	uint32_t max_frame_len;	/* largest tp_mac + tp_snaplen a block takes */
 };
+int tpsim_ring_view_of(struct tpsim_sock *s, enum tpsim_ring_id which,
+		       struct tpsim_ring_view *v);
 int tpsim_ring_view_get(struct tpsim_sock *s, struct tpsim_ring_view *v);
 
 /* Packet handed to the producer. */
@@ -142,6 +172,7 @@ enum tpsim_pkt_flags {
 	TPSIM_PKT_CSUM_VALID = 1 << 4,	/* checksum verified (R7) */
 	TPSIM_PKT_PKTTYPE = 1 << 5,	/* use pkttype, do not derive it */
 	TPSIM_PKT_PROTOCOL = 1 << 6,	/* use protocol (ARPHRD_NONE links) */
+	TPSIM_PKT_RXHASH = 1 << 7,	/* use rxhash, as a NIC's hash (B6) */
 };
 
 struct tpsim_packet {
@@ -154,6 +185,8 @@ struct tpsim_packet {
 	uint16_t vlan_tci, vlan_tpid;	/* with TPSIM_PKT_VLAN */
 	uint8_t pkttype;	/* with TPSIM_PKT_PKTTYPE (PACKET_HOST, ...) */
 	uint16_t protocol;	/* network order, with TPSIM_PKT_PROTOCOL */
+	uint32_t rxhash;	/* with TPSIM_PKT_RXHASH; else the simulator
+				 * hashes the IPv4/IPv6 flow itself */
 	size_t __last;
 };
 #define tpsim_packet__last_field __last
@@ -179,9 +212,13 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *pkt);
 /*
  * poll(2) on the socket: returns the revents for events (plus POLLERR,
  * POLLHUP), waiting up to timeout_ms (-1 forever, 0 not at all). POLLIN
- * when the RX ring's frame before the head is not TP_STATUS_KERNEL (P1) or
- * the receive queue holds a packet; POLLOUT always (an idle socket is
- * writable). Returns 0 on timeout, -EINTR if interrupted.
+ * when the RX ring's frame before the head (V3: the block before the
+ * active one) is not TP_STATUS_KERNEL (P1) or the receive queue holds a
+ * packet; POLLOUT when the socket's send buffer is less than half used or
+ * the TX ring's current frame is AVAILABLE (P2). With a virtual clock the
+ * wait is in virtual time: the clock moves on to the next retire-timer
+ * expiry or to the timeout, whichever is first, so a test of a block
+ * timeout never sleeps. Returns 0 on timeout, -EINTR if interrupted.
  */
 int tpsim_poll(struct tpsim_sock *s, short events, int timeout_ms);
 
@@ -221,8 +258,44 @@ int tpsim_wait(struct tpsim_wake *w, int (*ready)(void *arg), void *arg,
  */
 ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
 
+/*
+ * send(2) with a TX ring (T1-T3): transmits every frame from the TX head
+ * on that is TP_STATUS_SEND_REQUEST, in order, stopping at the first
+ * that is not. Each becomes SENDING, goes on the wire and turns AVAILABLE
+ * once transmitted (at once in TPSIM_WIRE_QUEUE mode; when tpsim_wire_recv
+ * takes it in TPSIM_WIRE_HOLD mode). A malformed frame (tp_len beyond the
+ * frame or the MTU, shorter than the link header, a V3 tp_next_offset,
+ * an offset outside the frame with PACKET_TX_HAS_OFF) gets WRONG_FORMAT
+ * and send fails with its error, unless PACKET_LOSS is set: then it is
+ * skipped, AVAILABLE again. to: the destination for SOCK_DGRAM (its
+ * sll_addr and sll_protocol; sll_ifindex must be the device's), NULL
+ * otherwise. flags: MSG_DONTWAIT returns without waiting for frames to
+ * complete. Blocking sends wait for them, up to SO_SNDTIMEO (-ETIMEDOUT).
+ * Returns the bytes sent, or a negative errno: -ENXIO without a TX ring.
+ */
+ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
+		   int flags);
+
+/*
+ * Read the oldest frame off the wire: up to len bytes, the full length
+ * with MSG_TRUNC; MSG_DONTWAIT: -EAGAIN when the wire is empty, else wait
+ * for one. In TPSIM_WIRE_HOLD mode this completes the frame (AVAILABLE).
+ */
+ssize_t tpsim_wire_recv(struct tpsim_sock *s, void *buf, size_t len,
+			int flags);
+
+struct tpsim_wire_stats {
+	uint64_t packets;	/* put on the wire */
+	uint64_t bytes;
+	uint64_t drops;		/* lost to a full wire queue */
+	uint32_t queued;	/* on the wire now, not read yet */
+	uint32_t sending;	/* TX frames still SENDING */
+};
+int tpsim_wire_stats_get(struct tpsim_sock *s, struct tpsim_wire_stats *st);
+
 /* Virtual clock (TPSIM_CLOCK_VIRTUAL): set or advance; -EINVAL on a real
- * clock or a negative step. */
+ * clock, a negative step or a step back. Moving the clock runs every V3
+ * retire-timer expiry it passes, each at its own instant. */
 int tpsim_clock_set(struct tpsim_sock *s, const struct timespec *ts);
 int tpsim_clock_advance_ns(struct tpsim_sock *s, int64_t ns);
 int tpsim_clock_now(struct tpsim_sock *s, struct timespec *ts);
@@ -251,6 +324,13 @@ struct tpsim_profile {
 	int mapped_check_first;	/* G1 before any other check (else after) */
 	int owner_bitmap;	/* V1/V2 RX owner bitmap allocated (ENOMEM) */
 	uint32_t rmem_default, rmem_max; /* socket receive buffer (bytes) */
+	uint32_t wmem_default, wmem_max; /* socket send buffer (bytes) */
+	/* V3 retire timer (B4): 1 = periodic from ring setup (hrtimer, 6.18
+	 * on); 0 = re-armed at each block open, checked against the block
+	 * open when it fires (timer_list, before 6.18) */
+	int retire_periodic;
+	uint32_t hz;		/* jiffies per second for a timer_list
+				 * timeout (rounded up); 0: exact */
 };
 
 /* Returns the profile named name, or NULL. */
@@ -276,6 +356,15 @@ static inline void *tpsim_frame(void *base, const struct tpsim_ring_view *v,
 	       (size_t)(idx % v->frames_per_block) * v->frame_size;
 }
 
+/* The status word of a frame: V1 an unsigned long at offset 0, V2 a u32
+ * at offset 0, V3 (TX frames, packets in a block) a u32 at offset 20. */
+static inline void *tpsim__status_word(const void *hdr, int version)
+{
+	if (version == TPACKET_V3)
+		return &((struct tpacket3_hdr *)hdr)->tp_status;
+	return &((struct tpacket2_hdr *)hdr)->tp_status;
+}
+
 /* acquire: pairs with the producer's release store of the status word, so
  * the header and data are visible once USER is seen. V1's tp_status is an
  * unsigned long but the kernel compares only its low 32 bits (C4). */
@@ -284,19 +373,47 @@ static inline uint32_t tpsim_frame_status(const void *hdr, int version)
 	if (version == TPACKET_V1)
 		return (uint32_t)tpsim_load_acquire(
 			&((struct tpacket_hdr *)hdr)->tp_status);
-	return tpsim_load_acquire(&((struct tpacket2_hdr *)hdr)->tp_status);
+	return tpsim_load_acquire((uint32_t *)tpsim__status_word(hdr, version));
+}
+
+/* Store a status word with release semantics: the frame's contents are
+ * written before it (R11, T1). */
+static inline void tpsim_frame_set_status(void *hdr, int version,
+					  uint32_t status)
+{
+	if (version == TPACKET_V1)
+		tpsim_store_release(&((struct tpacket_hdr *)hdr)->tp_status,
+				    (unsigned long)status);
+	else
+		tpsim_store_release((uint32_t *)tpsim__status_word(hdr, version),
+				    status);
 }
 
 /* release: the consumer's reads of the frame happen before the producer
  * can see KERNEL and overwrite it (R11). */
 static inline void tpsim_frame_release(void *hdr, int version)
 {
-	if (version == TPACKET_V1)
-		tpsim_store_release(&((struct tpacket_hdr *)hdr)->tp_status,
-				    (unsigned long)TP_STATUS_KERNEL);
-	else
-		tpsim_store_release(&((struct tpacket2_hdr *)hdr)->tp_status,
-				    (uint32_t)TP_STATUS_KERNEL);
+	tpsim_frame_set_status(hdr, version, TP_STATUS_KERNEL);
+}
+
+/* V3 blocks: the block status is the publication (B1, R11). */
+static inline uint32_t tpsim_block_status(const void *block)
+{
+	return tpsim_load_acquire(
+		&((struct tpacket_block_desc *)block)->hdr.bh1.block_status);
+}
+
+static inline void tpsim_block_release(void *block)
+{
+	tpsim_store_release(
+		&((struct tpacket_block_desc *)block)->hdr.bh1.block_status,
+		(uint32_t)TP_STATUS_KERNEL);
+}
+
+/* TX frames: hand a filled frame to the producer (T1). */
+static inline void tpsim_frame_send_request(void *hdr, int version)
+{
+	tpsim_frame_set_status(hdr, version, TP_STATUS_SEND_REQUEST);
 }
 
 #ifdef __cplusplus

@@ -12,8 +12,11 @@ START_TEST(profiles_by_name)
 
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_eq(p, tpsim_profile_at(0));
-	ck_assert_str_eq(tpsim_profile_at(1)->name, "linux-2.6");
-	ck_assert_ptr_null(tpsim_profile_at(2));
+	ck_assert_str_eq(tpsim_profile_at(1)->name, "linux-6.1");
+	ck_assert_str_eq(tpsim_profile_at(2)->name, "linux-2.6");
+	ck_assert_ptr_null(tpsim_profile_at(3));
+	ck_assert_int_eq(tpsim_profile_find("linux")->retire_periodic, 1);
+	ck_assert_int_eq(tpsim_profile_find("linux-6.1")->retire_periodic, 0);
 	ck_assert_ptr_null(tpsim_profile_find("linux-9"));
 	ck_assert_uint_eq(tpsim_profile_find("linux-2.6")->max_block_size,
 			  4u << 20);
