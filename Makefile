@@ -59,7 +59,9 @@ UNIT_SRCS := \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
 	sim/tests/test_sockopt.c \
-	sim/tests/test_threads.c
+	sim/tests/test_threads.c \
+	sim/tests/test_tx.c \
+	sim/tests/test_v3.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(BUILD)/tests/unit
 

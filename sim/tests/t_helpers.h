@@ -35,5 +35,7 @@ Suite *suite_ring(void);
 Suite *suite_rx(void);
 Suite *suite_sockopt(void);
 Suite *suite_threads(void);
+Suite *suite_tx(void);
+Suite *suite_v3(void);
 
 #endif
