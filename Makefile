@@ -69,6 +69,7 @@ UNIT_BIN  := $(BUILD)/tests/unit
 TPC_SRCS := \
 	conformance/backend_kernel.c \
 	conformance/backend_sim.c \
+	conformance/cases/blocks.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
@@ -76,6 +77,7 @@ TPC_SRCS := \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
+	conformance/cases/tx.c \
 	conformance/helpers.c \
 	conformance/report.c \
 	conformance/runner.c \

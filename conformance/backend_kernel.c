@@ -25,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tpc_backend.h"
@@ -177,6 +178,8 @@ static int kern_dev_info(void *ctx, uint8_t addr[6], int *ifindex)
 	return 0;
 }
 
+static void drain_tap(struct kern_ctx *c);
+
 static int kern_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 {
 	struct kern_ctx *c = ctx;
@@ -202,6 +205,7 @@ static int kern_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 	}
 	s->fd = fd;
 	*out = s;
+	drain_tap(c);
 	return 0;
 }
 
@@ -280,6 +284,69 @@ static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p
 	return n == (ssize_t)(sizeof(vh) + p->len) ? 0 : -EIO;
 }
 
+static ssize_t kern_send(struct tpc_sock *s, const struct sockaddr_ll *to,
+			 int flags)
+{
+	ssize_t r = sendto(s->fd, NULL, 0, flags, (const struct sockaddr *)to,
+			   to ? sizeof(*to) : 0);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Frames the TAP device transmitted come out of its fd, each after the
+ * virtio_net_hdr that IFF_VNET_HDR puts first. */
+static ssize_t kern_wire_read(void *ctx, struct tpc_sock *s, void *buf,
+			      size_t len, int timeout_ms)
+{
+	struct kern_ctx *c = ctx;
+	struct virtio_net_hdr vh;
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { buf, len } };
+	struct pollfd p = { .fd = c->tapfd, .events = POLLIN };
+	ssize_t n;
+
+	(void)s;
+	n = poll(&p, 1, timeout_ms);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EAGAIN;
+	n = readv(c->tapfd, iov, 2);
+	if (n < 0)
+		return -errno;
+	return n < (ssize_t)sizeof(vh) ? -EIO : n - (ssize_t)sizeof(vh);
+}
+
+/* Anything a previous case sent and did not read must not reach this
+ * one's wire_read. */
+static void drain_tap(struct kern_ctx *c)
+{
+	char buf[65536];
+
+	while (kern_wire_read(c, NULL, buf, sizeof(buf), 0) >= 0)
+		;
+}
+
+static int kern_sleep_ms(struct tpc_sock *s, int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	(void)s;
+	while (nanosleep(&ts, &ts) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+static int64_t kern_clock_ns(struct tpc_sock *s)
+{
+	struct timespec ts;
+
+	(void)s;
+	clock_gettime(CLOCK_REALTIME, &ts);	/* what stamps packets */
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 const struct tpc_backend_ops tpc_backend_kernel = {
 	.sz = sizeof(struct tpc_backend_ops),
 	.name = "kernel",
@@ -295,4 +362,8 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.poll = kern_poll,
 	.recv = kern_recv,
 	.inject = kern_inject,
+	.send = kern_send,
+	.wire_read = kern_wire_read,
+	.sleep_ms = kern_sleep_ms,
+	.clock_ns = kern_clock_ns,
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The sim backend: libtpsim. inject is the producer's tpsim_deliver.
- * The profile comes from TPC_SIM_PROFILE (default "linux").
+ * The profile comes from TPC_SIM_PROFILE (default "linux"). Sockets run
+ * on a virtual clock: sleep_ms moves it, and the V3 retire timer fires
+ * inside that move, so timeout cases take no time here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,6 +66,7 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 				     : TPSIM_PROTO_NONE,
 		.ifindex = SIM_IFINDEX,
 		.profile = c->profile,
+		.clock = TPSIM_CLOCK_VIRTUAL,
 	};
 	struct tpc_sock *s = calloc(1, sizeof(*s));
 	int err;
@@ -135,6 +138,33 @@ static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 	return r < 0 ? r : 0;
 }
 
+static ssize_t sim_send(struct tpc_sock *s, const struct sockaddr_ll *to,
+			int flags)
+{
+	return tpsim_send(s->s, to, flags);
+}
+
+static ssize_t sim_wire_read(void *ctx, struct tpc_sock *s, void *buf,
+			     size_t len, int timeout_ms)
+{
+	(void)ctx;
+	(void)timeout_ms;	/* a sent frame is on the wire at once */
+	return tpsim_wire_recv(s->s, buf, len, MSG_DONTWAIT);
+}
+
+static int sim_sleep_ms(struct tpc_sock *s, int ms)
+{
+	return tpsim_clock_advance_ns(s->s, (int64_t)ms * 1000000);
+}
+
+static int64_t sim_clock_ns(struct tpc_sock *s)
+{
+	struct timespec ts;
+
+	tpsim_clock_now(s->s, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 const struct tpc_backend_ops tpc_backend_sim = {
 	.sz = sizeof(struct tpc_backend_ops),
 	.name = "sim",
@@ -150,4 +180,8 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.poll = sim_poll,
 	.recv = sim_recv,
 	.inject = sim_inject,
+	.send = sim_send,
+	.wire_read = sim_wire_read,
+	.sleep_ms = sim_sleep_ms,
+	.clock_ns = sim_clock_ns,
 };

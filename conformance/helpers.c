@@ -242,19 +242,182 @@ unsigned long tpc_status(const struct tpc_t *t, const void *frame)
 	if (t->version == TPACKET_V1)
 		return tpsim_load_acquire(
 			&((const struct tpacket_hdr *)frame)->tp_status);
+	if (t->version == TPACKET_V3)	/* a TX frame */
+		return tpsim_load_acquire(
+			&((const struct tpacket3_hdr *)frame)->tp_status);
 	return tpsim_load_acquire(
 		&((const struct tpacket2_hdr *)frame)->tp_status);
+}
+
+void tpc_set_status(const struct tpc_t *t, void *frame, uint32_t status)
+{
+	/* release: the frame's contents are written before its status */
+	if (t->version == TPACKET_V1)
+		tpsim_store_release(&((struct tpacket_hdr *)frame)->tp_status,
+				    (unsigned long)status);
+	else if (t->version == TPACKET_V3)
+		tpsim_store_release(&((struct tpacket3_hdr *)frame)->tp_status,
+				    status);
+	else
+		tpsim_store_release(&((struct tpacket2_hdr *)frame)->tp_status,
+				    status);
 }
 
 void tpc_release(const struct tpc_t *t, void *frame)
 {
 	/* release: our reads of the frame are done before it is reused */
-	if (t->version == TPACKET_V1)
-		tpsim_store_release(&((struct tpacket_hdr *)frame)->tp_status,
-				    0UL);
-	else
-		tpsim_store_release(&((struct tpacket2_hdr *)frame)->tp_status,
-				    0U);
+	tpc_set_status(t, frame, TP_STATUS_KERNEL);
+}
+
+uint32_t tpc_block_status(const void *block)
+{
+	/* acquire: pairs with the producer's release of the block */
+	return tpsim_load_acquire(
+		&((const struct tpacket_block_desc *)block)->hdr.bh1.block_status);
+}
+
+void tpc_block_release(void *block)
+{
+	tpsim_store_release(
+		&((struct tpacket_block_desc *)block)->hdr.bh1.block_status, 0U);
+}
+
+void tpc_skip(struct tpc_t *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+	va_end(ap);
+	t->skipped = true;
+}
+
+/* The newer backend calls: a backend without them skips the case. */
+static bool has_time(struct tpc_t *t)
+{
+	if (TPC_OPS_HAS(t->ops, sleep_ms) && TPC_OPS_HAS(t->ops, clock_ns))
+		return true;
+	tpc_skip(t, "backend %s has no sleep_ms/clock_ns", t->backend);
+	return false;
+}
+
+int tpc_sleep_ms(struct tpc_t *t, struct tpc_sock *s, int ms)
+{
+	int err;
+
+	if (!has_time(t))
+		return -ENOSYS;
+	err = t->ops->sleep_ms(s, ms);
+	if (err)
+		tpc_fail(t, __LINE__, "sleep_ms(%d): %s", ms, tpc_errname(err));
+	return err;
+}
+
+int64_t tpc_now_ns(struct tpc_t *t, struct tpc_sock *s)
+{
+	if (!has_time(t))
+		return -1;
+	return t->ops->clock_ns(s);
+}
+
+int64_t tpc_now_ms(struct tpc_t *t, struct tpc_sock *s)
+{
+	int64_t ns = tpc_now_ns(t, s);
+
+	return ns < 0 ? ns : ns / 1000000;
+}
+
+ssize_t tpc_send(struct tpc_t *t, struct tpc_sock *s,
+		 const struct sockaddr_ll *to, int flags)
+{
+	if (!TPC_OPS_HAS(t->ops, send)) {
+		tpc_skip(t, "backend %s has no send", t->backend);
+		return -ENOSYS;
+	}
+	return t->ops->send(s, to, flags);
+}
+
+ssize_t tpc_wire_read(struct tpc_t *t, struct tpc_sock *s, void *buf,
+		      size_t len, int timeout_ms)
+{
+	if (!TPC_OPS_HAS(t->ops, wire_read)) {
+		tpc_skip(t, "backend %s has no wire_read", t->backend);
+		return -ENOSYS;
+	}
+	return t->ops->wire_read(t->bctx, s, buf, len, timeout_ms);
+}
+
+char *tpc_map_all(struct tpc_t *t, struct tpc_sock *s, size_t len)
+{
+	void *m;
+	int err;
+
+	if (t->nmaps == TPC_MAX_MAPS) {
+		tpc_fail(t, __LINE__, "too many mappings in one case");
+		return NULL;
+	}
+	err = t->ops->mmap(s, len, 0, &m);
+	if (err) {
+		tpc_fail(t, __LINE__, "mmap(%zu): %s", len, tpc_errname(err));
+		return NULL;
+	}
+	t->maps[t->nmaps].s = s;
+	t->maps[t->nmaps].addr = m;
+	t->maps[t->nmaps].len = len;
+	t->nmaps++;
+	return m;
+}
+
+int tpc_req3(struct tpc_t *t, struct tpc_sock *s, int optname,
+	     const struct tpacket_req3 *r)
+{
+	(void)t;
+	return t->ops->setsockopt(s, SOL_PACKET, optname, r, sizeof(*r));
+}
+
+char *tpc_open_v3(struct tpc_t *t, unsigned int bsize, unsigned int bnr,
+		  unsigned int tov, unsigned int priv, unsigned int features,
+		  struct tpc_sock **sp)
+{
+	struct tpacket_req3 r = { .tp_block_size = bsize, .tp_block_nr = bnr,
+				  .tp_frame_size = 2048,
+				  .tp_frame_nr = bnr * (bsize / 2048),
+				  .tp_retire_blk_tov = tov,
+				  .tp_sizeof_priv = priv,
+				  .tp_feature_req_word = features };
+	int err;
+
+	*sp = tpc_open(t, SOCK_RAW);
+	if (!*sp)
+		return NULL;
+	err = tpc_req3(t, *sp, PACKET_RX_RING, &r);
+	if (err) {
+		tpc_fail(t, __LINE__, "V3 PACKET_RX_RING %u x %u, priv %u: %s",
+			 bsize, bnr, priv, tpc_errname(err));
+		return NULL;
+	}
+	return tpc_map_all(t, *sp, (size_t)bsize * bnr);
+}
+
+char *tpc_open_tx(struct tpc_t *t, int type, unsigned int fsize,
+		  unsigned int fnr, struct tpc_sock **sp)
+{
+	struct tpacket_req3 r = { .tp_block_size = 4096,
+				  .tp_block_nr = fnr / (4096 / fsize),
+				  .tp_frame_size = fsize, .tp_frame_nr = fnr };
+	int err;
+
+	if (!*sp)
+		*sp = tpc_open(t, type);
+	if (!*sp)
+		return NULL;
+	err = tpc_req3(t, *sp, PACKET_TX_RING, &r);
+	if (err) {
+		tpc_fail(t, __LINE__, "PACKET_TX_RING %u frames of %u: %s",
+			 fnr, fsize, tpc_errname(err));
+		return NULL;
+	}
+	return tpc_map_all(t, *sp, (size_t)4096 * r.tp_block_nr);
 }
 
 void tpc_hdr(const struct tpc_t *t, const void *frame, struct tpc_hdr *h)

@@ -16,7 +16,9 @@
 /* Versions a case runs for: one variant per bit set. 0: version-free. */
 #define TPC_V1 (1u << TPACKET_V1)
 #define TPC_V2 (1u << TPACKET_V2)
+#define TPC_V3 (1u << TPACKET_V3)
 #define TPC_V12 (TPC_V1 | TPC_V2)
+#define TPC_V123 (TPC_V1 | TPC_V2 | TPC_V3)
 
 struct tpc_t;
 
@@ -56,6 +58,7 @@ struct tpc_t {
 };
 
 /* Case tables, one per file, each ended by an entry with a NULL name. */
+extern const struct tpc_case tpc_cases_blocks[];
 extern const struct tpc_case tpc_cases_flags[];
 extern const struct tpc_case tpc_cases_layout[];
 extern const struct tpc_case tpc_cases_mmap[];
@@ -63,6 +66,7 @@ extern const struct tpc_case tpc_cases_options[];
 extern const struct tpc_case tpc_cases_poll[];
 extern const struct tpc_case tpc_cases_ring[];
 extern const struct tpc_case tpc_cases_stats[];
+extern const struct tpc_case tpc_cases_tx[];
 
 void tpc_fail(struct tpc_t *t, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -155,6 +159,36 @@ void *tpc_frame(char *ring, unsigned int bsize, unsigned int fsize,
 		uint32_t idx);
 void tpc_hdr(const struct tpc_t *t, const void *frame, struct tpc_hdr *h);
 unsigned long tpc_status(const struct tpc_t *t, const void *frame);
+void tpc_set_status(const struct tpc_t *t, void *frame, uint32_t status);
 void tpc_release(const struct tpc_t *t, void *frame);
+
+/* V3 blocks */
+uint32_t tpc_block_status(const void *block);
+void tpc_block_release(void *block);
+/* A SOCK_RAW socket with a mapped V3 RX ring (2048-byte frames). */
+char *tpc_open_v3(struct tpc_t *t, unsigned int bsize, unsigned int bnr,
+		  unsigned int tov, unsigned int priv, unsigned int features,
+		  struct tpc_sock **sp);
+int tpc_req3(struct tpc_t *t, struct tpc_sock *s, int optname,
+	     const struct tpacket_req3 *r);
+
+/* TX: a TX ring of fnr frames in 4096-byte blocks on *sp (opened with
+ * type when NULL), mapped alone. */
+char *tpc_open_tx(struct tpc_t *t, int type, unsigned int fsize,
+		  unsigned int fnr, struct tpc_sock **sp);
+char *tpc_map_all(struct tpc_t *t, struct tpc_sock *s, size_t len);
+ssize_t tpc_send(struct tpc_t *t, struct tpc_sock *s,
+		 const struct sockaddr_ll *to, int flags);
+ssize_t tpc_wire_read(struct tpc_t *t, struct tpc_sock *s, void *buf,
+		      size_t len, int timeout_ms);
+
+/* Time as the backend's producer sees it (virtual on sim). */
+int tpc_sleep_ms(struct tpc_t *t, struct tpc_sock *s, int ms);
+int64_t tpc_now_ms(struct tpc_t *t, struct tpc_sock *s);
+int64_t tpc_now_ns(struct tpc_t *t, struct tpc_sock *s);
+
+/* Mark the case SKIP with a reason (a premise the machine broke). */
+void tpc_skip(struct tpc_t *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -265,7 +265,6 @@ static void v2_header_fields(struct tpc_t *t)
 static void timestamp(struct tpc_t *t)
 {
 	struct tpc_sock *s;
-	struct timespec a, z;
 	uint8_t pkt[60];
 	struct tpc_hdr h;
 	long long ns, lo, hi;
@@ -274,9 +273,12 @@ static void timestamp(struct tpc_t *t)
 	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
-	clock_gettime(CLOCK_REALTIME, &a);
+	/* the producer's clock: the time of day on the kernel, the
+	 * virtual clock on sim */
+	lo = tpc_now_ns(t, s);
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
-	clock_gettime(CLOCK_REALTIME, &z);
+	hi = tpc_now_ns(t, s);
+	REQUIRE(t, lo >= 0 && hi >= 0);
 	tpc_hdr(t, m, &h);
 	/* always written; with no stamp taken, from a clock read, so
 	 * neither hardware bit; the software bit only when the host turned
@@ -286,8 +288,6 @@ static void timestamp(struct tpc_t *t)
 			       TP_STATUS_TS_SYS_HARDWARE));
 	ns = (long long)h.sec * 1000000000LL +
 	     (t->version == TPACKET_V1 ? h.frac * 1000LL : h.frac);
-	lo = (long long)a.tv_sec * 1000000000LL + a.tv_nsec;
-	hi = (long long)z.tv_sec * 1000000000LL + z.tv_nsec;
 	if (t->version == TPACKET_V1)
 		lo -= lo % 1000;	/* microseconds */
 	EXPECT_TRUE(t, "timestamp taken during the injection",

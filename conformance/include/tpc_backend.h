@@ -11,7 +11,11 @@
  * the socket has seen it (delivered or dropped).
  *
  * Every call returns 0 or a positive value on success and a negative errno
- * on failure, so two backends compare field for field. open may return
+ * on failure, so two backends compare field for field.
+ *
+ * Time: cases that wait for the V3 retire timer let time pass with
+ * sleep_ms and read it with clock_ns, so a backend with a virtual clock
+ * (sim) runs them without sleeping while the kernel sleeps for real. open may return
  * TPC_BACKEND_SKIP with a reason in *why: every case of that backend is reported
  * SKIP with it, never pass or fail.
  */
@@ -22,6 +26,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <linux/if_packet.h>
 
 #define TPC_BACKEND_SKIP 77	/* positive: the backend cannot run here */
 
@@ -62,7 +67,26 @@ struct tpc_backend_ops {
 	int (*poll)(struct tpc_sock *s, short events, int timeout_ms);
 	ssize_t (*recv)(struct tpc_sock *s, void *buf, size_t len, int flags);
 	int (*inject)(void *ctx, struct tpc_sock *s, const struct tpc_inject *p);
+
+	/* Since the TX ring cases; sz tells whether a backend has them. */
+	/* send(2) with no data: kicks the TX ring. to: NULL or the
+	 * destination (SOCK_DGRAM). */
+	ssize_t (*send)(struct tpc_sock *s, const struct sockaddr_ll *to,
+			int flags);
+	/* The oldest frame the device transmitted (sent by s or any socket
+	 * on it), waiting up to timeout_ms; -EAGAIN when none came. */
+	ssize_t (*wire_read)(void *ctx, struct tpc_sock *s, void *buf,
+			     size_t len, int timeout_ms);
+	/* Let ms of the producer's time pass; read its clock, the one that
+	 * stamps packets (CLOCK_REALTIME on the kernel), in ns. */
+	int (*sleep_ms)(struct tpc_sock *s, int ms);
+	int64_t (*clock_ns)(struct tpc_sock *s);
 };
+
+/* Does ops have member m (a backend built against an older header)? */
+#define TPC_OPS_HAS(ops, m)                                                  \
+	((ops)->sz >= offsetof(struct tpc_backend_ops, m) + sizeof((ops)->m) && \
+	 (ops)->m)
 
 extern const struct tpc_backend_ops tpc_backend_sim;
 extern const struct tpc_backend_ops tpc_backend_kernel;
