@@ -83,13 +83,17 @@ TPC_SRCS := \
 	conformance/runner.c \
 	conformance/tpconform.c
 TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o)
+
+# the README's examples, by the name after "<!-- example: "
+README_EXAMPLES := consumer v3 tx
+EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
 TPCONFORM := $(BUILD)/tpconform
 
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all check conformance deps clean help example
-all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(BUILD)/readme-example
+all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(EXAMPLE_BINS)
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -120,16 +124,19 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIBTPSIM)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBTPSIM) \
 		$(shell pkg-config --libs check) $(LDLIBS)
 
-# The README's consumer example, extracted and built as written.
-$(BUILD)/readme-example.c: README.md scripts/extract-example
+# The README's examples, extracted and built as written; run-checks runs
+# each and compares its output with what the README says it prints.
+.PRECIOUS: $(BUILD)/examples/%.c
+$(BUILD)/examples/%.c: README.md scripts/extract-example
 	@mkdir -p $(@D)
-	$(Q)scripts/extract-example README.md > $@
-$(BUILD)/readme-example: $(BUILD)/readme-example.c $(LIBTPSIM)
+	$(Q)scripts/extract-example README.md $* > $@
+	$(Q)test -s $@ || { echo "README has no example '$*'"; exit 1; }
+$(BUILD)/examples/%: $(BUILD)/examples/%.c $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIBTPSIM) $(LDFLAGS) $(LDLIBS)
 
-example: $(BUILD)/readme-example
-	$(Q)$(BUILD)/readme-example
+example: $(EXAMPLE_BINS)
+	$(Q)for e in $(EXAMPLE_BINS); do echo "$$e:"; $$e; done
 
 conformance: all
 	$(Q)mkdir -p reports

@@ -25,8 +25,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: tpconform [OPTION]...\n"
-"Run the conformance suite of the AF_PACKET mmap ring (PACKET_RX_RING,\n"
-"TPACKET_V1/V2) against one or more backends and report, per case and\n"
+"Run the conformance suite of the AF_PACKET mmap rings (PACKET_RX_RING and\n"
+"PACKET_TX_RING, TPACKET_V1/V2/V3) against one or more backends and report,\n"
+"per case and\n"
 "backend, PASS, FAIL or SKIP. Each case runs in its own process with a\n"
 "deadline; a crash or a hang fails that case only.\n"
 "\n"
@@ -44,7 +45,7 @@ static void usage(FILE *f)
 "  -h, --help           this text\n"
 "\n"
 "Environment: TPC_SIM_PROFILE selects the simulator's kernel profile\n"
-"(linux, linux-2.6). Exit status: 0 all passed or skipped, 1 a case\n"
+"(linux, linux-6.1, linux-2.6). Exit status: 0 all passed or skipped, 1 a case\n"
 "failed, 2 usage error.\n");
 }
 

@@ -235,6 +235,29 @@ static void jumbo_closes_empty_block(struct tpc_t *t)
 	EXPECT_EQ(t, "tp_next_offset", 1592, h->tp_next_offset);
 }
 
+static void frame_size_does_not_cut(struct tpc_t *t)
+{
+	/* 128-byte frames: V1/V2 would cut a 1000-byte packet to 128 -
+	 * tp_mac; a V3 ring ignores tp_frame_size when it places packets */
+	struct tpacket_req3 q = { .tp_block_size = BS, .tp_block_nr = 2,
+				  .tp_frame_size = 128, .tp_frame_nr = 64,
+				  .tp_retire_blk_tov = QUIET_TOV };
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket3_hdr *h;
+	char *r;
+
+	REQUIRE(t, s);
+	EXPECT_ERR(t, tpc_req3(t, s, PACKET_RX_RING, &q), 0);
+	r = tpc_map_all(t, s, 2 * BS);
+	REQUIRE(t, r);
+	REQUIRE(t, !burst(t, s, 2, 1000));
+	h = pkt(r, 0, 48);
+	EXPECT_EQ(t, "tp_snaplen", 1000, h->tp_snaplen);
+	EXPECT_EQ(t, "tp_next_offset", 1088, h->tp_next_offset);
+	EXPECT_EQ(t, "second packet's tp_len", 1000,
+		  pkt(r, 0, 48 + 1088)->tp_len);
+}
+
 /* A UDP/IPv4 frame: the flow hash needs addresses and ports */
 static void udp_frame(uint8_t *f, uint32_t len)
 {
@@ -382,6 +405,8 @@ const struct tpc_case tpc_cases_blocks[] = {
 	  losing_on_block },
 	{ "blocks.jumbo_closes_empty_block", "B5 B2", TPC_V3, NULL, NULL, 0,
 	  jumbo_closes_empty_block },
+	{ "blocks.frame_size_does_not_cut", "B5 B2", TPC_V3, NULL, NULL, 0,
+	  frame_size_does_not_cut },
 	{ "blocks.rxhash_on_request", "B6", TPC_V3, NULL, NULL, 0,
 	  rxhash_on_request },
 	{ "blocks.vlan_in_hv1", "B6 R8", TPC_V3, NULL, NULL, 0, vlan_in_hv1 },
