@@ -126,12 +126,12 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIBTPSIM)
 
 # The README's examples, extracted and built as written; run-checks runs
 # each and compares its output with what the README says it prints.
-.PRECIOUS: $(BUILD)/examples/%.c
-$(BUILD)/examples/%.c: README.md scripts/extract-example
+# static patterns: the .d files gcc writes next to them are not examples
+$(EXAMPLE_BINS:%=%.c): $(BUILD)/examples/%.c: README.md scripts/extract-example
 	@mkdir -p $(@D)
 	$(Q)scripts/extract-example README.md $* > $@
 	$(Q)test -s $@ || { echo "README has no example '$*'"; exit 1; }
-$(BUILD)/examples/%: $(BUILD)/examples/%.c $(LIBTPSIM)
+$(EXAMPLE_BINS): $(BUILD)/examples/%: $(BUILD)/examples/%.c $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIBTPSIM) $(LDFLAGS) $(LDLIBS)
 

@@ -67,6 +67,9 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 		.ifindex = SIM_IFINDEX,
 		.profile = c->profile,
 		.clock = TPSIM_CLOCK_VIRTUAL,
+		/* the kernel backend's TAP says 10 Gb/s (tun, since 6.0):
+		 * the default V3 retire timeout depends on it (G14) */
+		.link_speed = 10000,
 	};
 	struct tpc_sock *s = calloc(1, sizeof(*s));
 	int err;

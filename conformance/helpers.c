@@ -121,10 +121,15 @@ int tpc_getint(struct tpc_t *t, struct tpc_sock *s, int opt, int *val)
 int tpc_ring(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,
 	     unsigned int bnr, unsigned int fsize, unsigned int fnr)
 {
-	struct tpacket_req r = { .tp_block_size = bsize, .tp_block_nr = bnr,
-				 .tp_frame_size = fsize, .tp_frame_nr = fnr };
+	/* a V3 request is a tpacket_req3; the timer is kept out of the way
+	 * (60 s) so geometry cases mean the same for every version */
+	struct tpacket_req3 r = { .tp_block_size = bsize, .tp_block_nr = bnr,
+				  .tp_frame_size = fsize, .tp_frame_nr = fnr,
+				  .tp_retire_blk_tov = 60000 };
+	socklen_t len = t->version == TPACKET_V3 ? sizeof(r)
+						 : sizeof(struct tpacket_req);
 
-	return t->ops->setsockopt(s, SOL_PACKET, PACKET_RX_RING, &r, sizeof(r));
+	return t->ops->setsockopt(s, SOL_PACKET, PACKET_RX_RING, &r, len);
 }
 
 char *tpc_ring_map(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,

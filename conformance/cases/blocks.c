@@ -354,6 +354,38 @@ static void g6_priv_limits(struct tpc_t *t)
 }
 
 /*
+ * G14: tp_retire_blk_tov 0 derives the timeout from the link speed. A TAP
+ * reports 10 Gb/s (since 6.0), so 16 MiB blocks give 128 Mbit / 10 + 1 =
+ * 13 ms: the block is retired no earlier than that after setup (a timer
+ * never fires early), and long before a 1 s timer started after it that
+ * watches the same packet.
+ */
+static void default_retire_tov(struct tpc_t *t)
+{
+	const unsigned int big = 16u << 20;
+	struct tpc_sock *a, *b;
+	char *ra = tpc_open_v3(t, big, 1, 0, 0, 0, &a);
+	char *rb;
+	int64_t t0, tret;
+
+	REQUIRE(t, ra);
+	t0 = tpc_now_ns(t, a);
+	REQUIRE(t, t0 >= 0);
+	rb = tpc_open_v3(t, BS, 2, 1000, 0, 0, &b);
+	REQUIRE(t, rb);
+	REQUIRE(t, !burst(t, a, 1, 60));
+	EXPECT_EQ(t, "poll with the default timeout (1 s bound)", POLLIN,
+		  t->ops->poll(a, POLLIN, 1000));
+	tret = (tpc_now_ns(t, a) - t0) / 1000;
+	tpc_note(t, "retired %lld us after setup", (long long)tret);
+	EXPECT_HEX(t, "block status", TP_STATUS_USER | TP_STATUS_BLK_TMO,
+		   tpc_block_status(ra));
+	EXPECT_TRUE(t, "not before the 13 ms default", tret >= 12000);
+	EXPECT_HEX(t, "the 1 s ring's block, same packet", TP_STATUS_KERNEL,
+		   tpc_block_status(blk(rb, 0)));
+}
+
+/*
  * Which retire timer: since 6.18 it ticks every retire_tov from ring
  * setup; before, it was re-armed at each block open. Open block 1 at
  * about 100 ms and see whether it is retired at the 400 ms tick or 400 ms
@@ -414,6 +446,8 @@ const struct tpc_case tpc_cases_blocks[] = {
 	  poll_previous_block },
 	{ "blocks.g6_priv_limits", "G6 O6", TPC_V3, NULL, NULL, 0,
 	  g6_priv_limits },
+	{ "blocks.default_retire_tov", "G14 B4", TPC_V3, NULL, NULL, 0,
+	  default_retire_tov },
 	{ "blocks.timer_ticks_from_setup", "B4", TPC_V3, NULL, NULL, 0,
 	  timer_ticks_from_setup },
 	{ NULL, NULL, 0, NULL, NULL, 0, NULL },

@@ -96,11 +96,11 @@ static void unmap_then_reset(struct tpc_t *t)
 
 const struct tpc_case tpc_cases_mmap[] = {
 	{ "mmap.no_ring", "M1", 0, .fn = no_ring },
-	{ "mmap.nonzero_offset", "M1", TPC_V12, .fn = nonzero_offset },
-	{ "mmap.wrong_length", "M1", TPC_V12, .fn = wrong_length },
-	{ "mmap.length_rounded_to_page", "M1", TPC_V12,
+	{ "mmap.nonzero_offset", "M1", TPC_V123, .fn = nonzero_offset },
+	{ "mmap.wrong_length", "M1", TPC_V123, .fn = wrong_length },
+	{ "mmap.length_rounded_to_page", "M1", TPC_V123,
 	  .fn = length_rounded_to_page },
-	{ "mmap.second_mapping_counts", "M3 G1", TPC_V12,
+	{ "mmap.second_mapping_counts", "M3 G1", TPC_V123,
 	  .fn = second_mapping_counts },
 	{ "mmap.unmap_then_reset", "G15 M2", TPC_V12, .fn = unmap_then_reset },
 	{ NULL },

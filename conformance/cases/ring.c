@@ -67,9 +67,9 @@ static void block_size_page_multiple(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
 
 	REQUIRE(t, s);
-	RING(t, s, 4095, 1, 64, 63, -EINVAL);
-	RING(t, s, 4097, 1, 64, 64, -EINVAL);
-	RING(t, s, 4096, 1, 64, 64, 0);
+	RING(t, s, 4095, 1, 128, 31, -EINVAL);
+	RING(t, s, 4097, 1, 128, 32, -EINVAL);
+	RING(t, s, 4096, 1, 128, 32, 0);
 }
 
 static void frame_size_minimum(struct tpc_t *t)
@@ -77,6 +77,13 @@ static void frame_size_minimum(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
 
 	REQUIRE(t, s);
+	if (t->version == TPACKET_V3) {
+		/* tp_hdrlen is 68 for V3 */
+		RING(t, s, 4096, 1, 64, 64, -EINVAL);
+		RING(t, s, 4096, 1, 67, 61, -EINVAL);
+		RING(t, s, 4096, 1, 80, 51, 0);
+		return;
+	}
 	/* tp_hdrlen is 52 for V1 and V2 */
 	RING(t, s, 4096, 1, 48, 85, -EINVAL);
 	RING(t, s, 4096, 1, 51, 80, -EINVAL);
@@ -89,6 +96,13 @@ static void frame_size_minimum_with_reserve(struct tpc_t *t)
 
 	REQUIRE(t, s);
 	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 28));
+	if (t->version == TPACKET_V3) {
+		tpc_note(t, "reserve 28, minimum frame 96");
+		RING(t, s, 4096, 1, 80, 51, -EINVAL);
+		RING(t, s, 4096, 1, 95, 43, -EINVAL);
+		RING(t, s, 4096, 1, 96, 42, 0);
+		return;
+	}
 	tpc_note(t, "reserve 28, minimum frame 80");
 	RING(t, s, 4096, 1, 64, 64, -EINVAL);
 	RING(t, s, 4096, 1, 79, 51, -EINVAL);
@@ -215,34 +229,34 @@ static void loss_after_ring_busy(struct tpc_t *t)
 }
 
 const struct tpc_case tpc_cases_ring[] = {
-	{ "ring.valid_setup", "G11 G2", TPC_V12, .fn = valid_setup },
-	{ "ring.teardown_without_ring", "G2", TPC_V12,
+	{ "ring.valid_setup", "G11 G2", TPC_V123, .fn = valid_setup },
+	{ "ring.teardown_without_ring", "G2", TPC_V123,
 	  .fn = teardown_without_ring },
-	{ "ring.teardown_with_frames", "G2", TPC_V12,
+	{ "ring.teardown_with_frames", "G2", TPC_V123,
 	  .fn = teardown_with_frames },
-	{ "ring.second_ring_busy", "G3", TPC_V12, .fn = second_ring_busy },
-	{ "ring.block_size_not_positive_int", "G4", TPC_V12,
+	{ "ring.second_ring_busy", "G3", TPC_V123, .fn = second_ring_busy },
+	{ "ring.block_size_not_positive_int", "G4", TPC_V123,
 	  .fn = block_size_not_positive_int },
-	{ "ring.block_size_page_multiple", "G5", TPC_V12,
+	{ "ring.block_size_page_multiple", "G5", TPC_V123,
 	  .fn = block_size_page_multiple },
-	{ "ring.frame_size_minimum", "G7 C2", TPC_V12,
+	{ "ring.frame_size_minimum", "G7 C2", TPC_V123,
 	  .fn = frame_size_minimum },
-	{ "ring.frame_size_minimum_with_reserve", "G7 O3", TPC_V12,
+	{ "ring.frame_size_minimum_with_reserve", "G7 O3", TPC_V123,
 	  .fn = frame_size_minimum_with_reserve },
-	{ "ring.frame_size_alignment", "G8", TPC_V12,
+	{ "ring.frame_size_alignment", "G8", TPC_V123,
 	  .fn = frame_size_alignment },
-	{ "ring.frame_larger_than_block", "G9", TPC_V12,
+	{ "ring.frame_larger_than_block", "G9", TPC_V123,
 	  .fn = frame_larger_than_block },
-	{ "ring.frames_per_block_overflow", "G10", TPC_V12,
+	{ "ring.frames_per_block_overflow", "G10", TPC_V123,
 	  .fn = frames_per_block_overflow },
-	{ "ring.frame_nr_mismatch", "G11", TPC_V12, .fn = frame_nr_mismatch },
+	{ "ring.frame_nr_mismatch", "G11", TPC_V123, .fn = frame_nr_mismatch },
 	{ "ring.block_vector_limit", "G12", TPC_V2, .fn = block_vector_limit },
-	{ "ring.busy_while_mapped", "G1 M3", TPC_V12, .fn = busy_while_mapped },
-	{ "ring.version_after_ring_busy", "O2", TPC_V12,
+	{ "ring.busy_while_mapped", "G1 M3", TPC_V123, .fn = busy_while_mapped },
+	{ "ring.version_after_ring_busy", "O2", TPC_V123,
 	  .fn = version_after_ring_busy },
-	{ "ring.reserve_after_ring_busy", "O3", TPC_V12,
+	{ "ring.reserve_after_ring_busy", "O3", TPC_V123,
 	  .fn = reserve_after_ring_busy },
-	{ "ring.loss_after_ring_busy", "O4 O5", TPC_V12,
+	{ "ring.loss_after_ring_busy", "O4 O5", TPC_V123,
 	  .fn = loss_after_ring_busy },
 	{ NULL },
 };

@@ -89,7 +89,7 @@ struct tpsim_create_opts {
 	uint32_t wire_queue_len;	/* packets the wire holds [1000] */
 	unsigned int link_speed;	/* Mb/s as ethtool reports it, for the
 					 * default V3 retire timeout (G14)
-					 * [0: unknown, as a TAP reports 10] */
+					 * [0: unknown]; a TAP says 10000 */
 	size_t __last;
 };
 #define tpsim_create_opts__last_field __last
