@@ -5,6 +5,9 @@
 #   make check SAN=1  the same under ASan+UBSan (objects in build/san/)
 #   make check TSAN=1 the same under ThreadSanitizer (build/tsan/)
 #   make conformance  the conformance suite on every backend, reports/ written
+#   make install      tpsim, libtpsim.a and its headers under PREFIX
+#                     [/usr/local] (DESTDIR honoured)
+#   make fixtures     rewrite fixtures/*.pcap (deterministic)
 #   make help         this list
 
 CC      ?= cc
@@ -84,6 +87,18 @@ TPC_SRCS := \
 	conformance/tpconform.c
 TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o)
 
+# the tpsim command (keep sorted)
+CLI_SRCS := \
+	tools/tpsim/calc.c \
+	tools/tpsim/check.c \
+	tools/tpsim/common.c \
+	tools/tpsim/kernel.c \
+	tools/tpsim/main.c \
+	tools/tpsim/picture.c \
+	tools/tpsim/replay.c
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+TPSIM_CLI := $(BUILD)/tpsim
+
 # the README's examples, by the name after "<!-- example: "
 README_EXAMPLES := consumer v3 tx
 EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
@@ -92,8 +107,9 @@ TPCONFORM := $(BUILD)/tpconform
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all check conformance deps clean help example
-all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(EXAMPLE_BINS)
+.PHONY: all check conformance deps clean help example fixtures install
+all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
+	$(EXAMPLE_BINS)
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -117,6 +133,28 @@ $(BUILD)/conformance/%.o: override CFLAGS += -Iconformance/include -Iconformance
 $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) $(LDLIBS)
+
+$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPSIM) -lpcap $(LDLIBS)
+
+PREFIX ?= /usr/local
+install: $(TPSIM_CLI) $(LIBTPSIM)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include/tpsim
+	install -m 755 $(TPSIM_CLI) $(DESTDIR)$(PREFIX)/bin/tpsim
+	install -m 644 $(LIBTPSIM) $(DESTDIR)$(PREFIX)/lib/libtpsim.a
+	install -m 644 sim/include/tpsim.h $(DESTDIR)$(PREFIX)/include/tpsim.h
+	install -m 644 sim/include/tpsim/barrier.h \
+		$(DESTDIR)$(PREFIX)/include/tpsim/barrier.h
+
+# the capture files under fixtures/ (committed; `make fixtures` rewrites
+# them, byte for byte the same)
+$(BUILD)/mkfixtures: $(BUILD)/tools/mkfixtures.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -lpcap
+fixtures: $(BUILD)/mkfixtures
+	$(Q)$(BUILD)/mkfixtures fixtures
 
 $(UNIT_BIN): $(UNIT_OBJS) $(LIBTPSIM)
 	@mkdir -p $(@D)

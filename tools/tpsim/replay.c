@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `tpsim replay`: a pcap pushed through the simulated producer into a ring
+ * drained by a built-in consumer of a chosen speed. Time is the capture's:
+ * the producer's virtual clock follows the packets' timestamps, so V3
+ * blocks retire on the capture's timeline and a run is deterministic.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+"Usage: tpsim replay [OPTION]... FILE.pcap\n"
+"Feed an Ethernet capture through the simulated producer into a ring and\n"
+"drain it with a built-in consumer whose speed you choose, so drops,\n"
+"TP_STATUS_LOSING, truncation and COPY happen on demand. The producer's\n"
+"clock follows the capture's timestamps (virtual time: a run takes no\n"
+"longer than reading the file and gives the same result every time).\n"
+"\n"
+"Ring:\n"
+"  --version 1|2|3      TPACKET version (default 3, as libpcap uses)\n"
+"  --block-size N       (default 65536)    --block-nr N   (default 32)\n"
+"  --frame-size N       (default 2048; V1/V2 frames, V3 checks only)\n"
+"  --retire-tov MS      V3 block timeout (default 0: derived, 8 ms)\n"
+"  --reserve N          PACKET_RESERVE\n"
+"  --copy-thresh        PACKET_COPY_THRESH: cut packets also go to recv()\n"
+"  --profile NAME       kernel profile (default linux)\n"
+"Consumer:\n"
+"  --rate N             packets it handles per second of capture time\n"
+"                       (default 0: as fast as they come)\n"
+"  --batch N            at most N packets each time it wakes (at each\n"
+"                       packet arrival; default 0: no limit)\n"
+"Output:\n"
+"  -w, --write FILE     what the consumer saw, as a pcap (cut as the ring\n"
+"                       cut it; nanosecond timestamps)\n"
+"  --json               the statistics as one JSON object\n"
+"  -h, --help           this text\n"
+"\n"
+"Statistics: offered (packets in the file), delivered, dropped (ring full),\n"
+"truncated (tp_snaplen < tp_len), losing (frames or V3 blocks marked\n"
+"LOSING), copy (frames marked COPY), blocks and blocks_timeout (V3 blocks\n"
+"the consumer read, and how many the retire timer closed), and the\n"
+"socket's PACKET_STATISTICS.\n"
+"\n"
+"Exit status: 0, 2 bad input (options, unreadable or corrupt file).\n"
+"Example: tpsim replay --version 2 --block-nr 2 --rate 1000 -w out.pcap "
+"in.pcap\n";
+
+struct replay {
+	struct tpsim_sock *s;
+	struct tpsim_ring_view v;
+	char *ring;
+	int version;
+	double rate, budget;
+	uint32_t batch;
+	int64_t last_ns;
+	uint32_t next;		/* frame or block the consumer reads next */
+	uint32_t in_block;	/* V3: packets read in the current block */
+	pcap_dumper_t *dump;
+	/* statistics */
+	uint64_t offered, delivered, dropped, consumed, truncated, losing,
+		copy, copies, blocks, blocks_tmo;
+};
+
+static void dump_packet(struct replay *rp, const void *data, uint32_t snap,
+			uint32_t len, uint32_t sec, uint32_t nsec)
+{
+	struct pcap_pkthdr h = { .caplen = snap, .len = len };
+
+	if (!rp->dump)
+		return;
+	h.ts.tv_sec = sec;
+	h.ts.tv_usec = nsec;	/* nanoseconds: the dump is nano precision */
+	pcap_dump((unsigned char *)rp->dump, &h, data);
+}
+
+/* One V1/V2 frame; false when the next frame is not the user's yet. */
+static bool take_frame(struct replay *rp)
+{
+	void *h = tpsim_frame(rp->ring, &rp->v, rp->next);
+	uint32_t st = tpsim_frame_status(h, rp->version);
+	uint32_t snap, len, sec, nsec;
+	uint16_t mac;
+	char buf[65536];
+
+	if (!(st & TP_STATUS_USER))
+		return false;
+	if (rp->version == TPACKET_V1) {
+		struct tpacket_hdr *h1 = h;
+
+		snap = h1->tp_snaplen, len = h1->tp_len, mac = h1->tp_mac;
+		sec = h1->tp_sec, nsec = h1->tp_usec * 1000;
+	} else {
+		struct tpacket2_hdr *h2 = h;
+
+		snap = h2->tp_snaplen, len = h2->tp_len, mac = h2->tp_mac;
+		sec = h2->tp_sec, nsec = h2->tp_nsec;
+	}
+	rp->truncated += snap < len;
+	rp->losing += !!(st & TP_STATUS_LOSING);
+	if (st & TP_STATUS_COPY) {
+		rp->copy++;
+		/* the whole packet waits in the receive queue */
+		if (tpsim_recv(rp->s, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+			rp->copies++;
+	}
+	dump_packet(rp, (char *)h + mac, snap, len, sec, nsec);
+	tpsim_frame_release(h, rp->version);
+	rp->consumed++;
+	rp->next = rp->next + 1 == rp->v.frame_nr ? 0 : rp->next + 1;
+	return true;
+}
+
+/* One packet of a V3 block; false when the block is not the user's. */
+static bool take_packet(struct replay *rp)
+{
+	struct tpacket_block_desc *b =
+		(void *)(rp->ring + (size_t)rp->next * rp->v.block_size);
+	uint32_t st = tpsim_block_status(b), off;
+	struct tpacket3_hdr *h;
+
+	if (!(st & TP_STATUS_USER))
+		return false;
+	if (!rp->in_block) {
+		rp->blocks++;
+		rp->blocks_tmo += !!(st & TP_STATUS_BLK_TMO);
+		rp->losing += !!(st & TP_STATUS_LOSING);
+	}
+	if (rp->in_block < b->hdr.bh1.num_pkts) {
+		/* walk the chain to the packet: cheap for blocks this size */
+		off = b->hdr.bh1.offset_to_first_pkt;
+		for (uint32_t i = 0; i < rp->in_block; i++)
+			off += ((struct tpacket3_hdr *)((char *)b + off))
+				       ->tp_next_offset;
+		h = (void *)((char *)b + off);
+		rp->truncated += h->tp_snaplen < h->tp_len;
+		dump_packet(rp, (char *)h + h->tp_mac, h->tp_snaplen,
+			    h->tp_len, h->tp_sec, h->tp_nsec);
+		rp->consumed++;
+		rp->in_block++;
+	}
+	if (rp->in_block >= b->hdr.bh1.num_pkts) {
+		tpsim_block_release(b);
+		rp->in_block = 0;
+		rp->next = rp->next + 1 == rp->v.block_nr ? 0 : rp->next + 1;
+	}
+	return true;
+}
+
+static bool take(struct replay *rp)
+{
+	return rp->version == TPACKET_V3 ? take_packet(rp) : take_frame(rp);
+}
+
+/* The consumer wakes at now_ns: its budget grows with the time passed. */
+static void consume(struct replay *rp, int64_t now_ns, bool unlimited)
+{
+	uint32_t n = 0;
+
+	if (rp->rate > 0 && !unlimited) {
+		rp->budget += rp->rate * (double)(now_ns - rp->last_ns) / 1e9;
+		if (rp->batch && rp->budget > rp->batch)
+			rp->budget = rp->batch;	/* it does not bank time */
+	}
+	rp->last_ns = now_ns;
+	while (unlimited || rp->rate <= 0 || rp->budget >= 1) {
+		if (!unlimited && rp->batch && n == rp->batch)
+			break;
+		if (!take(rp))
+			break;
+		n++;
+		if (rp->rate > 0 && !unlimited)
+			rp->budget -= 1;
+	}
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+static void print_stats(const struct replay *rp, bool json)
+{
+	struct tpacket_stats_v3 st = { 0 };
+	socklen_t len = sizeof(st);
+
+	tpsim_getsockopt(rp->s, SOL_PACKET, PACKET_STATISTICS, &st, &len);
+	if (json) {
+		printf("{\"offered\":%llu,\"delivered\":%llu,\"dropped\":%llu,"
+		       "\"consumed\":%llu,\"truncated\":%llu,\"losing\":%llu,"
+		       "\"copy\":%llu,\"copies_received\":%llu,"
+		       "\"blocks\":%llu,\"blocks_timeout\":%llu,"
+		       "\"tp_packets\":%u,\"tp_drops\":%u,"
+		       "\"tp_freeze_q_cnt\":%u}\n",
+		       (unsigned long long)rp->offered,
+		       (unsigned long long)rp->delivered,
+		       (unsigned long long)rp->dropped,
+		       (unsigned long long)rp->consumed,
+		       (unsigned long long)rp->truncated,
+		       (unsigned long long)rp->losing,
+		       (unsigned long long)rp->copy,
+		       (unsigned long long)rp->copies,
+		       (unsigned long long)rp->blocks,
+		       (unsigned long long)rp->blocks_tmo, st.tp_packets,
+		       st.tp_drops, st.tp_freeze_q_cnt);
+		return;
+	}
+	printf("offered    %llu\ndelivered  %llu\ndropped    %llu\n"
+	       "consumed   %llu\ntruncated  %llu\nlosing     %llu\n"
+	       "copy       %llu (%llu received)\n",
+	       (unsigned long long)rp->offered,
+	       (unsigned long long)rp->delivered,
+	       (unsigned long long)rp->dropped,
+	       (unsigned long long)rp->consumed,
+	       (unsigned long long)rp->truncated,
+	       (unsigned long long)rp->losing, (unsigned long long)rp->copy,
+	       (unsigned long long)rp->copies);
+	if (rp->version == TPACKET_V3)
+		printf("blocks     %llu (%llu by timeout)\n",
+		       (unsigned long long)rp->blocks,
+		       (unsigned long long)rp->blocks_tmo);
+	printf("PACKET_STATISTICS: tp_packets %u, tp_drops %u", st.tp_packets,
+	       st.tp_drops);
+	if (rp->version == TPACKET_V3)
+		printf(", tp_freeze_q_cnt %u", st.tp_freeze_q_cnt);
+	printf("\n");
+}
+
+struct replay_opts {
+	struct cli_req r;
+	bool copy_thresh, json;
+	const char *out, *in;
+};
+
+static int setup(struct replay *rp, const struct replay_opts *o)
+{
+	struct tpsim_create_opts co = { .sz = sizeof(co),
+					.profile = o->r.profile,
+					.clock = TPSIM_CLOCK_VIRTUAL };
+	const struct cli_req *r = &o->r;
+	struct tpacket_req3 q = { .tp_block_size = r->block_size,
+				  .tp_block_nr = r->block_nr,
+				  .tp_frame_size = r->frame_size,
+				  .tp_frame_nr = r->frame_nr,
+				  .tp_retire_blk_tov = r->retire_tov };
+	int v = r->version, one = 1, err;
+
+	err = tpsim_create(&co, &rp->s);
+	if (err) {
+		fprintf(stderr, "tpsim replay: cannot create the socket: %s\n",
+			strerror(-err));
+		return EXIT_USAGE;
+	}
+	if ((v != TPACKET_V1 &&
+	     (err = tpsim_setsockopt(rp->s, SOL_PACKET, PACKET_VERSION, &v,
+				     sizeof(v)))) ||
+	    (r->reserve && (v = (int)r->reserve,
+			    err = tpsim_setsockopt(rp->s, SOL_PACKET,
+						   PACKET_RESERVE, &v,
+						   sizeof(v)))) ||
+	    (o->copy_thresh &&
+	     (err = tpsim_setsockopt(rp->s, SOL_PACKET, PACKET_COPY_THRESH,
+				     &one, sizeof(one)))) ||
+	    (err = tpsim_setsockopt(rp->s, SOL_PACKET, PACKET_RX_RING, &q,
+				    r->version == TPACKET_V3
+					    ? sizeof(q)
+					    : sizeof(struct tpacket_req)))) {
+		fprintf(stderr, "tpsim replay: the ring: %s\n",
+			*tpsim_strerror_detail(rp->s)
+				? tpsim_strerror_detail(rp->s)
+				: strerror(-err));
+		return EXIT_USAGE;
+	}
+	tpsim_ring_view_get(rp->s, &rp->v);
+	err = tpsim_mmap(rp->s, NULL, rp->v.ring_bytes, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, 0, (void **)&rp->ring);
+	if (err) {
+		fprintf(stderr, "tpsim replay: mmap: %s\n", strerror(-err));
+		return EXIT_USAGE;
+	}
+	rp->version = r->version;
+	return 0;
+}
+
+static void progress(const struct replay *rp, pcap_t *p, off_t size,
+		     bool done)
+{
+	long at = ftell(pcap_file(p));
+
+	fprintf(stderr, "\rreplay: %llu packets, %llu dropped (%3.0f%%)%s",
+		(unsigned long long)rp->offered,
+		(unsigned long long)rp->dropped,
+		size > 0 && at >= 0 ? 100.0 * (double)at / (double)size : 0.0,
+		done ? "\n" : "");
+}
+
+static int run(struct replay *rp, const struct replay_opts *o)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const unsigned char *data;
+	bool tty = isatty(STDERR_FILENO) && !o->json;
+	struct stat sb;
+	pcap_t *p, *dead = NULL;
+	struct timespec now;
+	int rc, ret = 0;
+
+	p = pcap_open_offline_with_tstamp_precision(
+		o->in, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p) {
+		fprintf(stderr, "tpsim replay: %s: %s\n", o->in, errbuf);
+		return EXIT_USAGE;
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		fprintf(stderr, "tpsim replay: %s: link type %s is not "
+				"Ethernet (DLT_EN10MB)\n", o->in,
+			pcap_datalink_val_to_name(pcap_datalink(p))
+				? pcap_datalink_val_to_name(pcap_datalink(p))
+				: "unknown");
+		pcap_close(p);
+		return EXIT_USAGE;
+	}
+	if (o->out) {
+		dead = pcap_open_dead_with_tstamp_precision(
+			DLT_EN10MB, 262144, PCAP_TSTAMP_PRECISION_NANO);
+		rp->dump = dead ? pcap_dump_open(dead, o->out) : NULL;
+		if (!rp->dump) {
+			fprintf(stderr, "tpsim replay: -w %s: %s\n", o->out,
+				dead ? pcap_geterr(dead) : "out of memory");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (fstat(fileno(pcap_file(p)), &sb) < 0)
+		sb.st_size = 0;
+	tpsim_clock_now(rp->s, &now);	/* an empty file has no packet time */
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		struct timespec ts = { .tv_sec = h->ts.tv_sec,
+				       .tv_nsec = h->ts.tv_usec };
+		struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = data,
+					    .len = h->caplen };
+		int r;
+
+		/* the clock only moves forward; the timer fires on the way */
+		tpsim_clock_now(rp->s, &now);
+		if (ts_ns(&ts) > ts_ns(&now))
+			tpsim_clock_set(rp->s, &ts);
+		tpsim_clock_now(rp->s, &now);
+		if (!rp->offered)
+			rp->last_ns = ts_ns(&now);
+		consume(rp, ts_ns(&now), false);
+		rp->offered++;
+		r = tpsim_deliver(rp->s, &pkt);
+		rp->delivered += r == TPSIM_RX_DELIVERED;
+		rp->dropped += r == TPSIM_RX_DROPPED;
+		if (tty && !(rp->offered & 0x3fff))
+			progress(rp, p, sb.st_size, false);
+	}
+	if (rc == PCAP_ERROR) {
+		fprintf(stderr, "tpsim replay: %s: after %llu packets: %s\n",
+			o->in, (unsigned long long)rp->offered, pcap_geterr(p));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	/* the end of the file: the consumer catches up, and time runs on
+	 * until the retire timer has handed over the last block */
+	for (int i = 0; i < 4; i++) {
+		consume(rp, ts_ns(&now), true);
+		tpsim_clock_advance_ns(rp->s, (int64_t)(rp->v.retire_tov_ms + 1) *
+						      1000000);
+		tpsim_clock_now(rp->s, &now);
+	}
+	consume(rp, ts_ns(&now), true);
+	if (tty)
+		progress(rp, p, sb.st_size, true);
+	print_stats(rp, o->json);
+out:
+	if (rp->dump)
+		pcap_dump_close(rp->dump);
+	if (dead)
+		pcap_close(dead);
+	pcap_close(p);
+	return ret;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "version", required_argument, NULL, 'V' },
+		{ "block-size", required_argument, NULL, 'b' },
+		{ "block-nr", required_argument, NULL, 'B' },
+		{ "frame-size", required_argument, NULL, 'f' },
+		{ "retire-tov", required_argument, NULL, 't' },
+		{ "reserve", required_argument, NULL, 'R' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "copy-thresh", no_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "batch", required_argument, NULL, 'n' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *keys[128] = {
+		['V'] = "version", ['b'] = "block_size", ['B'] = "block_nr",
+		['f'] = "frame_size", ['t'] = "retire_tov", ['R'] = "reserve",
+	};
+	struct replay_opts o = { 0 };
+	struct replay rp = { 0 };
+	uint32_t rate = 0;
+	int c, ret;
+
+	cli_req_init(&o.r);
+	o.r.version = TPACKET_V3;
+	o.r.block_size = 65536;
+	o.r.block_nr = 32;
+	o.r.frame_size = 2048;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'P':
+			o.r.profile = optarg;
+			break;
+		case 'c':
+			o.copy_thresh = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'w':
+			o.out = optarg;
+			break;
+		case 'r':
+			if (!cli_u32("replay", "--rate", optarg, &rate))
+				return EXIT_USAGE;
+			break;
+		case 'n':
+			if (!cli_u32("replay", "--batch", optarg, &rp.batch))
+				return EXIT_USAGE;
+			break;
+		case ':':
+			return cli_usage_error("replay", "%s needs a value",
+					       argv[optind - 1]);
+		case '?':
+			return cli_usage_error("replay", "unknown option '%s'",
+					       argv[optind - 1]);
+		default:
+			if (c < 0 || c >= 128 || !keys[c] ||
+			    !cli_req_set("replay", &o.r, keys[c], optarg))
+				return EXIT_USAGE;
+			break;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("replay", optind < argc
+					       ? "one capture file, not %d"
+					       : "no capture file given%.0d",
+				       argc - optind);
+	o.in = argv[optind];
+	if (!cli_req_valid("replay", &o.r))
+		return EXIT_USAGE;
+	if (!o.r.frame_size || o.r.frame_size > o.r.block_size)
+		return cli_usage_error("replay", "--frame-size %u must be in "
+				       "[1, --block-size %u]", o.r.frame_size,
+				       o.r.block_size);
+	{
+		uint64_t n = (uint64_t)(o.r.block_size / o.r.frame_size) *
+			     o.r.block_nr;
+
+		/* a count past 32 bits is G10's to report */
+		o.r.frame_nr = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	}
+	rp.rate = rate;
+	ret = setup(&rp, &o);
+	if (!ret)
+		ret = run(&rp, &o);
+	if (rp.s)
+		tpsim_close(rp.s);
+	return ret;
+}
