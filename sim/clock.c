@@ -27,6 +27,14 @@ static struct timespec from_ns(int64_t ns)
 	return ts;
 }
 
+void tpsim__deadline(struct timespec *out, int64_t ns)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	*out = from_ns(to_ns(&now) + ns);
+}
+
 void tpsim__clock_read(struct tpsim_sock *s, struct timespec *ts)
 {
 	if (s->clock == TPSIM_CLOCK_VIRTUAL)

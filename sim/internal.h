@@ -234,5 +234,7 @@ __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
 __tpsim_hidden void tpsim__clock_read(struct tpsim_sock *s,
 				      struct timespec *ts);
+/* CLOCK_MONOTONIC now + ns, for timed waits */
+__tpsim_hidden void tpsim__deadline(struct timespec *out, int64_t ns);
 
 #endif

@@ -310,15 +310,8 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		return -EINVAL;
 	}
 	if (need_wait && s->sndtimeo_ns) {
-		int64_t ns = s->sndtimeo_ns < 0 ? 0 : s->sndtimeo_ns;
-
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += ns / 1000000000;
-		deadline.tv_nsec += ns % 1000000000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_nsec -= 1000000000;
-			deadline.tv_sec++;
-		}
+		tpsim__deadline(&deadline,
+				s->sndtimeo_ns < 0 ? 0 : s->sndtimeo_ns);
 		timed = true;
 	}
 	ret = snd(s, to, need_wait, timed ? &deadline : NULL);

@@ -210,14 +210,14 @@ static void csum_none(struct tpc_t *t)
 }
 
 const struct tpc_case tpc_cases_flags[] = {
-	{ "flags.losing_after_drop", "R6 O7", TPC_V12,
+	{ "flags.losing_after_drop", "R6 O7 C3", TPC_V12,
 	  .fn = losing_after_drop },
 	{ "flags.losing_persists_until_read", "R6", TPC_V12,
 	  .fn = losing_persists_until_read },
-	{ "flags.copy_thresh", "R5 O5", TPC_V12, .fn = copy_thresh },
+	{ "flags.copy_thresh", "R5 O5 C3", TPC_V12, .fn = copy_thresh },
 	{ "flags.no_copy_without_thresh", "R5", TPC_V12,
 	  .fn = no_copy_without_thresh },
-	{ "flags.vlan_8021q", "R8", TPC_V12, .fn = vlan_8021q },
+	{ "flags.vlan_8021q", "R8 C3", TPC_V12, .fn = vlan_8021q },
 	{ "flags.vlan_8021ad", "R8", TPC_V12, .fn = vlan_8021ad },
 	{ "flags.vlan_dgram", "R8 R3", TPC_V12, .fn = vlan_dgram },
 	{ "flags.csum_partial", "R7", TPC_V12, .fn = csum_partial },

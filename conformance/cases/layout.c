@@ -315,7 +315,7 @@ const struct tpc_case tpc_cases_layout[] = {
 	  .fn = any_nonzero_status_is_user },
 	{ "layout.v1_status_high_half", "R1 C4", TPC_V1,
 	  .fn = v1_status_high_half },
-	{ "layout.sockaddr_ll", "R10", TPC_V12, .fn = sockaddr_ll_fields },
+	{ "layout.sockaddr_ll", "R10 C1", TPC_V12, .fn = sockaddr_ll_fields },
 	{ "layout.v2_header_fields", "R8", TPC_V2, .fn = v2_header_fields },
 	{ "layout.timestamp", "R9 C4", TPC_V12, .fn = timestamp },
 	{ NULL },

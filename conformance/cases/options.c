@@ -203,7 +203,7 @@ const struct tpc_case tpc_cases_options[] = {
 	{ "opt.readback", "O4 O5 O8", 0, .fn = readback },
 	{ "opt.optlen_rules", "O4 O5", 0, .fn = optlen_rules },
 	{ "opt.ring_optlen_short", "O6", TPC_V12, .fn = ring_optlen_short },
-	{ "opt.hdrlen", "C2", 0, .fn = hdrlen },
+	{ "opt.hdrlen", "C2 C1", 0, .fn = hdrlen },
 	{ "opt.getsockopt_lengths", "O8", 0, .fn = getsockopt_lengths },
 	{ NULL },
 };

@@ -345,7 +345,7 @@ const struct tpc_case tpc_cases_tx[] = {
 	{ "tx.send_and_wire", "T1", TPC_V123, NULL, NULL, 0, send_and_wire },
 	{ "tx.walk_stops_at_first_free", "T1", TPC_V123, NULL, NULL, 0,
 	  walk_stops_at_first_free },
-	{ "tx.wrong_format_stops", "T2", TPC_V123, NULL, NULL, 0,
+	{ "tx.wrong_format_stops", "T2 C3", TPC_V123, NULL, NULL, 0,
 	  wrong_format_stops },
 	{ "tx.loss_skips", "T2 O4", TPC_V123, NULL, NULL, 0, loss_skips },
 	{ "tx.mtu_limits", "T2", TPC_V123, NULL, NULL, 0, mtu_limits },
