@@ -8,6 +8,8 @@
 #   make coverage     instrumented build (build/cov), every test, code and
 #                     contract coverage in reports/; fails below 95% lines
 #                     or 85% branches of sim/, or with a rule uncovered
+#   make bench        throughput of sim, a minimal ring and the kernel ring
+#                     (reports/bench.{json,md,svg}); BENCH_ARGS=--quick
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
@@ -103,6 +105,13 @@ CLI_SRCS := \
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TPSIM_CLI := $(BUILD)/tpsim
 
+# the benchmark (make bench)
+BENCH_SRCS := \
+	tools/bench/bench.c \
+	tools/bench/paths.c
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+BENCH := $(BUILD)/tpsim-bench
+
 # the README's examples, by the name after "<!-- example: "
 README_EXAMPLES := consumer v3 tx
 EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
@@ -111,7 +120,7 @@ TPCONFORM := $(BUILD)/tpconform
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all check conformance coverage deps clean help example fixtures \
+.PHONY: all bench check conformance coverage deps clean help example fixtures \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS)
@@ -134,6 +143,7 @@ $(LIBTPSIM): $(SIM_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/conformance/%.o: override CFLAGS += -Iconformance/include -Iconformance
+$(BUILD)/tools/bench/%.o: override CFLAGS += -Iconformance/include
 
 $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
@@ -142,6 +152,17 @@ $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPSIM) -lpcap $(LDLIBS)
+
+# The benchmark: optimised as a user would build it; never fails on a
+# number. gnuplot draws reports/bench.svg.
+$(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o $(LIBTPSIM)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
+	$(Q)scripts/install-deps gnuplot-nox
+	$(Q)mkdir -p reports
+	$(Q)$(BENCH) --out reports --tpconform $(TPCONFORM) $(BENCH_ARGS)
+	$(Q)gnuplot scripts/bench.gp
 
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov
