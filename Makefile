@@ -15,6 +15,8 @@
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
 #   make help         this list
 
+.DEFAULT_GOAL := all
+
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC \
@@ -87,7 +89,9 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/expect.c \
 	conformance/helpers.c \
+	conformance/plugin.c \
 	conformance/report.c \
 	conformance/runner.c \
 	conformance/tpconform.c
@@ -104,6 +108,33 @@ CLI_SRCS := \
 	tools/tpsim/replay.c
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TPSIM_CLI := $(BUILD)/tpsim
+
+# reference backends for tpconform: the simulator with one mistake each
+# (fixtures/backends/wrap.c, -DMISTAKE=n), and without (none)
+BACKEND_PAIRS := 0:none 1:no_losing 2:net_off_by_reserve 3:poll_head \
+	4:stats_no_reset 5:version_after_ring 6:frames_straddle \
+	7:status_before_bytes 8:v3_retire_empty 9:v12_rx_only
+BACKEND_SOS := $(foreach p,$(BACKEND_PAIRS),\
+	$(BUILD)/backends/$(word 2,$(subst :, ,$(p))).so)
+define backend_rule
+$(BUILD)/backends/$(1).so: fixtures/backends/wrap.c | $(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  SO      $$@")
+	$$(Q)$$(CC) $$(CFLAGS) -Iconformance/include -shared -DMISTAKE=$(2) \
+		-o $$@ $$<
+endef
+$(foreach p,$(BACKEND_PAIRS),$(eval $(call backend_rule,$\
+	$(word 2,$(subst :, ,$(p))),$(word 1,$(subst :, ,$(p))))))
+
+# the README's plug-in example, built as a plug-in
+PLUGIN_EXAMPLE := $(BUILD)/examples/plugin.so
+$(BUILD)/examples/plugin.c: README.md scripts/extract-example
+	@mkdir -p $(@D)
+	$(Q)scripts/extract-example README.md plugin > $@
+	$(Q)test -s $@ || { echo "README has no example 'plugin'"; exit 1; }
+$(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
+	@$(if $(Q),echo "  SO      $@")
+	$(Q)$(CC) $(CFLAGS) -Iconformance/include -shared -o $@ $<
 
 # the benchmark (make bench)
 BENCH_SRCS := \
@@ -123,7 +154,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
-	$(EXAMPLE_BINS)
+	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE)
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -145,6 +176,8 @@ $(LIBTPSIM): $(SIM_OBJS)
 $(BUILD)/conformance/%.o: override CFLAGS += -Iconformance/include -Iconformance
 $(BUILD)/tools/bench/%.o: override CFLAGS += -Iconformance/include
 
+# -rdynamic: plug-ins find tpc_builtin_backend() in the executable
+$(TPCONFORM): override LDFLAGS += -rdynamic
 $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) $(LDLIBS)

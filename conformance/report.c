@@ -44,17 +44,28 @@ static void xml_str(FILE *f, const char *s)
 	}
 }
 
-static void counts(const struct tpc_run *run, size_t j, size_t c[3])
+static void counts(const struct tpc_run *run, size_t j, size_t c[TPC_NRES])
 {
-	c[0] = c[1] = c[2] = 0;
+	for (int k = 0; k < TPC_NRES; k++)
+		c[k] = 0;
 	for (size_t i = 0; i < run->nv; i++)
 		c[res(run, i, j)->res]++;
+}
+
+static const char *tpc_res_key(enum tpc_res r)
+{
+	static const char *const keys[TPC_NRES] = { "pass", "fail", "skip",
+						    "xfail", "xpass" };
+
+	return keys[r];
 }
 
 static void human(const struct tpc_run *run, FILE *f)
 {
 	bool color = f == stdout && isatty(fileno(f));
-	static const char *col[] = { "\033[32m", "\033[31m", "\033[33m" };
+	static const char *col[TPC_NRES] = { "\033[32m", "\033[31m",
+					     "\033[33m", "\033[36m",
+					     "\033[31m" };
 
 	for (size_t i = 0; i < run->nv; i++) {
 		for (size_t j = 0; j < run->nb; j++) {
@@ -69,12 +80,16 @@ static void human(const struct tpc_run *run, FILE *f)
 		}
 	}
 	for (size_t j = 0; j < run->nb; j++) {
-		size_t c[3];
+		size_t c[TPC_NRES];
 
 		counts(run, j, c);
-		fprintf(f, "%s: %zu passed, %zu failed, %zu skipped\n",
+		fprintf(f, "%s: %zu passed, %zu failed, %zu skipped",
 			run->b[j].ops->name, c[TPC_PASS], c[TPC_FAIL],
 			c[TPC_SKIP]);
+		if (c[TPC_XFAIL] || c[TPC_XPASS])
+			fprintf(f, ", %zu expected failures, %zu unexpected "
+				   "passes", c[TPC_XFAIL], c[TPC_XPASS]);
+		fputc('\n', f);
 	}
 }
 
@@ -89,13 +104,19 @@ static void tap(const struct tpc_run *run, FILE *f, bool ktap)
 			const struct tpc_result *r = res(run, i, j);
 
 			n++;
-			fprintf(f, "%s %zu %s%s.%s", r->res == TPC_FAIL ? "not ok" : "ok",
-				n, ktap ? "" : "- ", run->b[j].ops->name,
+			bool bad = r->res == TPC_FAIL || r->res == TPC_XFAIL ||
+				   r->res == TPC_XPASS;
+
+			fprintf(f, "%s %zu %s%s.%s", bad ? "not ok" : "ok", n,
+				ktap ? "" : "- ", run->b[j].ops->name,
 				run->v[i].name);
+			/* an expected failure is TAP's TODO */
 			if (r->res == TPC_SKIP)
 				fprintf(f, " # SKIP %s", r->msg);
+			else if (r->res == TPC_XFAIL)
+				fprintf(f, " # TODO %s", r->msg);
 			fputc('\n', f);
-			if (r->res == TPC_FAIL)
+			if (r->res == TPC_FAIL || r->res == TPC_XPASS)
 				fprintf(f, "# %s\n", r->msg);
 		}
 	}
@@ -106,7 +127,7 @@ static void junit(const struct tpc_run *run, FILE *f)
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
 		   "name=\"tpconform\">\n");
 	for (size_t j = 0; j < run->nb; j++) {
-		size_t c[3];
+		size_t c[TPC_NRES];
 
 		counts(run, j, c);
 		fprintf(f, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" "
@@ -119,8 +140,11 @@ static void junit(const struct tpc_run *run, FILE *f)
 				   "time=\"%.3f\">", run->b[j].ops->name,
 				run->v[i].name, r->secs);
 			if (r->res != TPC_PASS) {
-				fprintf(f, r->res == TPC_FAIL ? "<failure message=\""
-							      : "<skipped message=\"");
+				bool bad = r->res == TPC_FAIL ||
+					   r->res == TPC_XPASS;
+
+				fprintf(f, bad ? "<failure message=\""
+					       : "<skipped message=\"");
 				xml_str(f, r->msg);
 				fprintf(f, "\"/>");
 			}
@@ -155,8 +179,7 @@ static void json(const struct tpc_run *run, FILE *f)
 			json_str(f, run->b[j].ops->name);
 			fprintf(f, ": {\"result\": \"%s\", \"seconds\": %.3f, "
 				   "\"message\": ",
-				r->res == TPC_PASS ? "pass"
-				: r->res == TPC_FAIL ? "fail" : "skip",
+				tpc_res_key(r->res),
 				r->secs);
 			json_str(f, r->msg);
 			fputc('}', f);
@@ -165,13 +188,15 @@ static void json(const struct tpc_run *run, FILE *f)
 	}
 	fprintf(f, "  ],\n  \"totals\": {");
 	for (size_t j = 0; j < run->nb; j++) {
-		size_t c[3];
+		size_t c[TPC_NRES];
 
 		counts(run, j, c);
 		fprintf(f, "%s", j ? ", " : "");
 		json_str(f, run->b[j].ops->name);
-		fprintf(f, ": {\"pass\": %zu, \"fail\": %zu, \"skip\": %zu}",
-			c[TPC_PASS], c[TPC_FAIL], c[TPC_SKIP]);
+		fprintf(f, ": {\"pass\": %zu, \"fail\": %zu, \"skip\": %zu, "
+			   "\"xfail\": %zu, \"xpass\": %zu}",
+			c[TPC_PASS], c[TPC_FAIL], c[TPC_SKIP], c[TPC_XFAIL],
+			c[TPC_XPASS]);
 	}
 	fprintf(f, "}\n}\n");
 }
@@ -197,12 +222,13 @@ static void markdown(const struct tpc_run *run, FILE *f)
 	}
 	fprintf(f, "\n## Totals\n\n");
 	for (size_t j = 0; j < run->nb; j++) {
-		size_t c[3];
+		size_t c[TPC_NRES];
 
 		counts(run, j, c);
-		fprintf(f, "- %s: %zu passed, %zu failed, %zu skipped\n",
+		fprintf(f, "- %s: %zu passed, %zu failed, %zu skipped, %zu "
+			   "expected failures, %zu unexpected passes\n",
 			run->b[j].ops->name, c[TPC_PASS], c[TPC_FAIL],
-			c[TPC_SKIP]);
+			c[TPC_SKIP], c[TPC_XFAIL], c[TPC_XPASS]);
 	}
 	fprintf(f, "\n## Failures and skips\n\n");
 	for (size_t i = 0; i < run->nv; i++)

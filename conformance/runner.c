@@ -63,7 +63,10 @@ size_t tpc_variants(struct tpc_variant **out)
 
 const char *tpc_res_name(enum tpc_res r)
 {
-	return r == TPC_PASS ? "PASS" : r == TPC_FAIL ? "FAIL" : "SKIP";
+	static const char *const names[TPC_NRES] = { "PASS", "FAIL", "SKIP",
+						     "XFAIL", "XPASS" };
+
+	return r < TPC_NRES ? names[r] : "?";
 }
 
 static void child(const struct tpc_backend_run *b, const struct tpc_variant *v,

@@ -7,7 +7,9 @@
 
 #include "tpc.h"
 
-enum tpc_res { TPC_PASS, TPC_FAIL, TPC_SKIP };
+/* XFAIL: failed as an --expect file declared; XPASS: passed although it
+ * declared a failure (a failure of the run: the declaration is stale) */
+enum tpc_res { TPC_PASS, TPC_FAIL, TPC_SKIP, TPC_XFAIL, TPC_XPASS, TPC_NRES };
 
 struct tpc_variant {
 	const struct tpc_case *c;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "expect.h"
+#include "plugin.h"
 #include "runner.h"
 
 static const struct tpc_backend_ops *const builtin[] = {
@@ -32,7 +35,9 @@ static void usage(FILE *f)
 "deadline; a crash or a hang fails that case only.\n"
 "\n"
 "  -b, --backend NAME   sim (libtpsim) or kernel (a real packet socket on a\n"
-"                       TAP device in a private network namespace);\n"
+"                       TAP device in a private network namespace), or\n"
+"                       PATH to a plug-in (a shared library, see\n"
+"                       tpc_plugin.h; the path needs a '/');\n"
 "                       repeatable; default: every built-in backend\n"
 "  -l, --list           list the case variants with their rules and exit\n"
 "  -f, --filter GLOB    run the variants whose name (v2.ring.x) or\n"
@@ -41,6 +46,9 @@ static void usage(FILE *f)
 "  -o, --output FILE    write the report there; a summary goes to stdout\n"
 "  -r, --report DIR     also write DIR/conformance.{md,json,xml,tap}\n"
 "  -s, --seed N         seed for anything random (default: time)\n"
+"  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
+"                       reason a line: they report XFAIL, and XPASS\n"
+"                       (a failure) if they pass\n"
 "  -v, --verbose        more detail from the cases\n"
 "  -h, --help           this text\n"
 "\n"
@@ -49,12 +57,43 @@ static void usage(FILE *f)
 "failed, 2 usage error.\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "tpconform: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'tpconform --help'.\n");
 	return 2;
+}
+
+/* A result against the declared expectations: a declared failure that
+ * fails is XFAIL, one that passes is XPASS (the declaration is stale). */
+static void apply_expect(const struct tpc_expect *e, const char *backend,
+			 const char *variant, struct tpc_result *r)
+{
+	const char *why = tpc_expect_match(e, backend, variant);
+	char msg[sizeof(r->msg) + 600];
+
+	if (!why)
+		return;
+	if (r->res == TPC_FAIL) {
+		r->res = TPC_XFAIL;
+		snprintf(msg, sizeof(msg), "expected: %s (%s)", why, r->msg);
+	} else if (r->res == TPC_PASS) {
+		r->res = TPC_XPASS;
+		snprintf(msg, sizeof(msg), "passed, but --expect says it "
+					   "fails: %s", why);
+	} else {
+		return;
+	}
+	/* cut to fit, on purpose */
+	msg[sizeof(r->msg) - 1] = '\0';
+	memcpy(r->msg, msg, sizeof(r->msg));
 }
 
 static bool selected(const char *filter, const char *backend,
@@ -79,40 +118,61 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "expect", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct tpc_backend_ops *want[NBUILTIN];
+	const struct tpc_backend_ops *want[8];
 	const char *filter = NULL, *format = NULL, *output = NULL;
 	const char *report = NULL;
+	struct tpc_expect *expect = NULL;
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
 	bool list = false, verbose = false;
 	int c, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:s:vh", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:s:vhx:", opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b': {
-			size_t k;
+			const struct tpc_backend_ops *ops = NULL;
+			char why[512];
 
-			for (k = 0; k < NBUILTIN; k++)
+			for (size_t k = 0; k < NBUILTIN; k++)
 				if (!strcmp(optarg, builtin[k]->name))
-					break;
-			if (k == NBUILTIN)
-				return usage_error("unknown backend '%s' "
-						   "(sim, kernel)", optarg);
+					ops = builtin[k];
+			if (!ops && strchr(optarg, '/')) {
+				if (tpc_plugin_load(optarg, &ops, why,
+						    sizeof(why)))
+					return usage_error("backend %s: %s",
+							   optarg, why);
+			} else if (!ops) {
+				return usage_error("unknown backend '%s' (sim, "
+						   "kernel, or a plug-in path "
+						   "with a '/')", optarg);
+			}
 			for (size_t i = 0; i < nwant; i++)
-				if (want[i] == builtin[k])
+				if (want[i] == ops)
 					goto next;
-			want[nwant++] = builtin[k];
+			if (nwant == sizeof(want) / sizeof(want[0]))
+				return usage_error("at most %zu backends",
+						   nwant);
+			want[nwant++] = ops;
 next:
 			break;
 		}
 		case 'l':
 			list = true;
 			break;
+		case 'x': {
+			char why[512];
+
+			tpc_expect_free(expect);
+			if (tpc_expect_load(optarg, &expect, why, sizeof(why)))
+				return usage_error("--expect %s", why);
+			break;
+		}
 		case 'f':
 			filter = optarg;
 			break;
@@ -223,7 +283,9 @@ next:
 			}
 			tpc_run_case(&run.b[k], &run.v[i], run.seed, verbose,
 				     r);
-			if (r->res == TPC_FAIL)
+			apply_expect(expect, run.b[k].ops->name,
+				     run.v[i].name, r);
+			if (r->res == TPC_FAIL || r->res == TPC_XPASS)
 				failed = 1;
 		}
 	}
@@ -239,20 +301,27 @@ next:
 		fclose(f);
 		for (size_t i = 0; i < run.nv; i++)
 			for (size_t k = 0; k < run.nb; k++)
-				if (run.r[i * run.nb + k].res == TPC_FAIL)
-					printf("FAIL %s.%s: %s\n",
+				if (run.r[i * run.nb + k].res == TPC_FAIL ||
+				    run.r[i * run.nb + k].res == TPC_XPASS)
+					printf("%s %s.%s: %s\n",
+					       tpc_res_name(
+						       run.r[i * run.nb + k].res),
 					       run.b[k].ops->name,
 					       run.v[i].name,
 					       run.r[i * run.nb + k].msg);
 		for (size_t k = 0; k < run.nb; k++) {
-			size_t cnt[3] = { 0 };
+			size_t cnt[TPC_NRES] = { 0 };
 
 			for (size_t i = 0; i < run.nv; i++)
 				cnt[run.r[i * run.nb + k].res]++;
 			printf("tpconform %s: %zu passed, %zu failed, %zu "
-			       "skipped%s%s\n",
-			       run.b[k].ops->name, cnt[0], cnt[1], cnt[2],
-			       run.b[k].skip_why[0] ? ": " : "",
+			       "skipped", run.b[k].ops->name, cnt[TPC_PASS],
+			       cnt[TPC_FAIL], cnt[TPC_SKIP]);
+			if (cnt[TPC_XFAIL] || cnt[TPC_XPASS])
+				printf(", %zu expected failures, %zu "
+				       "unexpected passes", cnt[TPC_XFAIL],
+				       cnt[TPC_XPASS]);
+			printf("%s%s\n", run.b[k].skip_why[0] ? ": " : "",
 			       run.b[k].skip_why);
 		}
 	} else {
