@@ -10,6 +10,8 @@
 #                     or 85% branches of sim/, or with a rule uncovered
 #   make bench        throughput of sim, a minimal ring and the kernel ring
 #                     (reports/bench.{json,md,svg}); BENCH_ARGS=--quick
+#   make static       build/tpconform-static: no runtime dependencies, to
+#                     run inside another kernel's VM or a sandbox
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
@@ -113,7 +115,7 @@ TPSIM_CLI := $(BUILD)/tpsim
 # (fixtures/backends/wrap.c, -DMISTAKE=n), and without (none)
 BACKEND_PAIRS := 0:none 1:no_losing 2:net_off_by_reserve 3:poll_head \
 	4:stats_no_reset 5:version_after_ring 6:frames_straddle \
-	7:status_before_bytes 8:v3_retire_empty 9:v12_rx_only
+	7:status_before_bytes 8:v3_retire_empty 9:v12_rx_only 10:crash
 BACKEND_SOS := $(foreach p,$(BACKEND_PAIRS),\
 	$(BUILD)/backends/$(word 2,$(subst :, ,$(p))).so)
 define backend_rule
@@ -152,6 +154,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
+	static \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE)
@@ -196,6 +199,16 @@ bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
 	$(Q)mkdir -p reports
 	$(Q)$(BENCH) --out reports --tpconform $(TPCONFORM) $(BENCH_ARGS)
 	$(Q)gnuplot scripts/bench.gp
+
+# A tpconform with no runtime dependencies, to copy into another kernel's
+# VM, a container or a sandbox (plug-in loading left out: no dlopen).
+STATIC_BUILD := build/static
+static: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(STATIC_BUILD) \
+		CFLAGS="-O2 -g -DTPC_STATIC" LDFLAGS="-static" \
+		$(STATIC_BUILD)/tpconform
+	$(Q)cp $(STATIC_BUILD)/tpconform build/tpconform-static
+	@echo "build/tpconform-static: $$(file -b build/tpconform-static | cut -d, -f1-4)"
 
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov

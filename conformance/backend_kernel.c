@@ -25,6 +25,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
+#include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,7 +39,10 @@ struct tpc_sock {
 };
 
 struct kern_ctx {
-	int tapfd;
+	int tapfd;		/* TAP injection: the device's fd */
+	int sendfd;		/* loopback injection: the sending socket */
+	bool private_netns, loopback;
+	char ifname[IFNAMSIZ];
 	int ifindex;
 	uint8_t addr[6];
 };
@@ -94,78 +99,169 @@ fail:
 	return TPC_BACKEND_SKIP;
 }
 
-static int kern_open(void **ctxp, char *why, size_t whylen)
+/* Bring ifname up and learn its index and address. */
+static int link_up(struct kern_ctx *c, char *why, size_t whylen)
 {
 	struct ifreq ifr = { 0 };
-	struct kern_ctx *c;
-	int err, s, probe;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	err = enter_namespace(why, whylen);
-	if (err)
-		return err;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
+	if (s < 0) {
+		snprintf(why, whylen, "socket(AF_INET): %s", strerror(errno));
+		return TPC_BACKEND_SKIP;
+	}
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		goto fail;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		goto fail;
+	if (ioctl(s, SIOCGIFINDEX, &ifr) < 0)
+		goto fail;
+	c->ifindex = ifr.ifr_ifindex;
+	if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
+		goto fail;
+	memcpy(c->addr, ifr.ifr_hwaddr.sa_data, 6);
+	close(s);
+	return 0;
+fail:
+	snprintf(why, whylen, "configuring %s: %s", c->ifname, strerror(errno));
+	close(s);
+	return TPC_BACKEND_SKIP;
+}
+
+static int open_tap(struct kern_ctx *c, char *why, size_t whylen)
+{
+	struct ifreq ifr = { 0 };
+	char path[128];
+
 	c->tapfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (c->tapfd < 0) {
 		snprintf(why, whylen, "/dev/net/tun: %s", strerror(errno));
-		free(c);
 		return TPC_BACKEND_SKIP;
 	}
 	/* IFF_VNET_HDR: each write carries a virtio_net_hdr, which is how a
 	 * frame gets a partial or verified checksum (R7) */
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", TAP_NAME);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
 	if (ioctl(c->tapfd, TUNSETIFF, &ifr) < 0) {
-		snprintf(why, whylen, "TUNSETIFF: %s", strerror(errno));
-		goto skip;
+		snprintf(why, whylen, "TUNSETIFF %s: %s", c->ifname,
+			 strerror(errno));
+		return TPC_BACKEND_SKIP;
 	}
 	/* no IPv6 on the device: no router solicitations, no MLD reports */
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-	write_file("/proc/sys/net/ipv6/conf/" TAP_NAME "/disable_ipv6", "1");
+	if (c->private_netns)
+		write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 c->ifname);
+	write_file(path, "1");
+	return link_up(c, why, whylen);
+}
 
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0) {
-		snprintf(why, whylen, "socket(AF_INET): %s", strerror(errno));
-		goto skip;
+/*
+ * Loopback injection: a second packet socket sends each frame out of the
+ * interface (lo by default), and it arrives as an incoming packet. Sent
+ * with PACKET_QDISC_BYPASS, it skips the transmit taps, so the socket under
+ * test sees it once, not also as PACKET_OUTGOING.
+ */
+static int open_loopback(struct kern_ctx *c, char *why, size_t whylen)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int one = 1, err;
+
+	err = link_up(c, why, whylen);
+	if (err)
+		return err;
+	c->sendfd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (c->sendfd < 0) {
+		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)",
+			 strerror(errno));
+		return TPC_BACKEND_SKIP;
 	}
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		goto skip_ioctl;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		goto skip_ioctl;
-	if (ioctl(s, SIOCGIFINDEX, &ifr) < 0)
-		goto skip_ioctl;
-	c->ifindex = ifr.ifr_ifindex;
-	if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
-		goto skip_ioctl;
-	memcpy(c->addr, ifr.ifr_hwaddr.sa_data, 6);
-	close(s);
+	sll.sll_ifindex = c->ifindex;
+	if (bind(c->sendfd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+	    setsockopt(c->sendfd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+		       sizeof(one)) < 0) {
+		snprintf(why, whylen, "sender socket on %s: %s", c->ifname,
+			 strerror(errno));
+		return TPC_BACKEND_SKIP;
+	}
+	return 0;
+}
 
+/*
+ * Where and how, from the environment (tpconform's --netns, --inject and
+ * --ifname set it): TPC_KERNEL_NETNS private (default) or none,
+ * TPC_KERNEL_INJECT tap (default) or loopback, TPC_KERNEL_IFNAME.
+ */
+static int kern_open(void **ctxp, char *why, size_t whylen)
+{
+	const char *netns = getenv("TPC_KERNEL_NETNS");
+	const char *inject = getenv("TPC_KERNEL_INJECT");
+	const char *ifname = getenv("TPC_KERNEL_IFNAME");
+	struct kern_ctx *c;
+	int err, probe;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->tapfd = c->sendfd = -1;
+	c->private_netns = !netns || strcmp(netns, "none");
+	c->loopback = inject && !strcmp(inject, "loopback");
+	snprintf(c->ifname, sizeof(c->ifname), "%s",
+		 ifname && *ifname ? ifname : c->loopback ? "lo" : TAP_NAME);
+	if (c->private_netns) {
+		err = enter_namespace(why, whylen);
+		if (err)
+			goto fail;
+	}
+	err = c->loopback ? open_loopback(c, why, whylen)
+			  : open_tap(c, why, whylen);
+	if (err)
+		goto fail;
 	probe = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
 		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)",
 			 strerror(errno));
-		goto skip;
+		err = TPC_BACKEND_SKIP;
+		goto fail;
 	}
 	close(probe);
 	*ctxp = c;
 	return 0;
-
-skip_ioctl:
-	snprintf(why, whylen, "configuring %s: %s", TAP_NAME, strerror(errno));
-	close(s);
-skip:
-	close(c->tapfd);
+fail:
+	if (c->tapfd >= 0)
+		close(c->tapfd);
+	if (c->sendfd >= 0)
+		close(c->sendfd);
 	free(c);
-	return TPC_BACKEND_SKIP;
+	return err;
+}
+
+static int kern_info(void *ctx, struct tpc_backend_info *out)
+{
+	struct kern_ctx *c = ctx;
+	struct utsname u;
+
+	uname(&u);
+	snprintf(out->env, sizeof(out->env), "Linux %s, %s network namespace, "
+		 "%s %s", u.release, c->private_netns ? "a private" : "the "
+		 "current", c->loopback ? "loopback injection on"
+					: "TAP", c->ifname);
+	/* a TAP is the device the cases were written against; loopback
+	 * has another link type, MTU and speed, no checksum metadata and
+	 * no wire to read */
+	out->caps = c->loopback ? 0 : TPC_CAPS_ALL;
+	return 0;
 }
 
 static void kern_close(void *ctx)
 {
 	struct kern_ctx *c = ctx;
 
-	close(c->tapfd);
+	if (c->tapfd >= 0)
+		close(c->tapfd);
+	if (c->sendfd >= 0)
+		close(c->sendfd);
 	free(c);
 }
 
@@ -271,6 +367,18 @@ static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p
 	ssize_t n;
 
 	(void)s;
+	if (c->loopback) {
+		struct sockaddr_ll to = { .sll_family = AF_PACKET,
+					  .sll_ifindex = c->ifindex };
+
+		if (p->flags)
+			return -EOPNOTSUPP;	/* no checksum metadata */
+		n = sendto(c->sendfd, p->data, p->len, 0,
+			   (struct sockaddr *)&to, sizeof(to));
+		if (n < 0)
+			return -errno;
+		return n == (ssize_t)p->len ? 0 : -EIO;
+	}
 	if (p->flags & TPC_INJ_CSUM_PARTIAL) {
 		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 		vh.csum_start = p->csum_start;
@@ -305,6 +413,8 @@ static ssize_t kern_wire_read(void *ctx, struct tpc_sock *s, void *buf,
 	ssize_t n;
 
 	(void)s;
+	if (c->tapfd < 0)
+		return -ENOSYS;	/* loopback: no wire to read */
 	n = poll(&p, 1, timeout_ms);
 	if (n < 0)
 		return -errno;
@@ -366,4 +476,5 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.wire_read = kern_wire_read,
 	.sleep_ms = kern_sleep_ms,
 	.clock_ns = kern_clock_ns,
+	.info = kern_info,
 };

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -168,6 +169,17 @@ static int64_t sim_clock_ns(struct tpc_sock *s)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int sim_info(void *ctx, struct tpc_backend_info *out)
+{
+	struct sim_ctx *c = ctx;
+
+	snprintf(out->env, sizeof(out->env), "libtpsim %d.%d, profile %s, "
+		 "virtual clock, a 10 Gb/s Ethernet device", TPSIM_VERSION_MAJOR,
+		 TPSIM_VERSION_MINOR, c->profile);
+	out->caps = TPC_CAPS_ALL;
+	return 0;
+}
+
 const struct tpc_backend_ops tpc_backend_sim = {
 	.sz = sizeof(struct tpc_backend_ops),
 	.name = "sim",
@@ -187,4 +199,5 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.wire_read = sim_wire_read,
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
+	.info = sim_info,
 };

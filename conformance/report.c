@@ -83,6 +83,8 @@ static void human(const struct tpc_run *run, FILE *f)
 		size_t c[TPC_NRES];
 
 		counts(run, j, c);
+		fprintf(f, "environment %s: %s\n", run->b[j].ops->name,
+			run->b[j].info.env);
 		fprintf(f, "%s: %zu passed, %zu failed, %zu skipped",
 			run->b[j].ops->name, c[TPC_PASS], c[TPC_FAIL],
 			c[TPC_SKIP]);
@@ -99,6 +101,9 @@ static void tap(const struct tpc_run *run, FILE *f, bool ktap)
 
 	fprintf(f, ktap ? "KTAP version 1\n" : "TAP version 13\n");
 	fprintf(f, "1..%zu\n", run->nv * run->nb);
+	for (size_t j = 0; j < run->nb; j++)
+		fprintf(f, "# environment %s: %s\n", run->b[j].ops->name,
+			run->b[j].info.env);
 	for (size_t j = 0; j < run->nb; j++) {
 		for (size_t i = 0; i < run->nv; i++) {
 			const struct tpc_result *r = res(run, i, j);
@@ -162,7 +167,14 @@ static void json(const struct tpc_run *run, FILE *f)
 		fprintf(f, "%s", j ? ", " : "");
 		json_str(f, run->b[j].ops->name);
 	}
-	fprintf(f, "],\n  \"cases\": [\n");
+	fprintf(f, "],\n  \"environment\": {");
+	for (size_t j = 0; j < run->nb; j++) {
+		fprintf(f, "%s", j ? ", " : "");
+		json_str(f, run->b[j].ops->name);
+		fprintf(f, ": ");
+		json_str(f, run->b[j].info.env);
+	}
+	fprintf(f, "},\n  \"cases\": [\n");
 	for (size_t i = 0; i < run->nv; i++) {
 		fprintf(f, "    {\"name\": ");
 		json_str(f, run->v[i].name);
@@ -220,6 +232,10 @@ static void markdown(const struct tpc_run *run, FILE *f)
 			fprintf(f, " %s |", tpc_res_name(res(run, i, j)->res));
 		fputc('\n', f);
 	}
+	fprintf(f, "\n## Environment\n\n");
+	for (size_t j = 0; j < run->nb; j++)
+		fprintf(f, "- %s: %s\n", run->b[j].ops->name,
+			run->b[j].info.env);
 	fprintf(f, "\n## Totals\n\n");
 	for (size_t j = 0; j < run->nb; j++) {
 		size_t c[TPC_NRES];

@@ -116,6 +116,19 @@ void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 		snprintf(r->msg, sizeof(r->msg), "%s", b->skip_why);
 		return;
 	}
+	if (v->c->needs & ~b->info.caps) {
+		unsigned int miss = v->c->needs & ~b->info.caps;
+
+		r->res = TPC_SKIP;
+		snprintf(r->msg, sizeof(r->msg), "needs %s%s%s (%s)",
+			 miss & TPC_CAP_TAP_LINK ? "a TAP-like Ethernet link "
+						   "(--inject tap) " : "",
+			 miss & TPC_CAP_CSUM ? "checksum state on injected "
+					       "frames " : "",
+			 miss & TPC_CAP_WIRE ? "a readable wire " : "",
+			 b->info.env);
+		return;
+	}
 	if (v->c->only && strcmp(v->c->only, b->ops->name)) {
 		r->res = TPC_SKIP;
 		snprintf(r->msg, sizeof(r->msg), "%s only: %s", v->c->only,

@@ -27,6 +27,7 @@ struct tpc_backend_run {
 	const struct tpc_backend_ops *ops;
 	void *ctx;
 	char skip_why[256];	/* non-empty: every case SKIPs with it */
+	struct tpc_backend_info info;	/* caps and environment */
 };
 
 struct tpc_run {

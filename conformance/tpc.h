@@ -30,6 +30,7 @@ struct tpc_case {
 	const char *why_only;	/* the reason, shown as the other's SKIP */
 	int timeout_s;		/* 0: the runner's default */
 	void (*fn)(struct tpc_t *t);
+	unsigned int needs;	/* enum tpc_caps the device must offer */
 };
 
 #define TPC_MAX_SOCKS 4

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "expect.h"
@@ -46,6 +48,13 @@ static void usage(FILE *f)
 "  -o, --output FILE    write the report there; a summary goes to stdout\n"
 "  -r, --report DIR     also write DIR/conformance.{md,json,xml,tap}\n"
 "  -s, --seed N         seed for anything random (default: time)\n"
+"      --netns MODE     kernel backend: private (default: a network\n"
+"                       namespace of its own) or none (the current one)\n"
+"      --inject HOW     kernel backend: tap (default: frames written to a\n"
+"                       TAP device) or loopback (sent by a second packet\n"
+"                       socket on lo, or --ifname; cases that need a TAP\n"
+"                       are skipped with the reason)\n"
+"      --ifname NAME    kernel backend: the interface (default tpc0, or lo)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
 "                       reason a line: they report XFAIL, and XPASS\n"
 "                       (a failure) if they pass\n"
@@ -69,6 +78,51 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'tpconform --help'.\n");
 	return 2;
+}
+
+/*
+ * A plug-in's open and info run in this process, not in a case's: try
+ * them in a child first, so that one that crashes or hangs there fails
+ * its backend and not the run. (For the kernel backend the child also
+ * proves the namespace can be entered before this process enters it.)
+ */
+static int probe_open(const struct tpc_backend_ops *ops, char *why,
+		      size_t whylen)
+{
+	pid_t pid;
+	int st, secs = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;	/* cannot probe: open for real */
+	if (pid == 0) {
+		struct tpc_backend_info info = { .sz = sizeof(info) };
+		char w[256];
+		void *ctx = NULL;
+
+		alarm(20);
+		if (ops->open(&ctx, w, sizeof(w)) == 0 &&
+		    TPC_OPS_HAS(ops, info))
+			ops->info(ctx, &info);
+		_exit(0);
+	}
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (++secs > 2000) {	/* 20 s in 10 ms steps */
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			snprintf(why, whylen, "backend hung while opening");
+			return -ETIMEDOUT;
+		}
+		usleep(10000);
+	}
+	if (WIFSIGNALED(st)) {
+		snprintf(why, whylen, "backend crashed while opening: signal "
+				      "%d (%s)", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
+		return -EFAULT;
+	}
+	return 0;
 }
 
 /* A result against the declared expectations: a declared failure that
@@ -119,6 +173,9 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "expect", required_argument, NULL, 'x' },
+		{ "netns", required_argument, NULL, 'N' },
+		{ "inject", required_argument, NULL, 'I' },
+		{ "ifname", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -164,6 +221,26 @@ next:
 		}
 		case 'l':
 			list = true;
+			break;
+		/* the kernel backend reads these from its environment, which
+		 * is how they reach it in every case's process */
+		case 'N':
+			if (strcmp(optarg, "private") && strcmp(optarg, "none"))
+				return usage_error("--netns %s: private or none",
+						   optarg);
+			setenv("TPC_KERNEL_NETNS", optarg, 1);
+			break;
+		case 'I':
+			if (strcmp(optarg, "tap") && strcmp(optarg, "loopback"))
+				return usage_error("--inject %s: tap or loopback",
+						   optarg);
+			setenv("TPC_KERNEL_INJECT", optarg, 1);
+			break;
+		case 'i':
+			if (!*optarg || strlen(optarg) >= 16)
+				return usage_error("--ifname '%s': 1 to 15 "
+						   "characters", optarg);
+			setenv("TPC_KERNEL_IFNAME", optarg, 1);
 			break;
 		case 'x': {
 			char why[512];
@@ -260,8 +337,18 @@ next:
 		int err;
 
 		b->ops = want[k];
-		err = b->ops->open(&b->ctx, b->skip_why, sizeof(b->skip_why));
-		if (err == TPC_BACKEND_SKIP && !b->skip_why[0])
+		err = probe_open(b->ops, b->skip_why, sizeof(b->skip_why));
+		if (!err)
+			err = b->ops->open(&b->ctx, b->skip_why,
+					   sizeof(b->skip_why));
+		b->info.sz = sizeof(b->info);
+		b->info.caps = TPC_CAPS_ALL;
+		snprintf(b->info.env, sizeof(b->info.env), "%s", b->ops->name);
+		if (!err && TPC_OPS_HAS(b->ops, info))
+			b->ops->info(b->ctx, &b->info);
+		if (err == -ETIMEDOUT || err == -EFAULT)
+			;	/* probe_open said why */
+		else if (err == TPC_BACKEND_SKIP && !b->skip_why[0])
 			snprintf(b->skip_why, sizeof(b->skip_why),
 				 "backend unavailable");
 		else if (err < 0)

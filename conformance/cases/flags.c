@@ -220,13 +220,14 @@ const struct tpc_case tpc_cases_flags[] = {
 	{ "flags.vlan_8021q", "R8 C3", TPC_V12, .fn = vlan_8021q },
 	{ "flags.vlan_8021ad", "R8", TPC_V12, .fn = vlan_8021ad },
 	{ "flags.vlan_dgram", "R8 R3", TPC_V12, .fn = vlan_dgram },
-	{ "flags.csum_partial", "R7", TPC_V12, .fn = csum_partial },
+	{ "flags.csum_partial", "R7", TPC_V12,
+	  .fn = csum_partial, .needs = TPC_CAP_CSUM },
 	{ "flags.csum_valid", "R7", TPC_V12, .only = "sim",
 	  .why_only = "a TAP device cannot mark a frame's checksum verified: "
 		      "tun ignores VIRTIO_NET_HDR_F_DATA_VALID (only the "
 		      "virtio-net driver honours it), so the kernel path "
 		      "here never sets TP_STATUS_CSUM_VALID",
-	  .fn = csum_valid },
+	  .fn = csum_valid, .needs = TPC_CAP_CSUM },
 	{ "flags.csum_none", "R7", TPC_V12, .fn = csum_none },
 	{ NULL },
 };

@@ -46,6 +46,25 @@ struct tpc_inject {
 
 struct tpc_sock;
 
+/* What a backend's device offers the cases beyond a bare packet socket. */
+enum tpc_caps {
+	/* An Ethernet device (ARPHRD_ETHER) with MTU 1500 that reports
+	 * 10 Gb/s, as a TAP does: sockaddr_ll fields, MTU limits and the
+	 * default V3 timeout depend on it. */
+	TPC_CAP_TAP_LINK = 1u << 0,
+	/* inject can mark a frame's checksum partial or verified */
+	TPC_CAP_CSUM = 1u << 1,
+	/* wire_read sees what the sockets transmit */
+	TPC_CAP_WIRE = 1u << 2,
+	TPC_CAPS_ALL = (1u << 3) - 1,
+};
+
+struct tpc_backend_info {
+	size_t sz;		/* set by the caller */
+	unsigned int caps;	/* enum tpc_caps */
+	char env[240];		/* e.g. "Linux 6.18, private netns, TAP tpc0" */
+};
+
 struct tpc_backend_ops {
 	size_t sz;		/* sizeof(struct tpc_backend_ops) */
 	const char *name;
@@ -81,6 +100,11 @@ struct tpc_backend_ops {
 	 * stamps packets (CLOCK_REALTIME on the kernel), in ns. */
 	int (*sleep_ms)(struct tpc_sock *s, int ms);
 	int64_t (*clock_ns)(struct tpc_sock *s);
+
+	/* Since environments: what this backend is and runs on, and what
+	 * its device can do (cases needing more are SKIPped with the
+	 * reason). A backend without it is assumed to offer every cap. */
+	int (*info)(void *ctx, struct tpc_backend_info *out);
 };
 
 /* Does ops have member m (a backend built against an older header)? */
