@@ -12,6 +12,8 @@
 #                     (reports/bench.{json,md,svg}); BENCH_ARGS=--quick
 #   make static       build/tpconform-static: no runtime dependencies, to
 #                     run inside another kernel's VM or a sandbox
+#   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
+#                     and on the running kernel (reports/kernel-matrix.*)
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
@@ -154,7 +156,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static \
+	static kernel-matrix \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE)
@@ -209,6 +211,12 @@ static: $(DEPS_STAMP)
 		$(STATIC_BUILD)/tpconform
 	$(Q)cp $(STATIC_BUILD)/tpconform build/tpconform-static
 	@echo "build/tpconform-static: $$(file -b build/tpconform-static | cut -d, -f1-4)"
+
+# The suite on several kernels under QEMU (see scripts/kernel-matrix).
+kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
+	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio xz-utils \
+		zstd
+	$(Q)scripts/kernel-matrix
 
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov

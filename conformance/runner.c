@@ -167,6 +167,11 @@ void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 			snprintf(r->msg, sizeof(r->msg),
 				 "crashed: signal %d (%s) (%s)", WTERMSIG(st),
 				 strsignal(WTERMSIG(st)), b->ops->name);
+		else if (WIFEXITED(st))	/* e.g. exit() in a plug-in */
+			snprintf(r->msg, sizeof(r->msg),
+				 "crashed: the case's process exited with "
+				 "status %d without a verdict (%s)",
+				 WEXITSTATUS(st), b->ops->name);
 		else
 			snprintf(r->msg, sizeof(r->msg),
 				 "timed out after %d s (%s)", timeout,

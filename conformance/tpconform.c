@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "tpsim.h"
 #include "plugin.h"
 #include "runner.h"
 
@@ -55,6 +56,8 @@ static void usage(FILE *f)
 "                       socket on lo, or --ifname; cases that need a TAP\n"
 "                       are skipped with the reason)\n"
 "      --ifname NAME    kernel backend: the interface (default tpc0, or lo)\n"
+"      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
+"                       linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
 "                       reason a line: they report XFAIL, and XPASS\n"
 "                       (a failure) if they pass\n"
@@ -176,6 +179,7 @@ int main(int argc, char **argv)
 		{ "netns", required_argument, NULL, 'N' },
 		{ "inject", required_argument, NULL, 'I' },
 		{ "ifname", required_argument, NULL, 'i' },
+		{ "profile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -235,6 +239,13 @@ next:
 				return usage_error("--inject %s: tap or loopback",
 						   optarg);
 			setenv("TPC_KERNEL_INJECT", optarg, 1);
+			break;
+		case 'p':	/* read by the sim backend in each case */
+			if (!tpsim_profile_find(optarg))
+				return usage_error("--profile %s: no such "
+						   "profile (linux, linux-6.1, "
+						   "linux-2.6)", optarg);
+			setenv("TPC_SIM_PROFILE", optarg, 1);
 			break;
 		case 'i':
 			if (!*optarg || strlen(optarg) >= 16)
@@ -430,5 +441,6 @@ next:
 	free(run.v);
 	free(run.b);
 	free(run.r);
+	tpc_expect_free(expect);
 	return failed;
 }
