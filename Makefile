@@ -14,6 +14,10 @@
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
+#   make stress       hostile consumers, 2 x 10^6 packets per ring kind
+#   make valgrind     the unit tests under memcheck
+#   make fuzz         libFuzzer on socket operations, pcap input and
+#                     check --batch (FUZZ_SECONDS each) [60]
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
@@ -140,6 +144,55 @@ $(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
 	@$(if $(Q),echo "  SO      $@")
 	$(Q)$(CC) $(CFLAGS) -Iconformance/include -shared -o $@ $<
 
+# libFuzzer (clang): three targets, built with ASan+UBSan, each run for
+# FUZZ_SECONDS on its corpus (fixtures/fuzz/<name> seeds, build/fuzz/
+# corpus-<name> grows); a crash leaves build/fuzz/crash-* and fails.
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
+	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
+$(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_PCAP -o $@ $^ -lpcap -lpthread
+$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_BATCH -o $@ $^ -lpcap -lpthread
+fuzz: $(DEPS_STAMP)
+	$(Q)scripts/install-deps clang
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_DIR)/fuzz_ops \
+		$(FUZZ_DIR)/fuzz_pcap $(FUZZ_DIR)/fuzz_batch
+	$(Q)for t in ops pcap batch; do \
+		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		(cd $(FUZZ_DIR) && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 -max_len=4096 corpus-$$t \
+			../../fixtures/fuzz/$$t 2>&1 | \
+			grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Done") \
+			|| exit 1; \
+	done
+
+# memcheck on the unit tests, each in the test process (CK_FORK=no) so
+# that valgrind sees them; the two-thread tests are slow under it
+valgrind: $(UNIT_BIN)
+	$(Q)scripts/install-deps valgrind
+	$(Q)CK_FORK=no valgrind --quiet --error-exitcode=9 --leak-check=full \
+		--child-silent-after-fork=yes \
+		--errors-for-leak-kinds=definite $(UNIT_BIN) reports/tests
+
+# hostile consumers against the producer (make stress; short in check)
+STRESS := $(BUILD)/tpsim-stress
+$(STRESS): $(BUILD)/tools/stress/hostile.o $(LIBTPSIM)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+STRESS_PACKETS ?= 2000000
+stress: $(STRESS)
+	$(Q)$(STRESS) --packets $(STRESS_PACKETS)
+
 # the benchmark (make bench)
 BENCH_SRCS := \
 	tools/bench/bench.c \
@@ -156,10 +209,10 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix \
+	static kernel-matrix stress valgrind fuzz \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
-	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE)
+	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS)
 
 help:
 	@sed -n 's/^#   //p' Makefile

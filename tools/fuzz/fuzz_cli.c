@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer targets for the tpsim command's parsers, built twice:
+ * -DTARGET_PCAP feeds the input to `tpsim replay` as a capture file,
+ * -DTARGET_BATCH to `tpsim check --batch --json` as its stdin.
+ * Both must end with a status and never crash.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int quiet(void)
+{
+	static int done;
+
+	if (!done) {
+		/* the commands print results: not interesting (stderr stays:
+		 * libFuzzer reports there) */
+		if (!freopen("/dev/null", "w", stdout))
+			abort();
+		done = 1;
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("fuzz-input", 0);
+	char path[64];
+
+	quiet();
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	lseek(fd, 0, SEEK_SET);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	optind = 1;	/* getopt starts over for each command */
+#ifdef TARGET_PCAP
+	{
+		char *argv[] = { "replay", "--version", "2", "--block-size",
+				 "4096", "--block-nr", "2", "--rate", "1000",
+				 path, NULL };
+
+		cmd_replay(10, argv);
+	}
+#else
+	{
+		char *argv[] = { "check", "--batch", "--json", NULL };
+		int saved = dup(0);
+
+		dup2(fd, 0);
+		__fpurge(stdin);	/* nothing left from the last input */
+		clearerr(stdin);
+		cmd_check(3, argv);
+		dup2(saved, 0);
+		close(saved);
+		clearerr(stdin);
+	}
+#endif
+	close(fd);
+	return 0;
+}
