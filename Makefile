@@ -180,9 +180,10 @@ fuzz: $(DEPS_STAMP)
 # that valgrind sees them; the two-thread tests are slow under it
 valgrind: $(UNIT_BIN)
 	$(Q)scripts/install-deps valgrind
+	$(Q)mkdir -p $(BUILD)/valgrind
 	$(Q)CK_FORK=no valgrind --quiet --error-exitcode=9 --leak-check=full \
 		--child-silent-after-fork=yes \
-		--errors-for-leak-kinds=definite $(UNIT_BIN) reports/tests
+		--errors-for-leak-kinds=definite $(UNIT_BIN) $(BUILD)/valgrind
 
 # hostile consumers against the producer (make stress; short in check)
 STRESS := $(BUILD)/tpsim-stress
