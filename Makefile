@@ -32,6 +32,8 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC \
 LDLIBS  += -lpthread
 
 ifeq ($(TSAN),1)
+# a race report fails the run, it does not just scroll by
+export TSAN_OPTIONS ?= halt_on_error=1 second_deadlock_stack=1
 BUILD   ?= build/tsan
 override CFLAGS += -O1 -fsanitize=thread -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=thread
@@ -97,6 +99,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/differential.c \
 	conformance/expect.c \
 	conformance/helpers.c \
 	conformance/plugin.c \

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "differential.h"
 #include "expect.h"
 #include "tpsim.h"
 #include "plugin.h"
@@ -56,6 +57,11 @@ static void usage(FILE *f)
 "                       socket on lo, or --ifname; cases that need a TAP\n"
 "                       are skipped with the reason)\n"
 "      --ifname NAME    kernel backend: the interface (default tpc0, or lo)\n"
+"      --differential N  instead of the cases: N random operation sequences\n"
+"                       (ring requests, options, packets) on sim and\n"
+"                       kernel, every result compared; with --seed S,\n"
+"                       sequence i is reproduced by --differential 1\n"
+"                       --seed S+i\n"
 "      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
 "                       linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
@@ -180,6 +186,7 @@ int main(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'I' },
 		{ "ifname", required_argument, NULL, 'i' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "differential", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -187,6 +194,7 @@ int main(int argc, char **argv)
 	const char *filter = NULL, *format = NULL, *output = NULL;
 	const char *report = NULL;
 	struct tpc_expect *expect = NULL;
+	unsigned long differential = 0;
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
@@ -240,6 +248,15 @@ next:
 						   optarg);
 			setenv("TPC_KERNEL_INJECT", optarg, 1);
 			break;
+		case 'D': {
+			char *end;
+
+			differential = strtoul(optarg, &end, 10);
+			if (*end || !differential)
+				return usage_error("--differential %s: a count "
+						   "of sequences", optarg);
+			break;
+		}
 		case 'p':	/* read by the sim backend in each case */
 			if (!tpsim_profile_find(optarg))
 				return usage_error("--profile %s: no such "
@@ -313,6 +330,26 @@ next:
 	if (!nall) {
 		fprintf(stderr, "tpconform: out of memory\n");
 		return 1;
+	}
+	if (differential) {
+		void *sctx = NULL, *kctx = NULL;
+		char why[256] = "";
+		int rc;
+
+		if (tpc_backend_sim.open(&sctx, why, sizeof(why)) ||
+		    tpc_backend_kernel.open(&kctx, why, sizeof(why))) {
+			fprintf(stderr, "tpconform: --differential needs both "
+					"backends: %s\n", why);
+			return 2;
+		}
+		rc = tpc_differential(&tpc_backend_sim, sctx,
+				      &tpc_backend_kernel, kctx, differential,
+				      run.seed, stdout);
+		tpc_backend_sim.close(sctx);
+		tpc_backend_kernel.close(kctx);
+		free(all);
+		tpc_expect_free(expect);
+		return rc;
 	}
 	if (list) {
 		for (size_t i = 0; i < nall; i++)
