@@ -234,8 +234,13 @@ static int run(int version, bool tx, uint64_t packets, uint64_t seed)
 			return 0;
 		pthread_create(&th[i], NULL, scribbler_main, &sc[i]);
 	}
-	wk = (struct worker){ .m = sc[1].m, .version = version, .tx = tx,
+	/* the worker has a view of its own: the threads race on the ring's
+	 * bytes on purpose, through different mappings, as processes do */
+	wk = (struct worker){ .version = version, .tx = tx,
 			      .seed = seed * 31 + 7, .stop = &stop };
+	if (tpsim_mmap(s, NULL, RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       0, (void **)&wk.m))
+		return 0;
 	pthread_create(&wth, NULL, worker_main, &wk);
 	child = scribble_child(tpsim_ring_fd_of(s, tx ? TPSIM_RING_TX
 						      : TPSIM_RING_RX),
