@@ -7,7 +7,6 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -53,16 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 #else
 	{
-		char *argv[] = { "check", "--batch", "--json", NULL };
-		int saved = dup(0);
+		FILE *in = fmemopen((void *)data, size, "r");
 
-		dup2(fd, 0);
-		__fpurge(stdin);	/* nothing left from the last input */
-		clearerr(stdin);
-		cmd_check(3, argv);
-		dup2(saved, 0);
-		close(saved);
-		clearerr(stdin);
+		if (in) {
+			cli_check_batch(in, true, "linux");
+			fclose(in);
+		}
 	}
 #endif
 	close(fd);

@@ -262,18 +262,18 @@ static int answer(const struct check_opts *o, const struct cli_req *r)
 	return !v.err && agree ? 0 : 1;
 }
 
-static int batch(const struct check_opts *o, const char *profile)
+static int batch(const struct check_opts *o, const char *profile, FILE *in)
 {
 	char line[1024];
 	unsigned long lineno = 0;
 	int rc = 0;
 
-	while (fgets(line, sizeof(line), stdin)) {
+	while (fgets(line, sizeof(line), in)) {
 		struct cli_req r;
 		char *save = NULL, *w;
 
 		lineno++;
-		if (!strchr(line, '\n') && !feof(stdin)) {
+		if (!strchr(line, '\n') && !feof(in)) {
 			fprintf(stderr, "tpsim check: line %lu: longer than %zu "
 					"bytes\n", lineno, sizeof(line) - 2);
 			return EXIT_USAGE;
@@ -303,11 +303,18 @@ static int batch(const struct check_opts *o, const char *profile)
 		rc |= answer(o, &r);
 		fflush(stdout);
 	}
-	if (ferror(stdin)) {
+	if (ferror(in)) {
 		fprintf(stderr, "tpsim check: reading stdin failed\n");
 		return EXIT_USAGE;
 	}
 	return rc;
+}
+
+int cli_check_batch(FILE *in, bool json, const char *profile)
+{
+	struct check_opts o = { .json = json, .batch = true };
+
+	return batch(&o, profile, in);
 }
 
 int cmd_check(int argc, char **argv)
@@ -387,5 +394,5 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "tpsim check: --kernel: %s\n", why);
 		return EXIT_USAGE;
 	}
-	return o.batch ? batch(&o, r.profile) : answer(&o, &r);
+	return o.batch ? batch(&o, r.profile, stdin) : answer(&o, &r);
 }

@@ -65,6 +65,8 @@ int cli_picture_svg(const char *path, const struct cli_req *r);
 
 int cmd_calc(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* `tpsim check --batch` on in: the parser, for the fuzzer too */
+int cli_check_batch(FILE *in, bool json, const char *profile);
 int cmd_replay(int argc, char **argv);
 
 #endif
