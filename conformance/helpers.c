@@ -136,7 +136,6 @@ char *tpc_ring_map(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,
 		   unsigned int bnr, unsigned int fsize)
 {
 	size_t len = (size_t)bsize * bnr;
-	void *m;
 	int err;
 
 	err = tpc_ring(t, s, bsize, bnr, fsize, bnr * (bsize / fsize));
@@ -145,20 +144,7 @@ char *tpc_ring_map(struct tpc_t *t, struct tpc_sock *s, unsigned int bsize,
 			 bsize, bnr, fsize, tpc_errname(err));
 		return NULL;
 	}
-	if (t->nmaps == TPC_MAX_MAPS) {
-		tpc_fail(t, __LINE__, "too many mappings in one case");
-		return NULL;
-	}
-	err = t->ops->mmap(s, len, 0, &m);
-	if (err) {
-		tpc_fail(t, __LINE__, "mmap(%zu): %s", len, tpc_errname(err));
-		return NULL;
-	}
-	t->maps[t->nmaps].s = s;
-	t->maps[t->nmaps].addr = m;
-	t->maps[t->nmaps].len = len;
-	t->nmaps++;
-	return m;
+	return tpc_map_all(t, s, len);
 }
 
 char *tpc_open_ring(struct tpc_t *t, int type, unsigned int bsize,

@@ -28,30 +28,26 @@
 	 OPT(PACKET_COPY_THRESH) | OPT(PACKET_AUXDATA) |                   \
 	 OPT(PACKET_ORIGDEV))
 
+/* What linux and linux-6.1 share: everything but the retire timer. */
+#define LINUX_6X                                                            \
+	.page_size = 4096, .pointer_size = 8, .max_order = 11,              \
+	.max_block_size = 0,                                                \
+	/* block vector and owner bitmap come from kcalloc/kmalloc, whose  \
+	 * largest object is PAGE_SIZE << MAX_PAGE_ORDER(10) */             \
+	.kmalloc_max = 4u << 20,                                            \
+	.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 | 1u << TPACKET_V3, \
+	.setsockopt_known = OPTS_LINUX, .overflow_guard = 1,                \
+	.reserve_in_min_frame = 1, .mapped_check_first = 1,                 \
+	.owner_bitmap = 1, .rmem_default = 212992, .rmem_max = 212992,      \
+	.wmem_default = 212992, .wmem_max = 212992
+
 static const struct tpsim_profile profiles[] = {
 	{
 		.name = "linux",
 		.summary = "today's kernel (6.x, x86_64): checks of "
 			   "packet_set_ring incl. the G10 overflow guard, "
 			   "blocks without size cap, kmalloc'd block vector",
-		.page_size = 4096,
-		.pointer_size = 8,
-		.max_order = 11,
-		.max_block_size = 0,
-		/* block vector and owner bitmap come from kcalloc/kmalloc,
-		 * whose largest object is PAGE_SIZE << MAX_PAGE_ORDER(10) */
-		.kmalloc_max = 4u << 20,
-		.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 |
-			    1u << TPACKET_V3,
-		.setsockopt_known = OPTS_LINUX,
-		.overflow_guard = 1,
-		.reserve_in_min_frame = 1,
-		.mapped_check_first = 1,
-		.owner_bitmap = 1,
-		.rmem_default = 212992,
-		.rmem_max = 212992,
-		.wmem_default = 212992,
-		.wmem_max = 212992,
+		LINUX_6X,
 		/* 6.18 moved the retire timer to a periodic hrtimer */
 		.retire_periodic = 1,
 		.hz = 0,
@@ -61,22 +57,7 @@ static const struct tpsim_profile profiles[] = {
 		.summary = "6.1 to 6.17 (Debian 12 runs 6.1): as linux, but the "
 			   "V3 retire timer is a jiffies timer re-armed at each "
 			   "block open (HZ 250)",
-		.page_size = 4096,
-		.pointer_size = 8,
-		.max_order = 11,
-		.max_block_size = 0,
-		.kmalloc_max = 4u << 20,
-		.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 |
-			    1u << TPACKET_V3,
-		.setsockopt_known = OPTS_LINUX,
-		.overflow_guard = 1,
-		.reserve_in_min_frame = 1,
-		.mapped_check_first = 1,
-		.owner_bitmap = 1,
-		.rmem_default = 212992,
-		.rmem_max = 212992,
-		.wmem_default = 212992,
-		.wmem_max = 212992,
+		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
 	},
