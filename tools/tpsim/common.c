@@ -16,8 +16,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try 'tpsim%s%s --help')\n", cmd ? " " : "",
-		cmd ? cmd : "");
+	/* "check: line 3" is where; the help is the command's */
+	fprintf(stderr, " (try 'tpsim%s%.*s --help')\n", cmd ? " " : "",
+		cmd ? (int)strcspn(cmd, ":") : 0, cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 
