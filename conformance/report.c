@@ -115,7 +115,7 @@ static void tap(const struct tpc_run *run, FILE *f, bool ktap)
 			fprintf(f, "%s %zu %s%s.%s", bad ? "not ok" : "ok", n,
 				ktap ? "" : "- ", run->b[j].ops->name,
 				run->v[i].name);
-			/* an expected failure is TAP's TODO */
+			/* TAP's directive for an expected failure */
 			if (r->res == TPC_SKIP)
 				fprintf(f, " # SKIP %s", r->msg);
 			else if (r->res == TPC_XFAIL)
