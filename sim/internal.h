@@ -178,7 +178,6 @@ struct rx_skb {
 	bool vlan;
 	uint16_t vlan_tci, vlan_tpid;
 	const uint8_t *src;	/* link source address (halen bytes) */
-	uint32_t rxhash;	/* flow hash (B6) */
 };
 
 /* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
@@ -196,6 +195,8 @@ __tpsim_hidden uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
 __tpsim_hidden bool tpsim__rx_offsets(const struct tpsim_sock *s,
 				      const struct rx_skb *k, uint64_t *macoff,
 				      uint64_t *netoff);
+/* B6: skb_get_hash(), only for V3 rings that ask for it */
+__tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);
 __tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 					      const struct rx_skb *k);
 

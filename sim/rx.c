@@ -53,7 +53,7 @@ static uint32_t mix(uint32_t h, uint32_t v)
 	return h ^ (h >> 15);
 }
 
-static uint32_t flow_hash(const struct rx_skb *k)
+uint32_t tpsim__flow_hash(const struct rx_skb *k)
 {
 	const uint8_t *d = k->payload;
 	uint32_t h = 0x811c9dc5u, alen, l4, ihl;
@@ -357,7 +357,6 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 	}
 	if (k.pkttype == PACKET_LOOPBACK)
 		return TPSIM_RX_IGNORED;
-	k.rxhash = (p->flags & TPSIM_PKT_RXHASH) ? p->rxhash : flow_hash(&k);
 
 	pthread_mutex_lock(&s->lock);
 	if (s->protocol == TPSIM_PROTO_NONE ||

@@ -297,9 +297,13 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 		h->hv1.tp_vlan_tci = 0;
 		h->hv1.tp_vlan_tpid = 0;
 	}
-	h->hv1.tp_rxhash = (q->feature_req_word & TP_FT_REQ_FILL_RXHASH)
-				   ? k->rxhash
-				   : 0;
+	/* hashed only when asked for: the deliver path stays lean */
+	if (!(q->feature_req_word & TP_FT_REQ_FILL_RXHASH))
+		h->hv1.tp_rxhash = 0;
+	else if (p->flags & TPSIM_PKT_RXHASH)
+		h->hv1.tp_rxhash = p->rxhash;
+	else
+		h->hv1.tp_rxhash = tpsim__flow_hash(k);
 	b->hdr.bh1.num_pkts = q->num_pkts;
 	b->hdr.bh1.blk_len = q->blk_len;
 

@@ -278,6 +278,23 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
+/* Signal th until its blocking call returns (a signal sent before it
+ * sleeps is lost, so repeat: 2 s at most); its return value. */
+static intptr_t interrupt(pthread_t th)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	void *ret = NULL;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	for (int i = 0; i < 200; i++) {
+		pthread_kill(th, SIGUSR1);
+		usleep(10000);
+		if (pthread_tryjoin_np(th, &ret) == 0)
+			break;
+	}
+	return (intptr_t)ret;
+}
+
 static void *poll_forever(void *arg)
 {
 	return (void *)(intptr_t)tpsim_poll(arg, POLLIN, -1);
@@ -285,21 +302,11 @@ static void *poll_forever(void *arg)
 
 START_TEST(poll_is_interruptible)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
 	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
 	pthread_t th;
-	void *ret = NULL;
 
-	sigaction(SIGUSR1, &sa, NULL);
 	ck_assert_int_eq(pthread_create(&th, NULL, poll_forever, s), 0);
-	/* a signal before it sleeps is lost: repeat, 2 s at most */
-	for (int i = 0; i < 200; i++) {
-		pthread_kill(th, SIGUSR1);
-		usleep(10000);
-		if (pthread_tryjoin_np(th, &ret) == 0)
-			break;
-	}
-	ck_assert_int_eq((intptr_t)ret, -EINTR);
+	ck_assert_int_eq(interrupt(th), -EINTR);
 	tpsim_close(s);
 }
 END_TEST
@@ -614,20 +621,11 @@ static void *recv_forever(void *arg)
 
 START_TEST(recv_is_interruptible)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
 	pthread_t th;
-	void *ret = NULL;
 
-	sigaction(SIGUSR1, &sa, NULL);
 	ck_assert_int_eq(pthread_create(&th, NULL, recv_forever, s), 0);
-	for (int i = 0; i < 200; i++) {
-		pthread_kill(th, SIGUSR1);
-		usleep(10000);
-		if (pthread_tryjoin_np(th, &ret) == 0)
-			break;
-	}
-	ck_assert_int_eq((intptr_t)ret, -EINTR);
+	ck_assert_int_eq(interrupt(th), -EINTR);
 	tpsim_close(s);
 }
 END_TEST
