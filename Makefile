@@ -17,7 +17,8 @@
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input and
-#                     check --batch (FUZZ_SECONDS each) [60]
+#                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
+#                     stops at N executions, FUZZ_TARGETS picks targets
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
@@ -148,10 +149,13 @@ $(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
 	$(Q)$(CC) $(CFLAGS) -Iconformance/include -shared -o $@ $<
 
 # libFuzzer (clang): three targets, built with ASan+UBSan, each run for
-# FUZZ_SECONDS on its corpus (fixtures/fuzz/<name> seeds, build/fuzz/
-# corpus-<name> grows); a crash leaves build/fuzz/crash-* and fails.
+# FUZZ_SECONDS (or FUZZ_RUNS executions) on its corpus (fixtures/fuzz/<name>
+# seeds, build/fuzz/corpus-<name> grows); a crash fails and is kept in
+# fixtures/fuzz/<name>/ (scripts/fuzz), where make check replays it.
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 0
+FUZZ_TARGETS ?= ops pcap batch
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
 	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
@@ -167,17 +171,9 @@ $(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_BATCH -o $@ $^ -lpcap -lpthread
 fuzz: $(DEPS_STAMP)
 	$(Q)scripts/install-deps clang
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_DIR)/fuzz_ops \
-		$(FUZZ_DIR)/fuzz_pcap $(FUZZ_DIR)/fuzz_batch
-	$(Q)for t in ops pcap batch; do \
-		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-		(cd $(FUZZ_DIR) && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-			-print_final_stats=1 -max_len=4096 corpus-$$t \
-			../../fixtures/fuzz/$$t 2>&1 | \
-			grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Done") \
-			|| exit 1; \
-	done
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+	$(Q)scripts/fuzz $(FUZZ_DIR) fixtures/fuzz $(FUZZ_SECONDS) $(FUZZ_RUNS) \
+		$(FUZZ_TARGETS)
 
 # memcheck on the unit tests, each in the test process (CK_FORK=no) so
 # that valgrind sees them; the two-thread tests are slow under it
@@ -196,6 +192,29 @@ $(STRESS): $(BUILD)/tools/stress/hostile.o $(LIBTPSIM)
 STRESS_PACKETS ?= 2000000
 stress: $(STRESS)
 	$(Q)$(STRESS) --packets $(STRESS_PACKETS)
+
+# The fuzz corpora replayed without libFuzzer (make check): every seed
+# and every crash kept in fixtures/fuzz/<target> stays a regression test.
+FUZZ_REPLAYS := $(BUILD)/fuzz-replay/ops $(BUILD)/fuzz-replay/pcap \
+	$(BUILD)/fuzz-replay/batch
+CLI_LIB_OBJS := $(filter-out $(BUILD)/tools/tpsim/main.o,$(CLI_OBJS))
+$(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -Itools/tpsim \
+		-DTARGET_$(shell echo $* | tr a-z A-Z) -c -o $@ $<
+# the two builds of fuzz_cli.c are not intermediate: keep them
+.SECONDARY: $(BUILD)/tools/fuzz/cli_pcap.o $(BUILD)/tools/fuzz/cli_batch.o
+$(BUILD)/fuzz-replay/ops: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/fuzz_ops.o $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpcap $(LDLIBS)
 
 # the benchmark (make bench)
 BENCH_SRCS := \
@@ -216,7 +235,8 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 	static kernel-matrix stress valgrind fuzz \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
-	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS)
+	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
+	$(FUZZ_REPLAYS)
 
 help:
 	@sed -n 's/^#   //p' Makefile
