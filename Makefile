@@ -15,7 +15,7 @@
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
-#   make valgrind     the unit tests under memcheck
+#   make valgrind     the unit tests and the fuzz corpora under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input and
 #                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
@@ -175,15 +175,6 @@ fuzz: $(DEPS_STAMP)
 	$(Q)scripts/fuzz $(FUZZ_DIR) fixtures/fuzz $(FUZZ_SECONDS) $(FUZZ_RUNS) \
 		$(FUZZ_TARGETS)
 
-# memcheck on the unit tests, each in the test process (CK_FORK=no) so
-# that valgrind sees them; the two-thread tests are slow under it
-valgrind: $(UNIT_BIN)
-	$(Q)scripts/install-deps valgrind
-	$(Q)mkdir -p $(BUILD)/valgrind
-	$(Q)CK_FORK=no valgrind --quiet --error-exitcode=9 --leak-check=full \
-		--child-silent-after-fork=yes \
-		--errors-for-leak-kinds=definite $(UNIT_BIN) $(BUILD)/valgrind
-
 # hostile consumers against the producer (make stress; short in check)
 STRESS := $(BUILD)/tpsim-stress
 $(STRESS): $(BUILD)/tools/stress/hostile.o $(LIBTPSIM)
@@ -215,6 +206,27 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpcap $(LDLIBS)
+
+# memcheck on the unit tests, each in the test process (CK_FORK=no) so
+# that valgrind sees them; the two-thread tests are slow under it. Then
+# every fuzz corpus replayed under it: memcheck sees reads of
+# uninitialised bytes, which the fuzzers' AddressSanitizer does not.
+VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full \
+	--errors-for-leak-kinds=definite --track-origins=yes
+valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
+	$(Q)scripts/install-deps valgrind
+	$(Q)mkdir -p $(BUILD)/valgrind
+	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
+		$(UNIT_BIN) $(BUILD)/valgrind
+	$(Q)for t in $(FUZZ_REPLAYS:$(BUILD)/fuzz-replay/%=%); do \
+		$(VALGRIND) --log-file=$(BUILD)/valgrind/fuzz-$$t.log \
+			$(BUILD)/fuzz-replay/$$t fixtures/fuzz/$$t \
+			2> $(BUILD)/valgrind/fuzz-$$t.out || { \
+			echo "valgrind: corpus $$t: see" \
+				"$(BUILD)/valgrind/fuzz-$$t.log"; exit 1; }; \
+		echo "valgrind: corpus $$t: $$(tail -1 \
+			$(BUILD)/valgrind/fuzz-$$t.out), no error"; \
+	done
 
 # the benchmark (make bench)
 BENCH_SRCS := \
