@@ -1,25 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
  * tpconform --differential N: random operation sequences run on two
- * backends (sim and kernel), compared field by field. A sequence is a
- * socket (type), options (version, reserve), a ring request heavy on
- * boundary values, a mapping, a burst of packets of random size, address,
- * type and VLAN tag, then everything observable: every return value, each
- * frame's or block's header, status word, sockaddr_ll and bytes, the
- * statistics and poll. The first difference of each differing sequence is
- * printed with what reproduces it.
+ * backends (sim and kernel, or any two given with -b), compared field by
+ * field. A sequence is a socket (type), options (version, reserve), a ring
+ * request heavy on boundary values, a mapping, a burst of packets of
+ * random size, address, type and VLAN tag, then everything observable:
+ * every return value, each frame's or block's header, status word,
+ * sockaddr_ll and bytes, the statistics and poll.
+ *
+ * A differing sequence is shrunk before it is printed: packets, the
+ * reserve, V3's private area and feature word, and blocks are taken away
+ * one at a time for as long as the two backends still differ on the same
+ * kind of line, so the reproducer shows only what the difference needs.
+ * A plug-in backend runs each sequence in a child of its own, so that a
+ * crash or a hang is a difference, not the end of the run.
  */
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "differential.h"
 
 #define OUT_MAX 65536
+#define MAX_PKTS 40		/* a sequence's burst; fits the keep mask */
+#define CHILD_TIMEOUT_S 20	/* a plug-in's sequence, at the most */
 
 struct out {
 	char buf[OUT_MAX];
@@ -59,6 +71,9 @@ struct seq {
 	struct tpacket_req3 q;
 	unsigned int npkts;
 	uint64_t pkt_seed;
+	/* packet k is made from pkt_seed in turn, injected if bit k is set:
+	 * shrinking drops packets without changing the others */
+	uint64_t keep;
 };
 
 static void gen(uint64_t seed, struct seq *s)
@@ -86,18 +101,35 @@ static void gen(uint64_t seed, struct seq *s)
 		s->q.tp_sizeof_priv = PICK(&x, privs);
 		s->q.tp_feature_req_word = rnd(&x) & 1;
 	}
-	s->npkts = (unsigned int)(rnd(&x) % 40);
+	s->npkts = (unsigned int)(rnd(&x) % MAX_PKTS);
 	s->pkt_seed = rnd(&x);
+	s->keep = (1ull << s->npkts) - 1;
+}
+
+static unsigned int kept(const struct seq *s)
+{
+	return (unsigned int)__builtin_popcountll(s->keep);
 }
 
 static void describe(const struct seq *s, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s V%d reserve %u, ring %u x %u, frame %u x %u, "
-		 "tov %u priv %u feature %u, %u packets",
-		 s->type == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM", s->version + 1,
-		 s->reserve, s->q.tp_block_size, s->q.tp_block_nr,
-		 s->q.tp_frame_size, s->q.tp_frame_nr, s->q.tp_retire_blk_tov,
-		 s->q.tp_sizeof_priv, s->q.tp_feature_req_word, s->npkts);
+	int n = snprintf(buf, len, "%s V%d reserve %u, ring %u x %u, frame %u "
+			 "x %u, tov %u priv %u feature %u, %u packet%s",
+			 s->type == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM",
+			 s->version + 1, s->reserve, s->q.tp_block_size,
+			 s->q.tp_block_nr, s->q.tp_frame_size,
+			 s->q.tp_frame_nr, s->q.tp_retire_blk_tov,
+			 s->q.tp_sizeof_priv, s->q.tp_feature_req_word,
+			 kept(s), kept(s) == 1 ? "" : "s");
+
+	if (kept(s) == s->npkts || n < 0 || (size_t)n >= len)
+		return;
+	n += snprintf(buf + n, len - (size_t)n, " of %u (only", s->npkts);
+	for (unsigned int k = 0; k < s->npkts && (size_t)n < len; k++)
+		if (s->keep >> k & 1)
+			n += snprintf(buf + n, len - (size_t)n, " %u", k);
+	if ((size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ")");
 }
 
 /* packet k of a sequence: size, destination, type, maybe a VLAN tag */
@@ -245,8 +277,15 @@ static void run_seq(const struct tpc_backend_ops *ops, void *ctx,
 		struct tpc_inject p = { .data = f };
 
 		p.len = make_pkt(&x, dev, f);
-		emit(o, "inject %u (%u bytes) %d\n", k, p.len,
-		     ops->inject(ctx, sk, &p));
+		if (!(s->keep >> k & 1))
+			continue;
+		r = ops->inject(ctx, sk, &p);
+		/* the class of destination, not the address: the device's
+		 * own differs between backends */
+		emit(o, "inject %u (%u bytes, to %s, type 0x%02x%02x) %d\n", k,
+		     p.len, !memcmp(f, dev, 6) ? "this host" : f[0] == 0xff
+			? "broadcast" : f[0] & 1 ? "multicast" : "another host",
+		     f[12], f[13], r);
 	}
 	if (m)
 		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, m,
@@ -260,8 +299,46 @@ static void run_seq(const struct tpc_backend_ops *ops, void *ctx,
 	ops->sock_close(sk);
 }
 
-/* the first line where a and b differ, both versions of it */
-static void first_diff(const char *a, const char *b, char *out, size_t len)
+/* One sequence on one side; a side that may crash or hang runs it in a
+ * child, writing into o, which is shared memory. */
+static void run_side(const struct tpc_diff_side *d, const struct seq *s,
+		     struct out *o)
+{
+	pid_t pid;
+	int st;
+
+	o->len = 0;
+	o->buf[0] = '\0';
+	if (!d->isolate) {
+		run_seq(d->ops, d->ctx, s, o);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		alarm(CHILD_TIMEOUT_S);
+		run_seq(d->ops, d->ctx, s, o);
+		_exit(0);
+	}
+	if (pid < 0) {
+		emit(o, "fork: %s\n", strerror(errno));
+		return;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		emit(o, "timed out after %d s\n", CHILD_TIMEOUT_S);
+	else if (WIFSIGNALED(st))
+		emit(o, "crashed: signal %d (%s)\n", WTERMSIG(st),
+		     strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st))
+		emit(o, "exited with status %d\n", WEXITSTATUS(st));
+}
+
+/* The first line where a and b differ, both versions of it, and in key
+ * that line's first word (what kind of thing differs). */
+static bool first_diff(const char *a, const char *b, char *out, size_t len,
+		       char key[16])
 {
 	const char *la = a, *lb = b;
 
@@ -273,7 +350,9 @@ static void first_diff(const char *a, const char *b, char *out, size_t len)
 		if (na != nb || memcmp(la, lb, na)) {
 			snprintf(out, len, "%.*s  <->  %.*s", (int)na, la,
 				 (int)nb, lb);
-			return;
+			la += strspn(la, " ");
+			snprintf(key, 16, "%.*s", (int)strcspn(la, " :\n"), la);
+			return true;
 		}
 		if (!ea || !eb)
 			break;
@@ -281,37 +360,128 @@ static void first_diff(const char *a, const char *b, char *out, size_t len)
 		lb = eb + 1;
 	}
 	snprintf(out, len, "(no line differs)");
+	key[0] = '\0';
+	return false;
 }
 
-int tpc_differential(const struct tpc_backend_ops *a, void *actx,
-		     const struct tpc_backend_ops *b, void *bctx,
-		     unsigned long n, unsigned long seed, FILE *f)
+struct diff_run {
+	const struct tpc_diff_side *a, *b;
+	struct out *oa, *ob;	/* shared memory: children write there */
+};
+
+/* Do the two sides still differ on a line of this kind? */
+static bool still_differs(struct diff_run *d, const struct seq *s,
+			  const char *key)
 {
-	static struct out oa, ob;
+	char line[700], k[16];
+
+	run_side(d->a, s, d->oa);
+	run_side(d->b, s, d->ob);
+	return first_diff(d->oa->buf, d->ob->buf, line, sizeof(line), k) &&
+	       !strcmp(k, key);
+}
+
+/* Take away what the difference does not need, one thing at a time,
+ * until nothing more can go; returns the number of runs it took. */
+static unsigned int shrink(struct diff_run *d, struct seq *s, const char *key)
+{
+	unsigned int runs = 0;
+	bool progress = true;
+
+	while (progress) {
+		struct seq t;
+
+		progress = false;
+		for (unsigned int k = s->npkts; k-- > 0;) {
+			if (!(s->keep >> k & 1))
+				continue;
+			t = *s;
+			t.keep &= ~(1ull << k);
+			runs++;
+			if (still_differs(d, &t, key)) {
+				*s = t;
+				progress = true;
+			}
+		}
+		for (int step = 0; step < 4; step++) {
+			uint32_t fpb;
+
+			t = *s;
+			if (step == 0 && t.reserve)
+				t.reserve = 0;
+			else if (step == 1 && t.q.tp_sizeof_priv)
+				t.q.tp_sizeof_priv = 0;
+			else if (step == 2 && t.q.tp_feature_req_word)
+				t.q.tp_feature_req_word = 0;
+			else if (step == 3 && t.q.tp_block_nr > 1 &&
+				 t.q.tp_frame_size) {
+				/* one block less; a frame count that was off
+				 * stays off by as much */
+				fpb = t.q.tp_block_size / t.q.tp_frame_size;
+				t.q.tp_block_nr--;
+				t.q.tp_frame_nr -= fpb;
+			} else {
+				continue;
+			}
+			runs++;
+			if (still_differs(d, &t, key)) {
+				*s = t;
+				progress = true;
+			}
+		}
+	}
+	return runs;
+}
+
+int tpc_differential(const struct tpc_diff_side *a,
+		     const struct tpc_diff_side *b, unsigned long n,
+		     unsigned long seed, FILE *f)
+{
+	struct out *oa, *ob;
+	struct diff_run d = { .a = a, .b = b };
 	unsigned long differing = 0;
 
+	oa = mmap(NULL, 2 * sizeof(*oa), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (oa == MAP_FAILED) {
+		fprintf(f, "differential: out of memory\n");
+		return 2;
+	}
+	ob = oa + 1;
+	d.oa = oa;
+	d.ob = ob;
 	for (unsigned long i = 0; i < n; i++) {
-		struct seq s;
-		char what[256], diff[700];
+		struct seq s, m;
+		char what[512], diff[700], key[16];
+		unsigned int runs;
 
 		gen(seed + i, &s);
-		oa.len = ob.len = 0;
-		oa.buf[0] = ob.buf[0] = '\0';
-		run_seq(a, actx, &s, &oa);
-		run_seq(b, bctx, &s, &ob);
-		if (oa.len == ob.len && !memcmp(oa.buf, ob.buf, oa.len))
+		run_side(a, &s, oa);
+		run_side(b, &s, ob);
+		if (oa->len == ob->len && !memcmp(oa->buf, ob->buf, oa->len))
 			continue;
 		differing++;
 		describe(&s, what, sizeof(what));
-		first_diff(oa.buf, ob.buf, diff, sizeof(diff));
+		first_diff(oa->buf, ob->buf, diff, sizeof(diff), key);
 		fprintf(f, "DIFF sequence %lu (reproduce: --differential 1 "
 			   "--seed %lu): %s\n  %s: %s\n", i, seed + i, what,
-			a->name, diff);
-		if (n == 1)	/* a reproducer: show both sides whole */
-			fprintf(f, "--- %s\n%s--- %s\n%s", a->name, oa.buf,
-				b->name, ob.buf);
+			a->ops->name, diff);
+		m = s;
+		runs = shrink(&d, &m, key);
+		/* the runs of the last try may not be m's: run m again */
+		run_side(a, &m, oa);
+		run_side(b, &m, ob);
+		describe(&m, what, sizeof(what));
+		first_diff(oa->buf, ob->buf, diff, sizeof(diff), key);
+		fprintf(f, "  shrunk in %u runs to: %s\n  %s: %s\n", runs, what,
+			a->ops->name, diff);
+		if (n == 1)	/* a reproducer: both sides whole */
+			fprintf(f, "--- %s\n%s--- %s\n%s", a->ops->name,
+				oa->buf, b->ops->name, ob->buf);
 	}
+	munmap(oa, 2 * sizeof(*oa));
 	fprintf(f, "differential: %lu sequences (seed %lu), %lu differ "
-		   "between %s and %s\n", n, seed, differing, a->name, b->name);
+		   "between %s and %s\n", n, seed, differing, a->ops->name,
+		b->ops->name);
 	return differing ? 1 : 0;
 }

@@ -58,10 +58,12 @@ static void usage(FILE *f)
 "                       are skipped with the reason)\n"
 "      --ifname NAME    kernel backend: the interface (default tpc0, or lo)\n"
 "      --differential N  instead of the cases: N random operation sequences\n"
-"                       (ring requests, options, packets) on sim and\n"
-"                       kernel, every result compared; with --seed S,\n"
-"                       sequence i is reproduced by --differential 1\n"
-"                       --seed S+i\n"
+"                       (ring requests, options, packets) on two\n"
+"                       backends, every result compared: sim and kernel,\n"
+"                       or the two -b backends, or the one -b backend\n"
+"                       and the kernel; each difference is shrunk to what\n"
+"                       it needs; with --seed S, sequence i is\n"
+"                       reproduced by --differential 1 --seed S+i\n"
 "      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
 "                       linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
@@ -132,6 +134,58 @@ static int probe_open(const struct tpc_backend_ops *ops, char *why,
 		return -EFAULT;
 	}
 	return 0;
+}
+
+static bool is_builtin(const struct tpc_backend_ops *ops)
+{
+	for (size_t k = 0; k < NBUILTIN; k++)
+		if (ops == builtin[k])
+			return true;
+	return false;
+}
+
+/*
+ * --differential: the two backends given with -b, or the one given and
+ * the kernel (the reference; sim when the one given is the kernel), or
+ * by default sim and kernel.
+ */
+static int differential_run(const struct tpc_backend_ops *const *want,
+			    size_t nwant, unsigned long n,
+			    unsigned long seed)
+{
+	struct tpc_diff_side side[2] = { { 0 } };
+	char why[512] = "";
+	int rc, err = 0;
+
+	if (nwant > 2)
+		return usage_error("--differential compares two backends, "
+				   "got %zu", nwant);
+	side[0].ops = want[0];
+	if (nwant == 2)
+		side[1].ops = want[1];
+	else
+		side[1].ops = want[0] == &tpc_backend_kernel
+				      ? &tpc_backend_sim
+				      : &tpc_backend_kernel;
+	for (int k = 0; k < 2 && !err; k++) {
+		side[k].isolate = !is_builtin(side[k].ops);
+		if (side[k].isolate)
+			err = probe_open(side[k].ops, why, sizeof(why));
+		if (!err)
+			err = side[k].ops->open(&side[k].ctx, why, sizeof(why));
+		if (err) {
+			fprintf(stderr, "tpconform: --differential: backend "
+					"%s cannot run: %s\n", side[k].ops->name,
+				why[0] ? why : strerror(err < 0 ? -err : EIO));
+			if (k == 1)
+				side[0].ops->close(side[0].ctx);
+			return 2;
+		}
+	}
+	rc = tpc_differential(&side[0], &side[1], n, seed, stdout);
+	side[0].ops->close(side[0].ctx);
+	side[1].ops->close(side[1].ctx);
+	return rc;
 }
 
 /* A result against the declared expectations: a declared failure that
@@ -332,21 +386,9 @@ next:
 		return 1;
 	}
 	if (differential) {
-		void *sctx = NULL, *kctx = NULL;
-		char why[256] = "";
-		int rc;
+		int rc = differential_run(want, nwant, differential,
+					  run.seed);
 
-		if (tpc_backend_sim.open(&sctx, why, sizeof(why)) ||
-		    tpc_backend_kernel.open(&kctx, why, sizeof(why))) {
-			fprintf(stderr, "tpconform: --differential needs both "
-					"backends: %s\n", why);
-			return 2;
-		}
-		rc = tpc_differential(&tpc_backend_sim, sctx,
-				      &tpc_backend_kernel, kctx, differential,
-				      run.seed, stdout);
-		tpc_backend_sim.close(sctx);
-		tpc_backend_kernel.close(kctx);
 		free(all);
 		tpc_expect_free(expect);
 		return rc;
