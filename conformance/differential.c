@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <linux/net_tstamp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -65,16 +66,65 @@ static uint64_t rnd(uint64_t *x)
 
 #define PICK(x, arr) ((arr)[rnd(x) % (sizeof(arr) / sizeof((arr)[0]))])
 
+/* A socket option set before the ring request, or after it. */
+struct seq_opt {
+	int name, val;
+	socklen_t len;
+	bool after_ring;
+};
+
+#define MAX_OPTS 6
+
 struct seq {
-	int type, version;
-	unsigned int reserve;
+	int type;
+	int version;	/* the version the ring request is shaped for */
+	struct seq_opt opt[MAX_OPTS];
+	unsigned int nopt;
 	struct tpacket_req3 q;
+	socklen_t qlen;
 	unsigned int npkts;
 	uint64_t pkt_seed;
 	/* packet k is made from pkt_seed in turn, injected if bit k is set:
 	 * shrinking drops packets without changing the others */
 	uint64_t keep;
 };
+
+static const char *opt_name(int name)
+{
+	switch (name) {
+	case PACKET_VERSION: return "VERSION";
+	case PACKET_RESERVE: return "RESERVE";
+	case PACKET_LOSS: return "LOSS";
+	case PACKET_TIMESTAMP: return "TIMESTAMP";
+	case PACKET_COPY_THRESH: return "COPY_THRESH";
+	case PACKET_AUXDATA: return "AUXDATA";
+	case PACKET_ORIGDEV: return "ORIGDEV";
+	case PACKET_TX_HAS_OFF: return "TX_HAS_OFF";
+	default: return "?";
+	}
+}
+
+/* One more option, near the values and lengths where its rules turn. */
+static void gen_opt(uint64_t *x, struct seq_opt *o)
+{
+	static const int names[] = { PACKET_VERSION, PACKET_RESERVE,
+				     PACKET_LOSS, PACKET_TIMESTAMP,
+				     PACKET_COPY_THRESH, PACKET_AUXDATA,
+				     PACKET_ORIGDEV, PACKET_TX_HAS_OFF };
+	static const int versions[] = { 0, 1, 2, 3, -1 };
+	static const int reserves[] = { 0, 4, 28, 100, 4096, 0x7fffffff, -1 };
+	static const int stamps[] = { 0, SOF_TIMESTAMPING_SOFTWARE,
+				      SOF_TIMESTAMPING_RAW_HARDWARE };
+	static const socklen_t lens[] = { 4, 4, 4, 4, 4, 4, 0, 2, 8 };
+
+	o->name = PICK(x, names);
+	o->val = o->name == PACKET_VERSION    ? PICK(x, versions)
+		 : o->name == PACKET_RESERVE  ? PICK(x, reserves)
+		 : o->name == PACKET_TIMESTAMP ? PICK(x, stamps)
+					       : (int)(rnd(x) % 2);
+	o->len = PICK(x, lens);
+	o->after_ring = rnd(x) % 4 == 0;
+}
 
 static void gen(uint64_t seed, struct seq *s)
 {
@@ -83,24 +133,51 @@ static void gen(uint64_t seed, struct seq *s)
 	static const uint32_t fsizes[] = { 64, 80, 96, 128, 256, 2048, 48,
 					   100, 4096 };
 	static const uint32_t privs[] = { 0, 0, 13, 3976 };
-	static const unsigned int reserves[] = { 0, 0, 0, 4, 28, 100 };
+	static const int reserves[] = { 0, 0, 0, 4, 28, 100 };
 	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
 	uint32_t fpb;
+	unsigned int extra;
 
 	s->type = rnd(&x) & 1 ? SOCK_DGRAM : SOCK_RAW;
 	s->version = (int)(rnd(&x) % 3);
-	s->reserve = PICK(&x, reserves);
+	s->nopt = 0;
+	if (s->version != TPACKET_V1)
+		s->opt[s->nopt++] = (struct seq_opt){ PACKET_VERSION,
+						      s->version, sizeof(int),
+						      false };
+	s->opt[s->nopt] = (struct seq_opt){ PACKET_RESERVE,
+					    PICK(&x, reserves), sizeof(int),
+					    false };
+	if (s->opt[s->nopt].val)
+		s->nopt++;
+	/* more options, some odd, then all of them in a random order */
+	extra = (unsigned int)(rnd(&x) % 4);
+	while (extra-- && s->nopt < MAX_OPTS)
+		gen_opt(&x, &s->opt[s->nopt++]);
+	for (unsigned int i = s->nopt; i > 1; i--) {
+		unsigned int j = (unsigned int)(rnd(&x) % i);
+		struct seq_opt t = s->opt[i - 1];
+
+		s->opt[i - 1] = s->opt[j];
+		s->opt[j] = t;
+	}
 	s->q = (struct tpacket_req3){ .tp_block_size = PICK(&x, bsizes),
 				      .tp_block_nr = PICK(&x, bnrs),
 				      .tp_frame_size = PICK(&x, fsizes) };
 	fpb = s->q.tp_frame_size ? s->q.tp_block_size / s->q.tp_frame_size
 				 : 0;
 	s->q.tp_frame_nr = fpb * s->q.tp_block_nr + (rnd(&x) % 8 == 0);
+	s->qlen = s->version == TPACKET_V3 ? sizeof(struct tpacket_req3)
+					   : sizeof(struct tpacket_req);
 	if (s->version == TPACKET_V3) {
 		s->q.tp_retire_blk_tov = 60000;	/* the timer stays out */
 		s->q.tp_sizeof_priv = PICK(&x, privs);
 		s->q.tp_feature_req_word = rnd(&x) & 1;
 	}
+	if (rnd(&x) % 16 == 0)	/* the other version's request length */
+		s->qlen = s->qlen == sizeof(struct tpacket_req)
+				  ? sizeof(struct tpacket_req3)
+				  : sizeof(struct tpacket_req);
 	s->npkts = (unsigned int)(rnd(&x) % MAX_PKTS);
 	s->pkt_seed = rnd(&x);
 	s->keep = (1ull << s->npkts) - 1;
@@ -111,25 +188,49 @@ static unsigned int kept(const struct seq *s)
 	return (unsigned int)__builtin_popcountll(s->keep);
 }
 
+/* the sequence as a line: what a reader needs to redo it by hand */
 static void describe(const struct seq *s, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s V%d reserve %u, ring %u x %u, frame %u "
-			 "x %u, tov %u priv %u feature %u, %u packet%s",
-			 s->type == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM",
-			 s->version + 1, s->reserve, s->q.tp_block_size,
-			 s->q.tp_block_nr, s->q.tp_frame_size,
-			 s->q.tp_frame_nr, s->q.tp_retire_blk_tov,
-			 s->q.tp_sizeof_priv, s->q.tp_feature_req_word,
-			 kept(s), kept(s) == 1 ? "" : "s");
+	size_t n = 0;
 
-	if (kept(s) == s->npkts || n < 0 || (size_t)n >= len)
-		return;
-	n += snprintf(buf + n, len - (size_t)n, " of %u (only", s->npkts);
-	for (unsigned int k = 0; k < s->npkts && (size_t)n < len; k++)
-		if (s->keep >> k & 1)
-			n += snprintf(buf + n, len - (size_t)n, " %u", k);
-	if ((size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ")");
+#define ADD(...)                                                          \
+	do {                                                              \
+		int k_ = snprintf(buf + n, len - n, __VA_ARGS__);         \
+		if (k_ > 0)                                               \
+			n = n + (size_t)k_ < len ? n + (size_t)k_ : len - 1; \
+	} while (0)
+	ADD("%s", s->type == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM");
+	for (unsigned int i = 0; i < s->nopt; i++) {
+		if (s->opt[i].after_ring)
+			continue;
+		ADD(" %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
+		if (s->opt[i].len != sizeof(int))
+			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
+	}
+	ADD(", RX_RING block %u x %u, frame %u x %u", s->q.tp_block_size,
+	    s->q.tp_block_nr, s->q.tp_frame_size, s->q.tp_frame_nr);
+	if (s->qlen >= sizeof(struct tpacket_req3))
+		ADD(", tov %u priv %u feature %u", s->q.tp_retire_blk_tov,
+		    s->q.tp_sizeof_priv, s->q.tp_feature_req_word);
+	ADD(" (optlen %u)", (unsigned int)s->qlen);
+	for (unsigned int i = 0; i < s->nopt; i++) {
+		if (!s->opt[i].after_ring)
+			continue;
+		ADD(", then %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
+		if (s->opt[i].len != sizeof(int))
+			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
+	}
+	ADD(", %u packet%s", kept(s), kept(s) == 1 ? "" : "s");
+	if (kept(s) != s->npkts)
+		ADD(" of %u", s->npkts);
+	if (kept(s) && kept(s) != s->npkts) {
+		ADD(" (only");
+		for (unsigned int k = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				ADD(" %u", k);
+		ADD(")");
+	}
+#undef ADD
 }
 
 /* packet k of a sequence: size, destination, type, maybe a VLAN tag */
@@ -160,8 +261,8 @@ static uint32_t make_pkt(uint64_t *x, const uint8_t dev[6], uint8_t *f)
 	return len;
 }
 
-static void snap_frames(struct out *o, const struct seq *s, char *m,
-			int ifindex)
+static void snap_frames(struct out *o, const struct seq *s, int version,
+			char *m, int ifindex)
 {
 	uint32_t fpb = s->q.tp_block_size / s->q.tp_frame_size;
 
@@ -173,7 +274,7 @@ static void snap_frames(struct out *o, const struct seq *s, char *m,
 		uint16_t mac, net;
 		struct sockaddr_ll *sll;
 
-		if (s->version == TPACKET_V1) {
+		if (version == TPACKET_V1) {
 			struct tpacket_hdr *p = (void *)h;
 
 			st = p->tp_status, len = p->tp_len;
@@ -204,9 +305,10 @@ static void snap_frames(struct out *o, const struct seq *s, char *m,
 	}
 }
 
-static void snap_blocks(struct out *o, const struct seq *s, char *m,
-			int ifindex)
+static void snap_blocks(struct out *o, const struct seq *s, int version,
+			char *m, int ifindex)
 {
+	(void)version;	/* always V3: the same shape as snap_frames */
 	for (uint32_t b = 0; b < s->q.tp_block_nr; b++) {
 		struct tpacket_block_desc *d =
 			(void *)(m + (size_t)b * s->q.tp_block_size);
@@ -238,15 +340,25 @@ static void snap_blocks(struct out *o, const struct seq *s, char *m,
 }
 
 /* one sequence on one backend, everything observable into o */
+static void set_opt(const struct tpc_backend_ops *ops, struct tpc_sock *sk,
+		    const struct seq_opt *op, struct out *o)
+{
+	int val[2] = { op->val, 0 };	/* room for the long length */
+
+	emit(o, "%s %d\n", opt_name(op->name),
+	     ops->setsockopt(sk, SOL_PACKET, op->name, val, op->len));
+}
+
+/* one sequence on one backend, everything observable into o */
 static void run_seq(const struct tpc_backend_ops *ops, void *ctx,
 		    const struct seq *s, struct out *o)
 {
 	uint64_t x = s->pkt_seed;
 	struct tpc_sock *sk;
 	struct tpacket_stats_v3 st = { 0 };
-	socklen_t len = sizeof(st);
+	socklen_t len = sizeof(st), vlen = sizeof(int);
 	uint8_t dev[6], f[1600];
-	int ifindex, r, v = s->version, rv = (int)s->reserve;
+	int ifindex, r, v = TPACKET_V1;
 	size_t ring = (size_t)s->q.tp_block_size * s->q.tp_block_nr;
 	void *m = NULL;
 
@@ -255,19 +367,21 @@ static void run_seq(const struct tpc_backend_ops *ops, void *ctx,
 	emit(o, "socket %d\n", r);
 	if (r)
 		return;
-	if (v != TPACKET_V1)
-		emit(o, "version %d\n",
-		     ops->setsockopt(sk, SOL_PACKET, PACKET_VERSION, &v,
-				     sizeof(v)));
-	if (rv)
-		emit(o, "reserve %d\n",
-		     ops->setsockopt(sk, SOL_PACKET, PACKET_RESERVE, &rv,
-				     sizeof(rv)));
-	r = ops->setsockopt(sk, SOL_PACKET, PACKET_RX_RING, &s->q,
-			    v == TPACKET_V3 ? sizeof(s->q)
-					    : sizeof(struct tpacket_req));
+	for (unsigned int i = 0; i < s->nopt; i++)
+		if (!s->opt[i].after_ring)
+			set_opt(ops, sk, &s->opt[i], o);
+	r = ops->setsockopt(sk, SOL_PACKET, PACKET_RX_RING, &s->q, s->qlen);
 	emit(o, "rx_ring %d\n", r);
-	if (!r && ring) {
+	for (unsigned int i = 0; i < s->nopt; i++)
+		if (s->opt[i].after_ring)
+			set_opt(ops, sk, &s->opt[i], o);
+	/* the version in force, as the socket says: the frames are read
+	 * by it */
+	r = ops->getsockopt(sk, SOL_PACKET, PACKET_VERSION, &v, &vlen);
+	emit(o, "version %d: %d\n", r, v);
+	if (r || v < TPACKET_V1 || v > TPACKET_V3)
+		v = TPACKET_V1;
+	if (ring) {
 		r = ops->mmap(sk, ring, 0, &m);
 		emit(o, "mmap %d\n", r);
 		if (r)
@@ -288,7 +402,7 @@ static void run_seq(const struct tpc_backend_ops *ops, void *ctx,
 		     f[12], f[13], r);
 	}
 	if (m)
-		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, m,
+		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, v, m,
 							      ifindex);
 	emit(o, "poll 0x%x\n", ops->poll(sk, POLLIN, 0));
 	r = ops->getsockopt(sk, SOL_PACKET, PACKET_STATISTICS, &st, &len);
@@ -403,17 +517,26 @@ static unsigned int shrink(struct diff_run *d, struct seq *s, const char *key)
 				progress = true;
 			}
 		}
-		for (int step = 0; step < 4; step++) {
+		for (unsigned int i = s->nopt; i-- > 0;) {
+			t = *s;
+			memmove(&t.opt[i], &t.opt[i + 1],
+				(t.nopt - i - 1) * sizeof(t.opt[0]));
+			t.nopt--;
+			runs++;
+			if (still_differs(d, &t, key)) {
+				*s = t;
+				progress = true;
+			}
+		}
+		for (int step = 0; step < 3; step++) {
 			uint32_t fpb;
 
 			t = *s;
-			if (step == 0 && t.reserve)
-				t.reserve = 0;
-			else if (step == 1 && t.q.tp_sizeof_priv)
+			if (step == 0 && t.q.tp_sizeof_priv)
 				t.q.tp_sizeof_priv = 0;
-			else if (step == 2 && t.q.tp_feature_req_word)
+			else if (step == 1 && t.q.tp_feature_req_word)
 				t.q.tp_feature_req_word = 0;
-			else if (step == 3 && t.q.tp_block_nr > 1 &&
+			else if (step == 2 && t.q.tp_block_nr > 1 &&
 				 t.q.tp_frame_size) {
 				/* one block less; a frame count that was off
 				 * stays off by as much */
