@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* tpconform internals: the sequences of --differential (diff_seq.c). */
+#ifndef TPC_DIFF_SEQ_H
+#define TPC_DIFF_SEQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tpc_backend.h"
+
+#define TPC_OUT_MAX 65536
+
+/* What a backend showed of one sequence, a line a thing. */
+struct tpc_out {
+	char buf[TPC_OUT_MAX];
+	size_t len;
+};
+
+void tpc_emit(struct tpc_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define TPC_SEQ_MAX_PKTS 40	/* a sequence's burst; fits the keep mask */
+#define TPC_SEQ_MAX_OPTS 6
+
+/* A socket option set before the ring request, or after it. */
+struct tpc_seq_opt {
+	int name, val;
+	socklen_t len;
+	bool after_ring;
+};
+
+struct tpc_seq {
+	int type;
+	int version;	/* the version the ring request is shaped for */
+	struct tpc_seq_opt opt[TPC_SEQ_MAX_OPTS];
+	unsigned int nopt;
+	struct tpacket_req3 q;
+	socklen_t qlen;
+	unsigned int npkts;
+	uint64_t pkt_seed;
+	/* packet k is made from pkt_seed in turn, injected if bit k is set:
+	 * shrinking drops packets without changing the others */
+	uint64_t keep;
+};
+
+/* Sequence number seed, always the same for the same seed. */
+void tpc_seq_gen(uint64_t seed, struct tpc_seq *s);
+/* The sequence as one line: what a reader needs to redo it by hand. */
+void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len);
+/* How many of its packets the sequence still injects. */
+unsigned int tpc_seq_kept(const struct tpc_seq *s);
+/* Run it on one backend, everything observable into o. */
+void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
+		 const struct tpc_seq *s, struct tpc_out *o);
+
+#endif
