@@ -7,6 +7,7 @@
  * the version in force, each frame's or block's header, status word,
  * sockaddr_ll and sampled bytes, the statistics and poll.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/net_tstamp.h>
@@ -124,8 +125,10 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 	s->q.tp_frame_nr = fpb * s->q.tp_block_nr + (rnd(&x) % 8 == 0);
 	s->qlen = s->version == TPACKET_V3 ? sizeof(struct tpacket_req3)
 					   : sizeof(struct tpacket_req);
+	/* the retire timer stays out, whatever version the options leave:
+	 * the kernel's runs on real time, the simulator's on virtual */
+	s->q.tp_retire_blk_tov = 60000;
 	if (s->version == TPACKET_V3) {
-		s->q.tp_retire_blk_tov = 60000;	/* the timer stays out */
 		s->q.tp_sizeof_priv = PICK(&x, privs);
 		s->q.tp_feature_req_word = rnd(&x) & 1;
 	}
@@ -136,6 +139,14 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 	s->npkts = (unsigned int)(rnd(&x) % TPC_SEQ_MAX_PKTS);
 	s->pkt_seed = rnd(&x);
 	s->keep = (1ull << s->npkts) - 1;
+	/* one in four fills a TX ring instead: frames, then send() */
+	s->tx = rnd(&x) % 4 == 0;
+	if (s->tx && s->version == TPACKET_V3 && rnd(&x) % 8) {
+		/* mostly what a V3 TX ring takes (G13: none of these) */
+		s->q.tp_retire_blk_tov = 0;
+		s->q.tp_sizeof_priv = 0;
+		s->q.tp_feature_req_word = 0;
+	}
 }
 
 unsigned int tpc_seq_kept(const struct tpc_seq *s)
@@ -162,7 +173,8 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
 	}
-	ADD(", RX_RING block %u x %u, frame %u x %u", s->q.tp_block_size,
+	ADD(", %s block %u x %u, frame %u x %u", s->tx ? "TX_RING" : "RX_RING",
+	    s->q.tp_block_size,
 	    s->q.tp_block_nr, s->q.tp_frame_size, s->q.tp_frame_nr);
 	if (s->qlen >= sizeof(struct tpacket_req3))
 		ADD(", tov %u priv %u feature %u", s->q.tp_retire_blk_tov,
@@ -175,7 +187,10 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
 	}
-	ADD(", %u packet%s", tpc_seq_kept(s), tpc_seq_kept(s) == 1 ? "" : "s");
+	ADD(", %u %s%s", tpc_seq_kept(s), s->tx ? "frame" : "packet",
+	    tpc_seq_kept(s) == 1 ? "" : "s");
+	if (s->tx)
+		ADD(" sent");
 	if (tpc_seq_kept(s) != s->npkts)
 		ADD(" of %u", s->npkts);
 	if (tpc_seq_kept(s) && tpc_seq_kept(s) != s->npkts) {
@@ -294,14 +309,179 @@ static void snap_blocks(struct tpc_out *o, const struct tpc_seq *s, int version,
 	}
 }
 
-/* one sequence on one backend, everything observable into o */
+/* Where frame i of a ring starts (TX frames are laid out as V1/V2 RX
+ * frames are, whatever the version). */
+static char *frame_at(const struct tpc_seq *s, char *m, uint32_t i)
+{
+	uint32_t fpb = s->q.tp_block_size / s->q.tp_frame_size;
+
+	return m + (size_t)(i / fpb) * s->q.tp_block_size +
+	       (size_t)(i % fpb) * s->q.tp_frame_size;
+}
+
+static uint32_t tx_status(int version, const char *h)
+{
+	if (version == TPACKET_V1)	/* an unsigned long; flags in the low half */
+		return (uint32_t)__atomic_load_n(
+			&((const struct tpacket_hdr *)h)->tp_status,
+			__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&((const struct tpacket2_hdr *)h)->tp_status,
+			       __ATOMIC_ACQUIRE);
+}
+
+/* Frame k of a TX sequence, drawn whether it is kept or not so that the
+ * others stay the same: a length near the limits (the MTU, the link
+ * header, the frame), and with TX_HAS_OFF in force an offset near its
+ * limits. Returns the length; *off is the offset to write at. */
+static uint32_t tx_draw(uint64_t *x, const struct tpc_seq *s, int version,
+			uint32_t *off)
+{
+	static const uint32_t lens[] = { 0, 13, 14, 60, 100, 1514, 1515, 1518 };
+	uint32_t base = version == TPACKET_V3 ? 48 : 32;
+	uint32_t room = s->q.tp_frame_size > base ? s->q.tp_frame_size - base
+						  : 0;
+	uint32_t len, pick, top = room < 1514 ? room : 1514;
+
+	switch (rnd(x) % 4) {
+	case 0:
+		len = PICK(x, lens);
+		break;
+	case 1:		/* as long as the frame can hold, or 1 more */
+		len = room + (uint32_t)(rnd(x) % 2);
+		break;
+	default:	/* a frame that fits */
+		len = top >= 14 ? 14 + (uint32_t)(rnd(x) % (top - 13))
+				: PICK(x, lens);
+	}
+	pick = (uint32_t)(rnd(x) % 5);
+	*off = pick == 0   ? 0
+	       : pick == 1 ? base - 1
+	       : pick == 2 ? s->q.tp_frame_size - len
+	       : pick == 3 ? s->q.tp_frame_size - len + 1
+			   : base + 20;	/* past a sockaddr_ll */
+	return len;
+}
+
+static void tx_fill(char *h, int version, uint32_t fsize, uint32_t off,
+		    uint32_t len, uint64_t *x)
+{
+	static const uint8_t src[6] = { 0x02, 0x74, 0x70, 0x63, 0x00, 0x02 };
+	uint32_t base = version == TPACKET_V3 ? 48 : 32;
+	uint32_t put[2] = { base, off }, tag = (uint32_t)(rnd(x) % 4 == 0);
+
+	/* the bytes at the default offset and at tp_mac/tp_net: which one
+	 * send() takes depends on TX_HAS_OFF */
+	for (int w = 0; w < 2; w++) {
+		uint8_t *d = (uint8_t *)h + put[w];
+
+		if (put[w] < base || put[w] > fsize)
+			continue;
+		for (uint32_t b = 0; b < len && put[w] + b < fsize; b++)
+			d[b] = b < 6	? 0xff
+			       : b < 12 ? src[b - 6]
+			       : b == 12 ? (tag ? 0x81 : 0x88)
+			       : b == 13 ? (tag ? 0x00 : 0xb5)
+					 : (uint8_t)(b * 7 + len);
+	}
+	if (version == TPACKET_V1) {
+		struct tpacket_hdr *p = (void *)h;
+
+		p->tp_len = len;
+		p->tp_mac = (uint16_t)off;
+		p->tp_net = (uint16_t)off;
+		__atomic_store_n(&p->tp_status, TP_STATUS_SEND_REQUEST,
+				 __ATOMIC_RELEASE);
+	} else if (version == TPACKET_V2) {
+		struct tpacket2_hdr *p = (void *)h;
+
+		p->tp_len = len;
+		p->tp_mac = (uint16_t)off;
+		p->tp_net = (uint16_t)off;
+		__atomic_store_n(&p->tp_status, TP_STATUS_SEND_REQUEST,
+				 __ATOMIC_RELEASE);
+	} else {
+		struct tpacket3_hdr *p = (void *)h;
+
+		p->tp_len = len;
+		p->tp_mac = (uint16_t)off;
+		p->tp_net = (uint16_t)off;
+		__atomic_store_n(&p->tp_status, TP_STATUS_SEND_REQUEST,
+				 __ATOMIC_RELEASE);
+	}
+}
+
+/* FNV-1a of a frame from byte 12 on: the source address of a SOCK_DGRAM
+ * frame is the device's own, which differs between backends */
+static uint32_t wire_hash(const uint8_t *b, ssize_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (ssize_t i = 12; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* Fill the kept frames, send(), then what became of each frame and what
+ * reached the wire. */
+static void tx_run(const struct tpc_backend_ops *ops, void *ctx,
+		   struct tpc_sock *sk, const struct tpc_seq *s, int version,
+		   char *m, int ifindex, struct tpc_out *o)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = ifindex, .sll_halen = 6,
+				  .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff,
+						0xff } };
+	uint64_t x = s->pkt_seed, filled = 0;
+	uint8_t buf[2048];
+	ssize_t sent, got, total = 0;
+
+	if (!TPC_OPS_HAS(ops, send) || !TPC_OPS_HAS(ops, wire_read)) {
+		tpc_emit(o, "no send or wire_read\n");
+		return;
+	}
+	/* what an earlier sequence left on the wire is not this one's */
+	while (ops->wire_read(ctx, sk, buf, sizeof(buf), 0) >= 0)
+		;
+	for (unsigned int k = 0; k < s->npkts; k++) {
+		uint32_t off, len = tx_draw(&x, s, version, &off);
+		uint64_t fill_seed = rnd(&x);
+
+		if (!(s->keep >> k & 1) || !m || k >= s->q.tp_frame_nr)
+			continue;
+		tx_fill(frame_at(s, m, k), version, s->q.tp_frame_size, off,
+			len, &fill_seed);
+		filled |= 1ull << k;
+		tpc_emit(o, "fill %u: len %u off %u\n", k, len, off);
+	}
+	sent = ops->send(sk, s->type == SOCK_DGRAM ? &to : NULL, 0);
+	tpc_emit(o, "send %zd\n", sent);
+	for (unsigned int k = 0; k < s->npkts; k++)
+		if (filled >> k & 1)
+			tpc_emit(o, "tx frame %u: status 0x%x\n", k,
+				 tx_status(version, frame_at(s, m, k)));
+	/* the frames send() counted are on the wire by the time it
+	 * returns (it waits for them without MSG_DONTWAIT) */
+	while (total < sent) {
+		got = ops->wire_read(ctx, sk, buf, sizeof(buf), 1000);
+		if (got <= 0) {
+			tpc_emit(o, "wire %zd\n", got);
+			break;
+		}
+		tpc_emit(o, "wire %zd bytes, to %s, hash %08x\n", got,
+			 buf[0] == 0xff ? "broadcast" : "another host",
+			 wire_hash(buf, got));
+		total += got;
+	}
+}
+
 static void set_opt(const struct tpc_backend_ops *ops, struct tpc_sock *sk,
 		    const struct tpc_seq_opt *op, struct tpc_out *o)
 {
 	int val[2] = { op->val, 0 };	/* room for the long length */
 
 	tpc_emit(o, "%s %d\n", opt_name(op->name),
-	     ops->setsockopt(sk, SOL_PACKET, op->name, val, op->len));
+		 ops->setsockopt(sk, SOL_PACKET, op->name, val, op->len));
 }
 
 void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
@@ -324,8 +504,10 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	for (unsigned int i = 0; i < s->nopt; i++)
 		if (!s->opt[i].after_ring)
 			set_opt(ops, sk, &s->opt[i], o);
-	r = ops->setsockopt(sk, SOL_PACKET, PACKET_RX_RING, &s->q, s->qlen);
-	tpc_emit(o, "rx_ring %d\n", r);
+	r = ops->setsockopt(sk, SOL_PACKET,
+			    s->tx ? PACKET_TX_RING : PACKET_RX_RING, &s->q,
+			    s->qlen);
+	tpc_emit(o, "%s %d\n", s->tx ? "tx_ring" : "rx_ring", r);
 	for (unsigned int i = 0; i < s->nopt; i++)
 		if (s->opt[i].after_ring)
 			set_opt(ops, sk, &s->opt[i], o);
@@ -340,6 +522,10 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		tpc_emit(o, "mmap %d\n", r);
 		if (r)
 			m = NULL;
+	}
+	if (s->tx) {
+		tx_run(ops, ctx, sk, s, v, m, ifindex, o);
+		goto done;
 	}
 	for (unsigned int k = 0; k < s->npkts; k++) {
 		struct tpc_inject p = { .data = f };
@@ -358,7 +544,8 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	if (m)
 		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, v, m,
 							      ifindex);
-	tpc_emit(o, "poll 0x%x\n", ops->poll(sk, POLLIN, 0));
+done:
+	tpc_emit(o, "poll 0x%x\n", ops->poll(sk, POLLIN | POLLOUT, 0));
 	r = ops->getsockopt(sk, SOL_PACKET, PACKET_STATISTICS, &st, &len);
 	tpc_emit(o, "stats %d: packets %u drops %u freeze %u\n", r, st.tp_packets,
 	     st.tp_drops, v == TPACKET_V3 ? st.tp_freeze_q_cnt : 0);

@@ -41,6 +41,7 @@ struct tpc_seq {
 	/* packet k is made from pkt_seed in turn, injected if bit k is set:
 	 * shrinking drops packets without changing the others */
 	uint64_t keep;
+	bool tx;	/* a TX ring: packets are frames to send */
 };
 
 /* Sequence number seed, always the same for the same seed. */

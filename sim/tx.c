@@ -291,6 +291,52 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	return len_sum;
 }
 
+/*
+ * send() of no data on a socket without a TX ring (packet_snd): SOCK_RAW
+ * has no link header to send and fails; SOCK_DGRAM with a destination
+ * sends a frame of the link header alone and returns 0, the bytes of
+ * data it took.
+ */
+static ssize_t snd_no_ring(struct tpsim_sock *s, const struct sockaddr_ll *to)
+{
+	uint16_t proto = s->protocol == TPSIM_PROTO_NONE ? 0 : s->protocol;
+	const uint8_t *daddr = NULL;
+	struct tpsim_skb *skb;
+	int err;
+
+	if (to) {
+		if (to->sll_ifindex != s->ifindex) {
+			tpsim__detail(s, "T1: no device with ifindex %d",
+				      to->sll_ifindex);
+			return -ENXIO;
+		}
+		proto = to->sll_protocol;
+		if (s->type == SOCK_DGRAM)
+			daddr = to->sll_addr;
+	}
+	if (s->type == SOCK_RAW && s->hard_header_len) {
+		tpsim__detail(s, "T1: no TX ring, and a send of no data is "
+				 "shorter than the %u-byte link header",
+			      s->hard_header_len);
+		return -EINVAL;
+	}
+	if (s->type == SOCK_DGRAM && s->hard_header_len && !daddr) {
+		tpsim__detail(s, "T1: no TX ring, and a SOCK_DGRAM send needs "
+				 "a destination address");
+		return -EINVAL;
+	}
+	err = build(s, "", 0, daddr, proto, &skb);
+	if (err)
+		return err;
+	if (s->wire_len < s->wire_limit) {
+		wire_push(s, skb);
+	} else {
+		s->wire_st.drops++;
+		free(skb);
+	}
+	return 0;
+}
+
 ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		   int flags)
 {
@@ -304,10 +350,9 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (!s->tx.live) {
-		tpsim__detail(s, "T1: no TX ring: a send of no data is no "
-				 "valid frame");
+		ret = snd_no_ring(s, to);
 		pthread_mutex_unlock(&s->lock);
-		return -EINVAL;
+		return ret;
 	}
 	if (need_wait && s->sndtimeo_ns) {
 		tpsim__deadline(&deadline,

@@ -302,6 +302,33 @@ static void dgram_header(struct tpc_t *t)
 	EXPECT_HEX(t, "first data byte", 0xab, got[14]);
 }
 
+/* Found by --differential: without a TX ring, send() is packet_snd()
+ * with no data. SOCK_DGRAM builds the link header and sends it alone. */
+static void send_without_ring(struct tpc_t *t)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = t->ifindex, .sll_halen = 6,
+				  .sll_addr = { 2, 0, 0, 0, 0, 9 } };
+	struct tpc_sock *raw = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *dgram = tpc_open(t, SOCK_DGRAM);
+	uint8_t got[2048];
+
+	REQUIRE(t, raw && dgram);
+	EXPECT_ERR(t, tpc_send(t, raw, NULL, 0), -EINVAL);
+	EXPECT_ERR(t, tpc_send(t, raw, &to, 0), -EINVAL);
+	EXPECT_ERR(t, tpc_send(t, dgram, NULL, 0), -EINVAL);
+	EXPECT_ERR(t, tpc_wire_read(t, dgram, got, sizeof(got), 50), -EAGAIN);
+	EXPECT_EQ(t, "SOCK_DGRAM sendto of no data", 0,
+		  tpc_send(t, dgram, &to, 0));
+	EXPECT_EQ(t, "wire: the link header alone", 14,
+		  tpc_wire_read(t, dgram, got, sizeof(got), WIRE_WAIT));
+	EXPECT_TRUE(t, "destination", !memcmp(got, to.sll_addr, 6));
+	EXPECT_TRUE(t, "source is the device", !memcmp(got + 6,
+							t->dev_addr, 6));
+	EXPECT_HEX(t, "ethertype", 0x88b5, got[12] << 8 | got[13]);
+}
+
 static void has_off(struct tpc_t *t)
 {
 	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
@@ -362,5 +389,7 @@ const struct tpc_case tpc_cases_tx[] = {
 	{ "tx.dgram_header", "T1 T2", TPC_V123,
 	  .fn = dgram_header, .needs = TPC_CAP_WIRE },
 	{ "tx.has_off", "T2", TPC_V123, .fn = has_off, .needs = TPC_CAP_WIRE },
+	{ "tx.send_without_ring", "T1", 0, .fn = send_without_ring,
+	  .needs = TPC_CAP_WIRE },
 	{ .name = NULL },
 };

@@ -271,8 +271,11 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
  * sll_addr and sll_protocol; sll_ifindex must be the device's), NULL
  * otherwise. flags: MSG_DONTWAIT returns without waiting for frames to
  * complete. Blocking sends wait for them, up to SO_SNDTIMEO (-ETIMEDOUT).
- * Returns the bytes sent, or a negative errno: -EINVAL without a TX ring
- * (a send of no data is no frame), -ENXIO for a to on another device.
+ * Returns the bytes sent, or a negative errno: -ENXIO for a to on another
+ * device. Without a TX ring it is a send of no data, as on the kernel:
+ * -EINVAL on SOCK_RAW (shorter than the link header) and on SOCK_DGRAM
+ * without to; SOCK_DGRAM with to puts a frame of the link header alone on
+ * the wire and returns 0.
  */
 ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		   int flags);
