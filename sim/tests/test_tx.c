@@ -3,7 +3,8 @@
  * Description: the TX ring (G13, M1, M2, P2, T1-T3): one mapping for RX
  * and TX, the SEND_REQUEST walk, wrong-format frames with and without
  * PACKET_LOSS, size limits, SOCK_DGRAM headers, PACKET_TX_HAS_OFF, frames
- * held SENDING on a slow wire, SO_SNDTIMEO, and a full wire queue.
+ * held SENDING on a slow wire, SO_SNDTIMEO, a full wire queue, and a
+ * send of no data without a TX ring.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -455,6 +456,44 @@ START_TEST(t1_no_ring_and_full_wire)
 }
 END_TEST
 
+/* packet_snd() with no data: what --differential found the kernel does */
+START_TEST(t1_send_of_no_data_without_ring)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = 1, .sll_halen = 6,
+				  .sll_addr = { 2, 0, 0, 0, 0, 9 } };
+	struct tpsim_sock *raw = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_sock *dgram = t_sock(SOCK_DGRAM, TPACKET_V2, 0);
+	struct tpsim_wire_stats ws;
+	uint8_t buf[64];
+
+	ck_assert_int_eq(tpsim_send(raw, &to, 0), -EINVAL);
+	ck_assert_str_eq(tpsim_strerror_detail(raw),
+			 "T1: no TX ring, and a send of no data is shorter "
+			 "than the 14-byte link header");
+	ck_assert_int_eq(tpsim_send(dgram, NULL, 0), -EINVAL);
+	ck_assert_str_eq(tpsim_strerror_detail(dgram),
+			 "T1: no TX ring, and a SOCK_DGRAM send needs a "
+			 "destination address");
+	to.sll_ifindex = 7;
+	ck_assert_int_eq(tpsim_send(dgram, &to, 0), -ENXIO);
+	to.sll_ifindex = 1;
+	ck_assert_int_eq(tpsim_send(dgram, &to, MSG_DONTWAIT), 0);
+	ck_assert_int_eq(tpsim_wire_recv(dgram, buf, sizeof(buf), 0), 14);
+	ck_assert_mem_eq(buf, to.sll_addr, 6);
+	ck_assert_mem_eq(buf + 6, t_self, 6);
+	ck_assert_uint_eq(buf[12] << 8 | buf[13], 0x88b5);
+	ck_assert_int_eq(tpsim_wire_stats_get(dgram, &ws), 0);
+	ck_assert_uint_eq(ws.packets, 1);
+	ck_assert_uint_eq(ws.bytes, 14);
+	ck_assert_int_eq(tpsim_wire_recv(raw, buf, sizeof(buf), MSG_DONTWAIT),
+			 -EAGAIN);
+	tpsim_close(raw);
+	tpsim_close(dgram);
+}
+END_TEST
+
 Suite *suite_tx(void)
 {
 	Suite *s = suite_create("tx");
@@ -473,6 +512,7 @@ Suite *suite_tx(void)
 	tcase_add_test(tc, t1_dgram_builds_the_header);
 	tcase_add_test(tc, t2_tx_has_off);
 	tcase_add_test(tc, t1_no_ring_and_full_wire);
+	tcase_add_test(tc, t1_send_of_no_data_without_ring);
 	suite_add_tcase(s, tc);
 	return s;
 }
