@@ -13,6 +13,7 @@
 #include <linux/net_tstamp.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -362,6 +363,39 @@ static uint32_t tx_draw(uint64_t *x, const struct tpc_seq *s, int version,
 	return len;
 }
 
+/* Where tp_len, tp_mac, tp_net and tp_status sit in each version's
+ * frame header */
+static const struct {
+	size_t len, mac, net, status;
+} hdr_at[] = {
+	[TPACKET_V1] = { offsetof(struct tpacket_hdr, tp_len),
+			 offsetof(struct tpacket_hdr, tp_mac),
+			 offsetof(struct tpacket_hdr, tp_net),
+			 offsetof(struct tpacket_hdr, tp_status) },
+	[TPACKET_V2] = { offsetof(struct tpacket2_hdr, tp_len),
+			 offsetof(struct tpacket2_hdr, tp_mac),
+			 offsetof(struct tpacket2_hdr, tp_net),
+			 offsetof(struct tpacket2_hdr, tp_status) },
+	[TPACKET_V3] = { offsetof(struct tpacket3_hdr, tp_len),
+			 offsetof(struct tpacket3_hdr, tp_mac),
+			 offsetof(struct tpacket3_hdr, tp_net),
+			 offsetof(struct tpacket3_hdr, tp_status) },
+};
+
+/* A TX frame's header, the status last: SEND_REQUEST hands it over */
+static void tx_hdr_set(char *h, int version, uint32_t len, uint16_t off)
+{
+	memcpy(h + hdr_at[version].len, &len, sizeof(len));
+	memcpy(h + hdr_at[version].mac, &off, sizeof(off));
+	memcpy(h + hdr_at[version].net, &off, sizeof(off));
+	if (version == TPACKET_V1)	/* an unsigned long */
+		__atomic_store_n((unsigned long *)(h + hdr_at[version].status),
+				 TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n((uint32_t *)(h + hdr_at[version].status),
+				 TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+}
+
 static void tx_fill(char *h, int version, uint32_t fsize, uint32_t off,
 		    uint32_t len, uint64_t *x)
 {
@@ -383,31 +417,7 @@ static void tx_fill(char *h, int version, uint32_t fsize, uint32_t off,
 			       : b == 13 ? (tag ? 0x00 : 0xb5)
 					 : (uint8_t)(b * 7 + len);
 	}
-	if (version == TPACKET_V1) {
-		struct tpacket_hdr *p = (void *)h;
-
-		p->tp_len = len;
-		p->tp_mac = (uint16_t)off;
-		p->tp_net = (uint16_t)off;
-		__atomic_store_n(&p->tp_status, TP_STATUS_SEND_REQUEST,
-				 __ATOMIC_RELEASE);
-	} else if (version == TPACKET_V2) {
-		struct tpacket2_hdr *p = (void *)h;
-
-		p->tp_len = len;
-		p->tp_mac = (uint16_t)off;
-		p->tp_net = (uint16_t)off;
-		__atomic_store_n(&p->tp_status, TP_STATUS_SEND_REQUEST,
-				 __ATOMIC_RELEASE);
-	} else {
-		struct tpacket3_hdr *p = (void *)h;
-
-		p->tp_len = len;
-		p->tp_mac = (uint16_t)off;
-		p->tp_net = (uint16_t)off;
-		__atomic_store_n(&p->tp_status, TP_STATUS_SEND_REQUEST,
-				 __ATOMIC_RELEASE);
-	}
+	tx_hdr_set(h, version, len, (uint16_t)off);
 }
 
 /* FNV-1a of a frame from byte 12 on: the source address of a SOCK_DGRAM

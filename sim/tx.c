@@ -198,6 +198,26 @@ static int wait_tx(struct tpsim_sock *s, const struct timespec *deadline)
 	return rc == ETIMEDOUT ? -ETIMEDOUT : 0;
 }
 
+/* The destination of a send: the socket's own protocol, or to's
+ * protocol and (SOCK_DGRAM) address on the socket's device. */
+static int tx_dest(struct tpsim_sock *s, const struct sockaddr_ll *to,
+		   const uint8_t **daddr, uint16_t *proto)
+{
+	*daddr = NULL;
+	*proto = s->protocol == TPSIM_PROTO_NONE ? 0 : s->protocol;
+	if (!to)
+		return 0;
+	if (to->sll_ifindex != s->ifindex) {
+		tpsim__detail(s, "T1: no device with ifindex %d",
+			      to->sll_ifindex);
+		return -ENXIO;
+	}
+	*proto = to->sll_protocol;
+	if (s->type == SOCK_DGRAM)
+		*daddr = to->sll_addr;
+	return 0;
+}
+
 /* One send() over the TX ring, under the socket lock. */
 static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		   bool need_wait, const struct timespec *deadline)
@@ -206,20 +226,14 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	uint32_t reserve = s->type == SOCK_RAW ? s->hard_header_len : 0;
 	int64_t size_max = (int64_t)r->frame_size -
 			   (s->hdrlen - sizeof(struct sockaddr_ll));
-	const uint8_t *daddr = NULL;
-	uint16_t proto = s->protocol == TPSIM_PROTO_NONE ? 0 : s->protocol;
+	const uint8_t *daddr;
+	uint16_t proto;
 	int64_t len_sum = 0;
+	int err;
 
-	if (to) {
-		if (to->sll_ifindex != s->ifindex) {
-			tpsim__detail(s, "T1: no device with ifindex %d",
-				      to->sll_ifindex);
-			return -ENXIO;
-		}
-		proto = to->sll_protocol;
-		if (s->type == SOCK_DGRAM)
-			daddr = to->sll_addr;
-	}
+	err = tx_dest(s, to, &daddr, &proto);
+	if (err)
+		return err;
 	if (size_max > (int64_t)s->mtu + reserve + VLAN_HLEN)
 		size_max = (int64_t)s->mtu + reserve + VLAN_HLEN;
 
@@ -228,7 +242,6 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		struct tpsim_skb *skb = NULL;
 		struct tx_hdr t;
 		int64_t off;
-		int err;
 
 		if (tpsim_frame_status(ph, s->version) !=
 		    TP_STATUS_SEND_REQUEST) {
@@ -299,21 +312,14 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
  */
 static ssize_t snd_no_ring(struct tpsim_sock *s, const struct sockaddr_ll *to)
 {
-	uint16_t proto = s->protocol == TPSIM_PROTO_NONE ? 0 : s->protocol;
-	const uint8_t *daddr = NULL;
+	const uint8_t *daddr;
 	struct tpsim_skb *skb;
+	uint16_t proto;
 	int err;
 
-	if (to) {
-		if (to->sll_ifindex != s->ifindex) {
-			tpsim__detail(s, "T1: no device with ifindex %d",
-				      to->sll_ifindex);
-			return -ENXIO;
-		}
-		proto = to->sll_protocol;
-		if (s->type == SOCK_DGRAM)
-			daddr = to->sll_addr;
-	}
+	err = tx_dest(s, to, &daddr, &proto);
+	if (err)
+		return err;
 	if (s->type == SOCK_RAW && s->hard_header_len) {
 		tpsim__detail(s, "T1: no TX ring, and a send of no data is "
 				 "shorter than the %u-byte link header",
