@@ -148,10 +148,11 @@ static unsigned int shrink(struct diff_run *d, struct tpc_seq *s, const char *ke
 			else if (step == 1 && t.q.tp_feature_req_word)
 				t.q.tp_feature_req_word = 0;
 			else if (step == 2 && t.q.tp_block_nr > 1 &&
-				 t.q.tp_frame_size) {
+				 t.q.tp_frame_size &&
+				 t.q.tp_frame_nr >= (fpb = t.q.tp_block_size /
+							   t.q.tp_frame_size)) {
 				/* one block less; a frame count that was off
 				 * stays off by as much */
-				fpb = t.q.tp_block_size / t.q.tp_frame_size;
 				t.q.tp_block_nr--;
 				t.q.tp_frame_nr -= fpb;
 			} else {
