@@ -212,8 +212,10 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
 # that valgrind sees them; the two-thread tests are slow under it. Then
 # every fuzz corpus replayed under it: memcheck sees reads of
 # uninitialised bytes, which the fuzzers' AddressSanitizer does not.
+# (Without --track-origins: its shadow of a ring of many GiB, which check
+# inputs ask for, takes minutes an input.)
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full \
-	--errors-for-leak-kinds=definite --track-origins=yes
+	--errors-for-leak-kinds=definite
 valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
 	$(Q)scripts/install-deps valgrind
 	$(Q)mkdir -p $(BUILD)/valgrind
