@@ -232,14 +232,21 @@ static uint32_t make_pkt(uint64_t *x, const uint8_t dev[6], uint8_t *f)
 	return len;
 }
 
-static void snap_frames(struct tpc_out *o, const struct tpc_seq *s, int version,
-			char *m, int ifindex)
+/* Where frame i of a ring starts (TX frames are laid out as V1/V2 RX
+ * frames are, whatever the version). */
+static char *frame_at(const struct tpc_seq *s, char *m, uint32_t i)
 {
 	uint32_t fpb = s->q.tp_block_size / s->q.tp_frame_size;
 
+	return m + (size_t)(i / fpb) * s->q.tp_block_size +
+	       (size_t)(i % fpb) * s->q.tp_frame_size;
+}
+
+static void snap_frames(struct tpc_out *o, const struct tpc_seq *s, int version,
+			char *m, int ifindex)
+{
 	for (uint32_t i = 0; i < s->q.tp_frame_nr; i++) {
-		char *h = m + (size_t)(i / fpb) * s->q.tp_block_size +
-			  (size_t)(i % fpb) * s->q.tp_frame_size;
+		char *h = frame_at(s, m, i);
 		unsigned long st;
 		uint32_t len, snap, tci = 0, tpid = 0;
 		uint16_t mac, net;
@@ -308,16 +315,6 @@ static void snap_blocks(struct tpc_out *o, const struct tpc_seq *s, int version,
 			off += p->tp_next_offset;
 		}
 	}
-}
-
-/* Where frame i of a ring starts (TX frames are laid out as V1/V2 RX
- * frames are, whatever the version). */
-static char *frame_at(const struct tpc_seq *s, char *m, uint32_t i)
-{
-	uint32_t fpb = s->q.tp_block_size / s->q.tp_frame_size;
-
-	return m + (size_t)(i / fpb) * s->q.tp_block_size +
-	       (size_t)(i % fpb) * s->q.tp_frame_size;
 }
 
 static uint32_t tx_status(int version, const char *h)
