@@ -35,14 +35,6 @@ void tpsim__deadline(struct timespec *out, int64_t ns)
 	*out = from_ns(to_ns(&now) + ns);
 }
 
-void tpsim__clock_read(struct tpsim_sock *s, struct timespec *ts)
-{
-	if (s->clock == TPSIM_CLOCK_VIRTUAL)
-		*ts = s->vclock;
-	else
-		clock_gettime(CLOCK_REALTIME, ts);
-}
-
 int64_t tpsim__mono_ns(const struct tpsim_sock *s)
 {
 	struct timespec ts;
