@@ -74,6 +74,7 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
+	sim/tests/test_batch.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_poll.c \
