@@ -235,7 +235,8 @@ valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
 # the benchmark (make bench)
 BENCH_SRCS := \
 	tools/bench/bench.c \
-	tools/bench/paths.c
+	tools/bench/paths.c \
+	tools/bench/single.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
