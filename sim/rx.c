@@ -229,7 +229,9 @@ void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 
 	/* R10: only halen bytes of sll_addr are written, as the kernel */
 	sll->sll_halen = halen;
-	if (halen)
+	if (halen == ETH_ALEN)	/* Ethernet: a copy of known size */
+		memcpy(sll->sll_addr, k->src, ETH_ALEN);
+	else if (halen)
 		memcpy(sll->sll_addr, k->src, halen);
 	sll->sll_family = AF_PACKET;
 	sll->sll_hatype = s->hatype;
@@ -441,7 +443,10 @@ static void rx_run_end(struct tpsim_sock *s)
 		tpsim__wake_publish(s);
 }
 
-int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
+/* flatten: the per-packet helpers above are inlined into the two entry
+ * points (about a fifth of the instructions per packet were calls) */
+__attribute__((flatten)) int tpsim_deliver(struct tpsim_sock *s,
+					  const struct tpsim_packet *p)
 {
 	struct rx_skb k;
 	int ret;
@@ -459,9 +464,10 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 	return ret;
 }
 
-int tpsim_deliver_batch(struct tpsim_sock *s,
-			const struct tpsim_packet *const *pkts, unsigned int n,
-			int *results)
+__attribute__((flatten)) int
+tpsim_deliver_batch(struct tpsim_sock *s,
+		    const struct tpsim_packet *const *pkts, unsigned int n,
+		    int *results)
 {
 	unsigned int i = 0;
 	int err = 0;
