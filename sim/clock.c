@@ -155,6 +155,12 @@ int tpsim_clock_now(struct tpsim_sock *s, struct timespec *ts)
 	return 0;
 }
 
+void tpsim__clock_forward(struct tpsim_sock *s, const struct timespec *ts)
+{
+	if (to_ns(ts) > to_ns(&s->vclock))
+		tpsim__timer_run_until(s, to_ns(ts));
+}
+
 int tpsim_clock_set(struct tpsim_sock *s, const struct timespec *ts)
 {
 	int err = 0;

@@ -231,6 +231,10 @@ __tpsim_hidden void tpsim__timer_stop(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__timer_run_until(struct tpsim_sock *s,
 					   int64_t now);
 __tpsim_hidden int64_t tpsim__timer_next_publish(const struct tpsim_sock *s);
+/* the virtual clock moves forward to ts (never back), timer on the way;
+ * lock held */
+__tpsim_hidden void tpsim__clock_forward(struct tpsim_sock *s,
+					 const struct timespec *ts);
 
 /* tx.c */
 __tpsim_hidden void tpsim__wire_purge(struct tpsim_sock *s);

@@ -377,6 +377,12 @@ static int rx_parse(const struct tpsim_sock *s, const struct tpsim_packet *p,
 	if (!p || p->sz < offsetof(struct tpsim_packet, protocol) +
 				  sizeof(p->protocol))
 		return -EINVAL;
+	if ((p->flags & TPSIM_PKT_CLOCK) &&
+	    (p->sz < offsetof(struct tpsim_packet, clock_at) +
+			     sizeof(p->clock_at) ||
+	     s->clock != TPSIM_CLOCK_VIRTUAL || p->clock_at.tv_sec < 0 ||
+	     p->clock_at.tv_nsec < 0 || p->clock_at.tv_nsec >= 1000000000L))
+		return -EINVAL;
 	if (!p->data && p->len)
 		return -EINVAL;
 	if (p->len < s->hard_header_len)
@@ -424,6 +430,15 @@ static int rx_one_locked(struct tpsim_sock *s, const struct tpsim_packet *p,
 	return ret;
 }
 
+/* TPSIM_PKT_CLOCK: time passes up to the packet's arrival, whether or
+ * not the packet is for this socket; the run's clock reads are stale. */
+static void rx_arrive(struct tpsim_sock *s, const struct tpsim_packet *p)
+{
+	tpsim__clock_forward(s, &p->clock_at);
+	s->rx_ts_valid = false;
+	s->rx_mono_valid = false;
+}
+
 /* A delivery's run under the lock begins: nothing published yet, no clock
  * read yet (one read stamps every packet of the run that needs it). */
 static void rx_run_begin(struct tpsim_sock *s)
@@ -454,11 +469,14 @@ __attribute__((flatten)) int tpsim_deliver(struct tpsim_sock *s,
 	if (!s)
 		return -EINVAL;
 	ret = rx_parse(s, p, &k);
-	if (ret <= 0)
+	if (ret < 0 || (!ret && !(p->flags & TPSIM_PKT_CLOCK)))
 		return ret;
 	pthread_mutex_lock(&s->lock);
 	rx_run_begin(s);
-	ret = rx_one_locked(s, p, &k);
+	if (p->flags & TPSIM_PKT_CLOCK)
+		rx_arrive(s, p);
+	if (ret)
+		ret = rx_one_locked(s, p, &k);
 	rx_run_end(s);
 	pthread_mutex_unlock(&s->lock);
 	return ret;
@@ -488,6 +506,8 @@ tpsim_deliver_batch(struct tpsim_sock *s,
 				err = r;
 				break;
 			}
+			if (pkts[i]->flags & TPSIM_PKT_CLOCK)
+				rx_arrive(s, pkts[i]);
 			if (r)
 				r = rx_one_locked(s, pkts[i], &k);
 			if (results)

@@ -173,6 +173,11 @@ enum tpsim_pkt_flags {
 	TPSIM_PKT_PKTTYPE = 1 << 5,	/* use pkttype, do not derive it */
 	TPSIM_PKT_PROTOCOL = 1 << 6,	/* use protocol (ARPHRD_NONE links) */
 	TPSIM_PKT_RXHASH = 1 << 7,	/* use rxhash, as a NIC's hash (B6) */
+	/* the packet arrives at clock_at on the virtual clock: the clock
+	 * moves there first (if it is later), and the V3 retire timer fires
+	 * on the way, as tpsim_clock_set() then tpsim_deliver() would do;
+	 * -EINVAL on a real clock. For replaying a capture's timeline. */
+	TPSIM_PKT_CLOCK = 1 << 8,
 };
 
 struct tpsim_packet {
@@ -187,6 +192,7 @@ struct tpsim_packet {
 	uint16_t protocol;	/* network order, with TPSIM_PKT_PROTOCOL */
 	uint32_t rxhash;	/* with TPSIM_PKT_RXHASH; else the simulator
 				 * hashes the IPv4/IPv6 flow itself */
+	struct timespec clock_at;	/* with TPSIM_PKT_CLOCK */
 	size_t __last;
 };
 #define tpsim_packet__last_field __last

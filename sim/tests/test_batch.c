@@ -407,6 +407,105 @@ START_TEST(batch_two_threads)
 }
 END_TEST
 
+/* TPSIM_PKT_CLOCK: a batch of packets that carry their arrival times
+ * leaves a V3 ring (blocks retired by the timer between them) exactly as
+ * tpsim_clock_set() before each tpsim_deliver() does. */
+START_TEST(batch_clock_follows_packets)
+{
+	static struct plist l;
+	struct tpsim_sock *a = ring_sock(SOCK_RAW, TPACKET_V3);
+	struct tpsim_sock *b = ring_sock(SOCK_RAW, TPACKET_V3);
+	int ra[NPKT], rb[NPKT];
+	struct timespec now_a, now_b;
+	unsigned int pa, da, pb, db;
+	size_t la, lb;
+	uint8_t *ma, *mb;
+
+	make_list(&l);
+	ma = t_map(a, &la);
+	mb = t_map(b, &lb);
+	for (int i = 0; i < NPKT; i++) {
+		/* 1 to 2.5 ms apart (the timer's period is 10 ms), and
+		 * once back in time */
+		struct timespec at = { .tv_sec = 0,
+				       .tv_nsec = (long)(i * 1500000L +
+							 (i % 3) * 500000L) };
+
+		if (i == 100)
+			at.tv_nsec = 1000;
+		l.p[i].flags |= TPSIM_PKT_CLOCK;
+		l.p[i].clock_at = at;
+		tpsim_clock_now(a, &now_a);
+		if (at.tv_nsec > now_a.tv_nsec)
+			ck_assert_int_eq(tpsim_clock_set(a, &at), 0);
+		l.p[i].flags &= ~(uint32_t)TPSIM_PKT_CLOCK;
+		ra[i] = tpsim_deliver(a, l.p + i);
+		l.p[i].flags |= TPSIM_PKT_CLOCK;
+	}
+	for (int i = 0; i < NPKT; i += 50)
+		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, 50, rb + i),
+				 50);
+	for (int i = 0; i < NPKT; i++)
+		ck_assert_msg(ra[i] == rb[i], "packet %d: %d, batch %d", i,
+			      ra[i], rb[i]);
+	for (size_t off = 0; off < la; off++)
+		ck_assert_msg(ma[off] == mb[off], "ring byte %zu: 0x%02x, "
+			      "batch 0x%02x", off, ma[off], mb[off]);
+	tpsim_clock_now(a, &now_a);
+	tpsim_clock_now(b, &now_b);
+	ck_assert_int_eq(now_a.tv_nsec, now_b.tv_nsec);
+	ck_assert_int_eq(now_b.tv_nsec,
+			 (NPKT - 1) * 1500000L + (NPKT - 1) % 3 * 500000L);
+	t_stats(a, &pa, &da);
+	t_stats(b, &pb, &db);
+	ck_assert_uint_eq(pa, pb);
+	ck_assert_uint_eq(da, db);
+	tpsim_munmap(a, ma, la);
+	tpsim_munmap(b, mb, lb);
+	tpsim_close(a);
+	tpsim_close(b);
+}
+END_TEST
+
+/* The clock moves for a packet the socket never sees (a tagged frame
+ * too short to untag); TPSIM_PKT_CLOCK is refused on a real clock, with
+ * an older struct or a bad time. */
+START_TEST(packet_clock_rules)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_create_opts o = { .sz = sizeof(o) };
+	struct tpsim_sock *real;
+	uint8_t f[60];
+	struct tpsim_packet p = { .sz = sizeof(p), .data = f, .len = 18,
+				  .flags = TPSIM_PKT_CLOCK,
+				  .clock_at = { 2, 5 } };
+	struct timespec now;
+
+	t_eth(f, sizeof(f), t_bcast, ETH_P_8021Q);
+	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_IGNORED);
+	tpsim_clock_now(s, &now);
+	ck_assert_int_eq(now.tv_sec, 2);
+	ck_assert_int_eq(now.tv_nsec, 5);
+	p.clock_at.tv_nsec = 1000000000L;
+	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
+	p.clock_at.tv_nsec = 0;
+	p.clock_at.tv_sec = -1;
+	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
+	p.clock_at.tv_sec = 1;
+	p.sz = offsetof(struct tpsim_packet, clock_at);
+	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
+	p.sz = sizeof(p);
+	/* earlier than now: the clock stays */
+	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_IGNORED);
+	tpsim_clock_now(s, &now);
+	ck_assert_int_eq(now.tv_sec, 2);
+	ck_assert_int_eq(tpsim_create(&o, &real), 0);
+	ck_assert_int_eq(tpsim_deliver(real, &p), -EINVAL);
+	tpsim_close(real);
+	tpsim_close(s);
+}
+END_TEST
+
 Suite *suite_batch(void)
 {
 	Suite *s = suite_create("batch");
@@ -414,12 +513,14 @@ Suite *suite_batch(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, batch_bad_arguments);
+	tcase_add_test(tc, batch_clock_follows_packets);
 	tcase_add_test(tc, batch_equals_single_queue);
 	tcase_add_test(tc, batch_equals_single_v1_v2);
 	tcase_add_test(tc, batch_equals_single_v3);
 	tcase_add_test(tc, batch_one_clock_read_per_run);
 	tcase_add_test(tc, batch_stops_at_invalid_packet);
 	tcase_add_test(tc, batch_two_threads);
+	tcase_add_test(tc, packet_clock_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }
