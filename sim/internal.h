@@ -241,7 +241,28 @@ __tpsim_hidden void tpsim__wire_purge(struct tpsim_sock *s);
 __tpsim_hidden int tpsim__pollout_locked(struct tpsim_sock *s);
 
 /* wake.c */
+__tpsim_hidden void tpsim__wake_waiters(struct tpsim_sock *s);
+#ifdef __SANITIZE_THREAD__
+/* ThreadSanitizer does not take a fence inlined into the producer: there
+ * the same function is out of line, in wake.c */
 __tpsim_hidden void tpsim__wake_publish(struct tpsim_sock *s);
+#else
+/* After publishing: wake whoever sleeps on the socket (P3). Inline: the
+ * common case is a consumer that keeps up, nobody to wake, no call. */
+static inline void tpsim__wake_publish(struct tpsim_sock *s)
+{
+	/* pairs with the fence in tpsim_wait(): the status store above is
+	 * ordered before the sleepers loads below */
+	tpsim_smp_mb();
+	if (atomic_load_explicit(&s->wake_private.sleepers,
+				 memory_order_relaxed) ||
+	    (s->shared_wake &&
+	     atomic_load_explicit(&s->shared_wake->sleepers,
+				  memory_order_relaxed)) ||
+	    atomic_load_explicit(&s->fd_armed, memory_order_relaxed))
+		tpsim__wake_waiters(s);
+}
+#endif
 __tpsim_hidden void tpsim__wake_all(struct tpsim_sock *s);
 __tpsim_hidden int tpsim__pollin_locked(struct tpsim_sock *s);
 

@@ -31,11 +31,11 @@ static uint8_t eth_pkttype(const struct tpsim_sock *s, const uint8_t *dst)
 	static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff,
 						 0xff, 0xff, 0xff };
 
-	if (!memcmp(dst, s->addr, ETH_ALEN))
-		return PACKET_HOST;
-	if (dst[0] & 1)
+	if (dst[0] & 1)	/* group bit: never the device's own address */
 		return memcmp(dst, bcast, ETH_ALEN) ? PACKET_MULTICAST
 						    : PACKET_BROADCAST;
+	if (!memcmp(dst, s->addr, ETH_ALEN))
+		return PACKET_HOST;
 	return PACKET_OTHERHOST;
 }
 
@@ -243,6 +243,8 @@ void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 			       const struct rx_skb *k)
 {
+	if (!(p->flags & (TPSIM_PKT_CSUM_PARTIAL | TPSIM_PKT_CSUM_VALID)))
+		return 0;
 	if (p->flags & TPSIM_PKT_CSUM_PARTIAL)
 		return TP_STATUS_CSUMNOTREADY;
 	if (k->pkttype != PACKET_OUTGOING && (p->flags & TPSIM_PKT_CSUM_VALID))

@@ -54,22 +54,18 @@ static void wake_fd(struct tpsim_sock *s, bool always)
 	}
 }
 
-/* After publishing: wake whoever sleeps on the socket (P3). Out of
- * line: ThreadSanitizer refuses the fence where flatten inlines it. */
+#ifdef __SANITIZE_THREAD__
 void tpsim__wake_publish(struct tpsim_sock *s)
 {
-	/* pairs with the fence in tpsim_wait(): the status store above is
-	 * ordered before the sleepers loads below */
+	/* pairs with the fence in tpsim_wait(), as the inline version */
 	tpsim_smp_mb();
-	/* nobody asleep and no fd armed, the case of a consumer that
-	 * keeps up: three loads and no call */
-	if (!atomic_load_explicit(&s->wake_private.sleepers,
-				  memory_order_relaxed) &&
-	    !(s->shared_wake &&
-	      atomic_load_explicit(&s->shared_wake->sleepers,
-				   memory_order_relaxed)) &&
-	    !atomic_load_explicit(&s->fd_armed, memory_order_relaxed))
-		return;
+	tpsim__wake_waiters(s);
+}
+#endif
+
+/* The slow path of tpsim__wake_publish(): someone may be asleep. */
+void tpsim__wake_waiters(struct tpsim_sock *s)
+{
 	wake_word(&s->wake_private, false);
 	if (s->shared_wake)
 		wake_word(s->shared_wake, false);
