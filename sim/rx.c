@@ -389,7 +389,7 @@ static int rx_parse(const struct tpsim_sock *s, const struct tpsim_packet *p,
 		return -EINVAL;
 	if (p->len < s->hard_header_len)
 		return -EINVAL;
-	k->vlan = false;
+	*k = (struct rx_skb){ 0 };	/* every field known, whatever parses it */
 	if (s->hard_header_len) {
 		if (!parse_ether(s, p, k))
 			return 0;
