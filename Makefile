@@ -8,8 +8,10 @@
 #   make coverage     instrumented build (build/cov), every test, code and
 #                     contract coverage in reports/; fails below 95% lines
 #                     or 85% branches of sim/, or with a rule uncovered
-#   make bench        throughput of sim, a minimal ring and the kernel ring
-#                     (reports/bench.{json,md,svg}); BENCH_ARGS=--quick
+#   make bench        cost per packet (ns, instructions) and two-thread
+#                     throughput of sim, a bare ring and the kernel ring,
+#                     with their spread (reports/bench.{json,md,svg});
+#                     BENCH_ARGS=--quick
 #   make static       build/tpconform-static: no runtime dependencies, to
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
