@@ -99,6 +99,7 @@ struct consumer {
 	/* returns when maybe ready, or in 100 ms */
 	int (*wait)(struct consumer *c);
 	void *arg;
+	struct tpsim_wake *wake;	/* sim V2: the ring's wake page */
 	_Atomic uint64_t consumed;
 	_Atomic int stop;
 	uint64_t target;	/* stop on its own at this count (0: never) */
@@ -211,9 +212,28 @@ void bench_frame(uint8_t *f, uint32_t len)
 
 /* ---- sim ---- */
 
+static char *frame_of(char *ring, uint32_t idx)
+{
+	uint32_t fpb = BLOCK_SIZE / FRAME_SIZE;
+
+	return ring + (size_t)(idx / fpb) * BLOCK_SIZE +
+	       (size_t)(idx % fpb) * FRAME_SIZE;
+}
+
 static int sim_wait(struct consumer *c)
 {
 	return tpsim_poll(c->arg, POLLIN, 100);
+}
+
+static int base_ready(void *arg);
+
+/* V2: on the ring's wake page for the frame it waits for, as a consumer
+ * in another process does and as the bare ring's consumer does, so the
+ * two consumers are the same code (tpsim_poll would take the socket lock
+ * the producer holds while it fills a batch) */
+static int sim_wait_page(struct consumer *c)
+{
+	return tpsim_wait(c->wake, base_ready, c, 100);
 }
 
 /* Deliver v[0..n) (all the same packet), retrying what a full ring
@@ -258,7 +278,7 @@ double bench_sim(int version, uint32_t len, uint64_t n, uint32_t batch)
 	struct tpsim_sock *s;
 	pthread_t th;
 	double t0;
-	void *m;
+	void *m, *wp = NULL;
 
 	if (batch < 1 || batch > 64)
 		return -EINVAL;
@@ -277,14 +297,42 @@ double bench_sim(int version, uint32_t len, uint64_t n, uint32_t batch)
 	c.ring = m;
 	c.wait = sim_wait;
 	c.arg = s;
+	if (version == TPACKET_V2) {
+		struct tpsim_ring_view rv;
+
+		tpsim_ring_view_get(s, &rv);
+		wp = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE),
+			  PROT_READ | PROT_WRITE, MAP_SHARED, tpsim_ring_fd(s),
+			  (off_t)rv.wake_offset);
+		if (wp == MAP_FAILED)
+			return -ENOMEM;
+		c.wake = wp;
+		c.wait = sim_wait_page;
+	}
 	pin(0);
 	t0 = bench_now();
 	pthread_create(&th, NULL, version == TPACKET_V3 ? consume_v3
 							 : consume_v2, &c);
-	for (uint64_t i = 0; i < n; i += batch)
-		sim_produce(s, v, n - i < batch ? (uint32_t)(n - i) : batch);
+	for (uint64_t i = 0; i < n; i += batch) {
+		uint32_t k = n - i < batch ? (uint32_t)(n - i) : batch;
+
+		/* V2: wait, as the bare ring does frame by frame, until the
+		 * last frame this batch fills is free (the consumer returns
+		 * them in order), so that nothing is dropped and retried */
+		if (version == TPACKET_V2) {
+			struct tpacket2_hdr *h = (void *)frame_of(
+				c.ring, (uint32_t)((i + k - 1) % FRAME_NR));
+
+			for (int w = 0; tpsim_load_acquire(&h->tp_status) !=
+					TP_STATUS_KERNEL; w++)
+				w < SPINS ? cpu_relax() : (void)sched_yield();
+		}
+		sim_produce(s, v, k);
+	}
 	pthread_join(th, NULL);
 	unpin();
+	if (wp)
+		munmap(wp, (size_t)sysconf(_SC_PAGESIZE));
 	tpsim_munmap(s, m, (size_t)BLOCK_SIZE * BLOCK_NR);
 	tpsim_close(s);
 	return (double)n / (c.last - t0);
