@@ -77,8 +77,12 @@ DEB_DIR := build/deb
 deb: $(DEPS_STAMP)
 	$(Q)scripts/install-deps debhelper dpkg-dev lintian
 	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/tpsim-$(TPSIM_VERSION)
+	$(Q)v=$$(dpkg-parsechangelog -S Version); [ "$$v" = $(TPSIM_VERSION) ] || \
+		{ echo "debian/changelog is at $$v, tpsim.h at $(TPSIM_VERSION):" \
+		"add an entry (dch -v $(TPSIM_VERSION))"; exit 1; }
 	$(Q)git ls-files -z --cached --others --exclude-standard | \
-		xargs -0 tar -cf - | tar -xf - -C $(DEB_DIR)/tpsim-$(TPSIM_VERSION)
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | \
+		tar -xf - -C $(DEB_DIR)/tpsim-$(TPSIM_VERSION)
 	$(Q)cd $(DEB_DIR)/tpsim-$(TPSIM_VERSION) && \
 		dpkg-buildpackage -b -us -uc > ../dpkg-buildpackage.log 2>&1 || \
 		{ tail -30 ../dpkg-buildpackage.log; exit 1; }
