@@ -44,8 +44,8 @@ static void member(const char *name, size_t off, size_t size, size_t align)
 {
 	if (off != align_up(cur_end, align)) {
 		fprintf(stderr, "abi/layout.c: struct %s: bytes %zu..%zu before"
-			" %s are not described: list the member there\n",
-			cur, cur_end, off, name);
+			" %s are not described: add M(%s, <member>); for"
+			" the member(s) there\n", cur, cur_end, off, name, cur);
 		bad = 1;
 	}
 	printf("member %s.%s %zu %zu\n", cur, name, off, size);
@@ -56,8 +56,9 @@ static void end(size_t end, size_t align)
 {
 	if (align_up(cur_end, align) != end) {
 		fprintf(stderr, "abi/layout.c: struct %s: bytes %zu..%zu at its"
-			" end are not described: add the new member(s) to"
-			" abi/layout.c\n", cur, cur_end, end);
+			" end are not described: add M(%s, <member>); for each"
+			" new member, in order, after its last M(%s, ...)\n",
+			cur, cur_end, end, cur, cur);
 		bad = 1;
 	}
 }

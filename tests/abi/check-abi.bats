@@ -116,3 +116,14 @@ stand_in() {
 	CHECK_ABI_LAYOUT=$BATS_TEST_TMPDIR/layout run scripts/check-abi "$B"
 	assert_success
 }
+
+@test "layout: a member abi/layout.c does not list fails, naming the line to add" {
+	stand_in
+	sed '/M(tpc_backend_ops, info);/d' abi/layout.c > "$B/layout.c"
+	cc -std=c11 -D_GNU_SOURCE -Isim/include -Iconformance/include \
+		-o "$B/abi/layout" "$B/layout.c"
+	run scripts/check-abi "$B"
+	assert_failure
+	assert_line "not ok 6 - abi/layout.c does not describe every member:"
+	assert_line "#   abi/layout.c: struct tpc_backend_ops: bytes 144..152 at its end are not described: add M(tpc_backend_ops, <member>); for each new member, in order, after its last M(tpc_backend_ops, ...)"
+}
