@@ -36,6 +36,7 @@ stand_in() {
 	cc -shared -Wl,-soname,${SONAME:-libtpsim.so.0} \
 		-Wl,--version-script="$CHECK_ABI_MAP" \
 		-o "$B/libtpsim.so.0.2.0" "$B/stub.o"
+	ln -sf libtpsim.so.0.2.0 "$B/libtpsim.so"
 }
 
 @test "the released symbols alone pass" {
