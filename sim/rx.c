@@ -31,11 +31,14 @@ static uint8_t eth_pkttype(const struct tpsim_sock *s, const uint8_t *dst)
 	static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff,
 						 0xff, 0xff, 0xff };
 
-	if (dst[0] & 1)	/* group bit: never the device's own address */
-		return memcmp(dst, bcast, ETH_ALEN) ? PACKET_MULTICAST
-						    : PACKET_BROADCAST;
+	/* eth_type_trans(): the device's own address first (even one with
+	 * the group bit, which tpsim_create does not refuse), then the
+	 * group bit */
 	if (!memcmp(dst, s->addr, ETH_ALEN))
 		return PACKET_HOST;
+	if (dst[0] & 1)
+		return memcmp(dst, bcast, ETH_ALEN) ? PACKET_MULTICAST
+						    : PACKET_BROADCAST;
 	return PACKET_OTHERHOST;
 }
 
