@@ -46,6 +46,7 @@ static const char *const path_keys[NPATHS] = {
 /* a figure: median and quartiles of reps runs */
 struct fig {
 	double med, q1, q3;
+	int n;		/* runs it summarises (a failed run is left out) */
 	bool ok;
 };
 
@@ -81,6 +82,7 @@ static struct fig summarise(double *v, int n)
 	f.med = quantile(v, n, 0.5);
 	f.q1 = quantile(v, n, 0.25);
 	f.q3 = quantile(v, n, 0.75);
+	f.n = n;
 	f.ok = true;
 	return f;
 }
@@ -130,8 +132,9 @@ static double suite_time(const char *tpconform, const char *backend)
 static void json_fig(FILE *f, const struct fig *x, double scale)
 {
 	if (x->ok)
-		fprintf(f, "{\"median\": %.4g, \"q1\": %.4g, \"q3\": %.4g}",
-			x->med * scale, x->q1 * scale, x->q3 * scale);
+		fprintf(f, "{\"median\": %.4g, \"q1\": %.4g, \"q3\": %.4g, "
+			   "\"runs\": %d}", x->med * scale, x->q1 * scale,
+			x->q3 * scale, x->n);
 	else
 		fprintf(f, "null");
 }
@@ -313,9 +316,10 @@ static void print_stdout(const struct results *r)
 			const struct fig *x = &r->two[i][p];
 
 			if (x->ok)
-				printf("%-18s %6u %7.2f (%5.2f-%5.2f)\n",
+				printf("%-18s %6u %7.2f (%5.2f-%5.2f)%s\n",
 				       path_names[p], sizes[i], x->med * 1e-6,
-				       x->q1 * 1e-6, x->q3 * 1e-6);
+				       x->q1 * 1e-6, x->q3 * 1e-6,
+				       x->n < r->reps ? " (a run failed)" : "");
 			else
 				printf("%-18s %6u skipped (%s)\n",
 				       path_names[p], sizes[i],
@@ -497,8 +501,7 @@ int main(int argc, char **argv)
 			for (int k = 0; k < r.reps; k++)
 				if (v[i][p][k] > 0)
 					v[i][p][got++] = v[i][p][k];
-			r.two[i][p] = got == r.reps ? summarise(v[i][p], got)
-						    : (struct fig){ 0 };
+			r.two[i][p] = summarise(v[i][p], got);
 		}
 	r.ss = bench_setup_sim();
 	r.ks = bench_setup_kernel(kctx);
