@@ -56,13 +56,24 @@ enum tpc_caps {
 	TPC_CAP_CSUM = 1u << 1,
 	/* wire_read sees what the sockets transmit */
 	TPC_CAP_WIRE = 1u << 2,
-	TPC_CAPS_ALL = (1u << 3) - 1,
+	/* inject reaches the sockets (a case that injects without it is
+	 * skipped at that point) */
+	TPC_CAP_INJECT = 1u << 3,
+	/* dev_info's address is the device's own (read, not guessed) */
+	TPC_CAP_ADDR = 1u << 4,
+	TPC_CAPS_ALL = (1u << 5) - 1,
 };
+#define TPC_NCAPS 5
 
 struct tpc_backend_info {
 	size_t sz;		/* set by the caller */
 	unsigned int caps;	/* enum tpc_caps */
 	char env[240];		/* e.g. "Linux 6.18, private netns, TAP tpc0" */
+	/* Since degraded environments: why each cap not offered is
+	 * missing, indexed by its bit (why[3]: TPC_CAP_INJECT), e.g.
+	 * "TUNSETIFF refused IFF_VNET_HDR: Invalid argument". The caller
+	 * zeroes it; an empty reason is fine. */
+	char why[TPC_NCAPS][120];
 };
 
 struct tpc_backend_ops {
