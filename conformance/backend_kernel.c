@@ -132,9 +132,9 @@ static void lack(struct kern_ctx *c, unsigned int caps, const char *fmt, ...)
  * Learn ifname's index, address, link type and MTU, and bring it up when
  * it is down and ours to configure. Each step that fails costs the caps
  * that need it, not the run: gVisor, for one, has no SIOCSIFFLAGS (its
- * devices come up by themselves).
+ * devices come up by themselves). False: there is no such device.
  */
-static void link_setup(struct kern_ctx *c, bool configure)
+static bool link_setup(struct kern_ctx *c, bool configure)
 {
 	const unsigned int dev = TPC_CAP_INJECT | TPC_CAP_WIRE |
 				 TPC_CAP_TAP_LINK | TPC_CAP_ADDR;
@@ -144,14 +144,14 @@ static void link_setup(struct kern_ctx *c, bool configure)
 	if (s < 0) {
 		lack(c, dev, "socket(AF_INET) to configure %s: %s", c->ifname,
 		     strerror(errno));
-		return;
+		return true;	/* it may exist: we cannot tell */
 	}
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
 		lack(c, dev, "%s: SIOCGIFFLAGS: %s", c->ifname,
 		     strerror(errno));
 		close(s);
-		return;
+		return errno != ENODEV;
 	}
 	if (!(ifr.ifr_flags & IFF_UP)) {
 		/* frames injected into a device that is down are dropped */
@@ -186,6 +186,7 @@ static void link_setup(struct kern_ctx *c, bool configure)
 		     "an Ethernet TAP's 1, 1500", c->ifname, c->hatype,
 		     c->mtu);
 	close(s);
+	return true;
 }
 
 /* No TAP: the sockets live on lo (brought up when the namespace is
@@ -263,7 +264,11 @@ static void open_loopback(struct kern_ctx *c)
 	 * and no wire to read */
 	lack(c, TPC_CAP_CSUM, "loopback injection carries no checksum state");
 	lack(c, TPC_CAP_WIRE, "loopback injection has no wire to read");
-	link_setup(c, true);
+	if (!link_setup(c, true) && strcmp(c->ifname, "lo")) {
+		/* the sockets need a device to send on: lo */
+		no_device(c, "there is no device %s", c->ifname);
+		return;
+	}
 	if (!(c->caps & TPC_CAP_INJECT))
 		return;
 	c->sendfd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
