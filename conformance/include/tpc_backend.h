@@ -17,7 +17,9 @@
  * sleep_ms and read it with clock_ns, so a backend with a virtual clock
  * (sim) runs them without sleeping while the kernel sleeps for real. open may return
  * TPC_BACKEND_SKIP with a reason in *why: every case of that backend is reported
- * SKIP with it, never pass or fail.
+ * SKIP with it, never pass or fail. Where only part of the backend works,
+ * open succeeds instead and info leaves the caps it cannot offer out of
+ * caps, each with its reason in why[]: only the cases needing them skip.
  */
 #ifndef TPC_BACKEND_H
 #define TPC_BACKEND_H
