@@ -128,12 +128,6 @@ void tpc_caps_why(const struct tpc_backend_info *info, unsigned int miss,
 		snprintf(buf + n, len - n, " (%s)", info->env);
 }
 
-static void missing_caps(const struct tpc_backend_run *b, unsigned int miss,
-			 char *buf, size_t len)
-{
-	tpc_caps_why(&b->info, miss, buf, len);
-}
-
 void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 		  unsigned int seed, bool verbose, struct tpc_result *r)
 {
@@ -151,7 +145,7 @@ void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 		return;
 	}
 	if (v->c->needs & ~b->info.caps) {
-		missing_caps(b, v->c->needs & ~b->info.caps, r->msg,
+		tpc_caps_why(&b->info, v->c->needs & ~b->info.caps, r->msg,
 			     sizeof(r->msg));
 		r->res = TPC_SKIP;
 		return;
