@@ -14,6 +14,12 @@
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
+#   make kernel-coverage  af_packet.c lines and branches the suite executes,
+#                     in total and per contract rule, on a gcov kernel built
+#                     from Debian's linux-source-6.1 (reports/kernel-coverage/;
+#                     KCOV_SOURCE=linux-source-6.12, KCOV_RULES=0 for the
+#                     whole suite only); make kernel-matrix KERNEL_IMAGE=bzImage
+#                     [KERNEL_CONFIG=.config] runs the suite on your own kernel
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input and
@@ -247,7 +253,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix stress valgrind fuzz \
+	static kernel-matrix kernel-coverage stress valgrind fuzz \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
@@ -310,6 +316,13 @@ kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
 		zstd
 	$(Q)scripts/kernel-matrix
 
+# af_packet.c coverage on a gcov kernel (see scripts/kernel-coverage).
+KCOV_SOURCE ?= linux-source-6.1
+kernel-coverage: $(DEPS_STAMP) static
+	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio \
+		$(KCOV_SOURCE) bc bison flex libelf-dev libssl-dev lcov gcovr
+	$(Q)KCOV_SOURCE=$(KCOV_SOURCE) scripts/kernel-coverage
+
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov
 coverage: $(DEPS_STAMP)
@@ -368,4 +381,4 @@ check: all
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/kernel-cov -prune -o -name '*.d' -print 2>/dev/null)
