@@ -407,6 +407,33 @@ static void has_off_dgram(struct tpc_t *t)
 	EXPECT_HEX(t, "last data byte", 0xcd, got[63]);
 }
 
+/* sendto an ifindex no device has: ENXIO before the ring is walked, the
+ * frame stays SEND_REQUEST (tpacket_snd) */
+static void sendto_no_device(struct tpc_t *t)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = 999999, .sll_halen = 6,
+				  .sll_addr = { 2, 0, 0, 0, 0, 9 } };
+	struct tpc_sock *s = NULL;
+	char *r = tpc_open_tx(t, SOCK_RAW, 2048, 4, &s);
+	uint8_t got[2048];
+	void *h;
+
+	REQUIRE(t, r);
+	h = frame(r, 2048, 0);
+	tpc_eth((uint8_t *)h + data_off(t), 60, tpc_bcast, 0x88b5);
+	set_len(t, h, 60);
+	tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
+	EXPECT_ERR(t, tpc_send(t, s, &to, 0), -ENXIO);
+	EXPECT_HEX(t, "frame 0 after ENXIO", TP_STATUS_SEND_REQUEST,
+		   tpc_status(t, h));
+	to.sll_ifindex = t->ifindex;
+	EXPECT_EQ(t, "sendto the device", 60, tpc_send(t, s, &to, 0));
+	EXPECT_EQ(t, "wire", 60,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+}
+
 const struct tpc_case tpc_cases_tx[] = {
 	{ "tx.send_and_wire", "T1", TPC_V123,
 	  .fn = send_and_wire, .needs = TPC_CAP_WIRE },
@@ -429,6 +456,8 @@ const struct tpc_case tpc_cases_tx[] = {
 	  .fn = dgram_header, .needs = TPC_CAP_WIRE },
 	{ "tx.has_off", "T2", TPC_V123, .fn = has_off, .needs = TPC_CAP_WIRE },
 	{ "tx.has_off_dgram", "T2", TPC_V123, .fn = has_off_dgram,
+	  .needs = TPC_CAP_WIRE },
+	{ "tx.sendto_no_device", "T1", TPC_V123, .fn = sendto_no_device,
 	  .needs = TPC_CAP_WIRE },
 	{ "tx.send_without_ring", "T1", 0, .fn = send_without_ring,
 	  .needs = TPC_CAP_WIRE },
