@@ -48,6 +48,7 @@ static void usage(FILE *f)
 "                       backend-qualified name (sim.v2.ring.x) matches\n"
 "  -R, --rule ID        run only the variants that name contract rule ID\n"
 "                       (conformance/rules.tsv); with --filter, both\n"
+"                       must match\n"
 "  -F, --format FMT     human (default), tap, ktap, junit, json, md\n"
 "  -o, --output FILE    write the report there; a summary goes to stdout\n"
 "  -r, --report DIR     also write DIR/conformance.{md,json,xml,tap}\n"
