@@ -447,12 +447,21 @@ next:
 			}
 		}
 	}
-	if (!run.nv && rule)
-		return usage_error("no case names rule '%s'%s%s (see --list)",
-				   rule, filter ? " and matches " : "",
-				   filter ? filter : "");
-	if (!run.nv)
-		return usage_error("no case matches '%s' (see --list)", filter);
+	if (!run.nv) {
+		int rc = rule ? usage_error("no case names rule '%s'%s%s (see "
+					    "--list)", rule,
+					    filter ? " and matches " : "",
+					    filter ? filter : "")
+			      : usage_error("no case matches '%s' (see --list)",
+					    filter);
+
+		free(all);
+		free(run.v);
+		free(run.b);
+		free(run.r);
+		tpc_expect_free(expect);
+		return rc;
+	}
 
 	run.nb = nwant;
 	for (size_t k = 0; k < nwant; k++) {
