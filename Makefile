@@ -20,6 +20,8 @@
 #                     KCOV_SOURCE=linux-source-6.12, KCOV_RULES=0 for the
 #                     whole suite only); make kernel-matrix KERNEL_IMAGE=bzImage
 #                     [KERNEL_CONFIG=.config] runs the suite on your own kernel
+#   make gvisor       the suite inside Debian's gVisor (runsc), with its
+#                     expect file (reports/gvisor.*; part of kernel-matrix)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input and
@@ -257,7 +259,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix kernel-coverage stress valgrind fuzz \
+	static kernel-matrix kernel-coverage gvisor stress valgrind fuzz \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
@@ -317,7 +319,7 @@ static: $(DEPS_STAMP)
 # The suite on several kernels under QEMU (see scripts/kernel-matrix).
 kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
 	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio xz-utils \
-		zstd
+		zstd runsc
 	$(Q)scripts/kernel-matrix
 
 # af_packet.c coverage on a gcov kernel (see scripts/kernel-coverage).
@@ -326,6 +328,10 @@ kernel-coverage: $(DEPS_STAMP) static
 	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio \
 		$(KCOV_SOURCE) bc bison flex libelf-dev libssl-dev lcov gcovr
 	$(Q)KCOV_SOURCE=$(KCOV_SOURCE) scripts/kernel-coverage
+# The suite inside gVisor (see scripts/gvisor); kernel-matrix runs it too.
+gvisor: $(DEPS_STAMP) static
+	$(Q)scripts/install-deps runsc
+	$(Q)scripts/gvisor
 
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov
