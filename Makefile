@@ -388,4 +388,4 @@ check: all
 clean:
 	rm -rf build
 
--include $(shell find build -path build/kernel-cov -prune -o -name '*.d' -print 2>/dev/null)
+-include $(shell find build \( -path build/kernel-cov -o -path build/deb \) -prune -o -type f -name '*.d' -print 2>/dev/null)
