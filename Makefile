@@ -19,6 +19,9 @@
 #   make fuzz         libFuzzer on socket operations, pcap input and
 #                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
+#   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
+#                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
+#                     run under tpconform -b sim (reports/mutation.*)
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
@@ -92,6 +95,7 @@ TPC_SRCS := \
 	conformance/backend_kernel.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
+	conformance/cases/bounds.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
@@ -248,7 +252,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
 	static kernel-matrix stress valgrind fuzz \
-	install
+	install mutation
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
 	$(FUZZ_REPLAYS)
@@ -317,6 +321,17 @@ coverage: $(DEPS_STAMP)
 		CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" \
 		$(COV_BUILD)/tests/unit $(COV_BUILD)/tpconform $(COV_BUILD)/tpsim
 	$(Q)scripts/coverage $(COV_BUILD)
+
+# Mutation testing (tools/mutation): each mutant of the simulator rebuilt
+# alone in build/mutation and run under the conformance suite (sim
+# backend); make check replays a sample of the ones this run killed.
+MUTANTS ?= 300
+SEED ?= 1
+MUTATION_FILES ?=
+mutation: $(DEPS_STAMP)
+	$(Q)mkdir -p reports
+	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
+		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
 
 PREFIX ?= /usr/local
 install: $(TPSIM_CLI) $(LIBTPSIM)

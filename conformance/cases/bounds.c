@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: rules at their exact boundaries (G6, G12, T2, the V3 flood
+ * check), the cases mutation testing (make mutation) found missing: a
+ * simulator with the boundary moved by one passed every other case.
+ */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <string.h>
+
+#include "../tpc.h"
+
+#define WIRE_WAIT 1000	/* ms for a sent frame to reach the wire */
+
+static int req3(struct tpc_t *t, struct tpc_sock *s, int opt,
+		unsigned int bsize, unsigned int bnr, unsigned int fsize,
+		unsigned int fnr, unsigned int priv)
+{
+	struct tpacket_req3 r = { .tp_block_size = bsize, .tp_block_nr = bnr,
+				  .tp_frame_size = fsize, .tp_frame_nr = fnr,
+				  .tp_retire_blk_tov =
+					  opt == PACKET_RX_RING ? 60000 : 0,
+				  .tp_sizeof_priv = priv };
+	socklen_t len = t->version == TPACKET_V3 ? sizeof(r)
+						 : sizeof(struct tpacket_req);
+
+	return t->ops->setsockopt(s, SOL_PACKET, opt, &r, len);
+}
+
+/* G6 at equality: 48 + ALIGN8(priv) + tp_hdrlen (68) + reserve ==
+ * block_size is accepted, one byte more is not; ALIGN8 rounds priv up. */
+static void v3_block_header_exact(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 4));
+	/* 48 + 3976 + 68 + 4 = 4096 */
+	EXPECT_ERRNO(t, "4096-byte block, priv 3976, reserve 4", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 1, 80, 51, 3976));
+	EXPECT_ERRNO(t, "teardown", 0,
+		     req3(t, s, PACKET_RX_RING, 0, 0, 0, 0, 0));
+	/* ALIGN8(3969) = 3976: the same block size */
+	EXPECT_ERRNO(t, "priv 3969 (aligned up to 3976)", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 1, 80, 51, 3969));
+	EXPECT_ERRNO(t, "teardown", 0,
+		     req3(t, s, PACKET_RX_RING, 0, 0, 0, 0, 0));
+	/* ALIGN8(3977) = 3984: 8 bytes too many */
+	EXPECT_ERRNO(t, "priv 3977 (aligned up to 3984)", -EINVAL,
+		     req3(t, s, PACKET_RX_RING, 4096, 1, 80, 51, 3977));
+	/* the reserve counts too: 48 + 3976 + 68 + 5 = 4097 */
+	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 5));
+	EXPECT_ERRNO(t, "priv 3976, reserve 5", -EINVAL,
+		     req3(t, s, PACKET_RX_RING, 4096, 1, 80, 51, 3976));
+	/* two pages: the limit moves with the block */
+	EXPECT_ERRNO(t, "8192-byte block, priv 8072, reserve 5", -EINVAL,
+		     req3(t, s, PACKET_RX_RING, 8192, 1, 96, 85, 8072));
+	EXPECT_ERRNO(t, "8192-byte block, priv 8064, reserve 5", 0,
+		     req3(t, s, PACKET_RX_RING, 8192, 1, 96, 85, 8064));
+}
+
+/*
+ * G12: the owner bitmap (one bit per frame, a kmalloc of whole longs) is
+ * allocated for V1/V2 RX rings only, after the ring memory: 2^25 frames
+ * (4 MiB of bitmap, kmalloc's largest object) fit, 2^25 + 128 do not. A
+ * TX ring of as many frames has no bitmap. Each request takes 2 GiB on a
+ * kernel: a machine that cannot give them skips the case.
+ */
+#define BITMAP_FRAMES (1u << 25)	/* 64-byte frames, 128 a block */
+static void owner_bitmap_limit(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	int err;
+
+	REQUIRE(t, s);
+	err = req3(t, s, PACKET_TX_RING, 8192, BITMAP_FRAMES / 128 + 1, 64,
+		   BITMAP_FRAMES + 128, 0);
+	if (err == -ENOMEM) {
+		tpc_skip(t, "a 2 GiB TX ring: ENOMEM (memory, not a rule)");
+		return;
+	}
+	EXPECT_ERRNO(t, "TX ring of 2^25 + 128 frames (no bitmap)", 0, err);
+	EXPECT_ERRNO(t, "TX teardown", 0,
+		     req3(t, s, PACKET_TX_RING, 0, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "RX ring of 2^25 frames (a 4 MiB bitmap)", 0,
+		     req3(t, s, PACKET_RX_RING, 8192, BITMAP_FRAMES / 128, 64,
+			  BITMAP_FRAMES, 0));
+	EXPECT_ERRNO(t, "RX teardown", 0,
+		     req3(t, s, PACKET_RX_RING, 0, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "RX ring of 2^25 + 128 frames (bitmap 4 MiB + 16)",
+		     -ENOMEM,
+		     req3(t, s, PACKET_RX_RING, 8192, BITMAP_FRAMES / 128 + 1,
+			  64, BITMAP_FRAMES + 128, 0));
+}
+
+/* A V3 RX ring has blocks, not frame slots: no owner bitmap either. */
+static void v3_no_owner_bitmap(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	/* 80-byte frames, 204 a 16 KiB block: 2^25 + 68 frames */
+	unsigned int bnr = BITMAP_FRAMES / 204 + 1;
+	int err;
+
+	REQUIRE(t, s);
+	err = req3(t, s, PACKET_RX_RING, 16384, bnr, 80, bnr * 204, 0);
+	if (err == -ENOMEM && strcmp(t->backend, "sim")) {
+		tpc_skip(t, "a 2.6 GiB V3 ring: ENOMEM (memory, not a rule)");
+		return;
+	}
+	EXPECT_ERRNO(t, "V3 RX ring of 2^25 + 68 frames", 0, err);
+}
+
+/* Request frame h with tp_len len at offset off (its bytes written there
+ * unless off would put them over the header). */
+static void set_off(const struct tpc_t *t, void *h, uint32_t len,
+		    uint16_t off)
+{
+	if (t->version == TPACKET_V1) {
+		((struct tpacket_hdr *)h)->tp_len = len;
+		((struct tpacket_hdr *)h)->tp_mac = off;
+	} else if (t->version == TPACKET_V2) {
+		((struct tpacket2_hdr *)h)->tp_len = len;
+		((struct tpacket2_hdr *)h)->tp_mac = off;
+	} else {
+		((struct tpacket3_hdr *)h)->tp_len = len;
+		((struct tpacket3_hdr *)h)->tp_mac = off;
+	}
+	if (off >= TPACKET_ALIGN(sizeof(struct tpacket_hdr)))
+		tpc_eth((uint8_t *)h + off, len, tpc_bcast, 0x88b5);
+	tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
+}
+
+/* T2, PACKET_TX_HAS_OFF: the data may start anywhere from
+ * TPACKET_ALIGN(sizeof hdr) to frame_size - tp_len, both ends included
+ * (tpacket_parse_header); one byte past either end is EINVAL. */
+static void tx_has_off_limits(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	uint16_t min = t->version == TPACKET_V3 ? 48 : 32;
+	uint8_t got[2048];
+	char *r;
+	void *h;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_TX_HAS_OFF, 1));
+	r = tpc_open_tx(t, SOCK_RAW, 2048, 4, &s);
+	REQUIRE(t, r);
+	h = tpc_frame(r, 4096, 2048, 0);
+	set_off(t, h, 100, min);
+	EXPECT_EQ(t, "send at the lowest offset", 100,
+		  tpc_send(t, s, NULL, 0));
+	h = tpc_frame(r, 4096, 2048, 1);
+	set_off(t, h, 100, 2048 - 100);
+	EXPECT_EQ(t, "send ending at the frame end", 100,
+		  tpc_send(t, s, NULL, 0));
+	EXPECT_EQ(t, "wire 1", 100,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+	EXPECT_EQ(t, "wire 2", 100,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+	EXPECT_HEX(t, "ethertype of the frame at the end", 0x88b5,
+		   got[12] << 8 | got[13]);
+	h = tpc_frame(r, 4096, 2048, 2);
+	set_off(t, h, 100, 2048 - 99);
+	EXPECT_ERR(t, tpc_send(t, s, NULL, 0), -EINVAL);
+	EXPECT_HEX(t, "one byte past the end", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, h));
+	set_off(t, h, 100, 0);
+	EXPECT_ERR(t, tpc_send(t, s, NULL, 0), -EINVAL);
+	EXPECT_HEX(t, "offset 0", TP_STATUS_WRONG_FORMAT, tpc_status(t, h));
+	set_off(t, h, 100, min);
+	EXPECT_EQ(t, "the frame rewritten", 100, tpc_send(t, s, NULL, 0));
+}
+
+static void set_block(char *ring, unsigned int i, uint32_t status)
+{
+	struct tpacket_block_desc *b =
+		(struct tpacket_block_desc *)(ring + (size_t)i * 4096);
+
+	b->hdr.bh1.block_status = status;
+}
+
+static uint32_t num_pkts(char *ring, unsigned int i)
+{
+	return ((struct tpacket_block_desc *)(ring + (size_t)i * 4096))
+		->hdr.bh1.num_pkts;
+}
+
+/*
+ * The flood check of tpacket_rcv (__packet_rcv_has_room, ROOM_NONE):
+ * a V3 packet is dropped when neither the active block nor the block a
+ * quarter of the ring ahead (block_nr >> 2) is the kernel's, even though
+ * the active block is open. A consumer that writes USER into blocks it
+ * was never given shows it; with 8 blocks the quarter is 2 blocks.
+ */
+static void v3_flood_check(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 8, 60000, 0, 0, &s);
+	unsigned int packets, drops;
+	uint8_t pkt[60];
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	set_block(r, 0, TP_STATUS_USER);
+	set_block(r, 2, TP_STATUS_USER);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "block 0 packets with blocks 0 and 2 USER", 0,
+		  num_pkts(r, 0));
+	set_block(r, 2, TP_STATUS_KERNEL);
+	set_block(r, 1, TP_STATUS_USER);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "block 0 packets with blocks 0 and 1 USER", 1,
+		  num_pkts(r, 0));
+	set_block(r, 0, TP_STATUS_KERNEL);
+	set_block(r, 2, TP_STATUS_USER);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "block 0 packets with blocks 1 and 2 USER", 2,
+		  num_pkts(r, 0));
+	REQUIRE(t, !tpc_stats(t, s, &packets, &drops));
+	EXPECT_EQ(t, "tp_packets", 3, packets);
+	EXPECT_EQ(t, "tp_drops", 1, drops);
+}
+
+const struct tpc_case tpc_cases_bounds[] = {
+	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
+	  .fn = v3_block_header_exact },
+	{ "bounds.owner_bitmap_limit", "G12", TPC_V2,
+	  .fn = owner_bitmap_limit, .timeout_s = 60 },
+	{ "bounds.v3_no_owner_bitmap", "G12", TPC_V3,
+	  .fn = v3_no_owner_bitmap, .timeout_s = 60 },
+	{ "bounds.tx_has_off_limits", "T2", TPC_V123,
+	  .fn = tx_has_off_limits, .needs = TPC_CAP_WIRE },
+	{ "bounds.v3_flood_check", "B8", TPC_V3, .fn = v3_flood_check },
+	{ .name = NULL },
+};
