@@ -221,6 +221,53 @@ static void v3_flood_check(struct tpc_t *t)
 	EXPECT_EQ(t, "tp_drops", 1, drops);
 }
 
+/*
+ * B3 + B4: the retire timer while the queue is frozen on a block other
+ * than block 0 (the user holds it), for many periods, and then thawed:
+ * the held block is never retired, and after its return the next packet
+ * opens it and the timer retires it with BLK_TMO.
+ */
+static void v3_frozen_timer(struct tpc_t *t)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 3, 10, 0, 0, &s);
+	uint8_t pkt[60];
+	struct tpacket_block_desc *b1;
+
+	REQUIRE(t, r);
+	b1 = (struct tpacket_block_desc *)(r + 4096);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	/* one packet a block, each retired by the timer: 0, 1, 2 */
+	for (int i = 0; i < 3; i++) {
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+		REQUIRE(t, !tpc_sleep_ms(t, s, 30));
+		if (i == 0)	/* block 0 back: the ring goes on there */
+			tpc_block_release(r);
+	}
+	/* block 0 again, then block 1 (still the user's) freezes it */
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 200));	/* 20 periods, frozen */
+	EXPECT_HEX(t, "held block 1", TP_STATUS_USER | TP_STATUS_BLK_TMO,
+		   tpc_block_status(b1));
+	EXPECT_EQ(t, "block 1 packets while held", 1, b1->hdr.bh1.num_pkts);
+	EXPECT_EQ(t, "getsockopt", 0,
+		  t->ops->getsockopt(s, SOL_PACKET, PACKET_STATISTICS, &st,
+				     &len));
+	EXPECT_EQ(t, "tp_freeze_q_cnt", 1, st.tp_freeze_q_cnt);
+	EXPECT_EQ(t, "tp_drops", 1, st.tp_drops);
+	tpc_block_release(b1);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));
+	EXPECT_HEX(t, "block 1 reopened and retired",
+		   TP_STATUS_USER | TP_STATUS_BLK_TMO, tpc_block_status(b1));
+	EXPECT_EQ(t, "block 1 packets", 1, b1->hdr.bh1.num_pkts);
+	EXPECT_EQ(t, "block 1 seq_num", 5, b1->hdr.bh1.seq_num);
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -231,5 +278,6 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.tx_has_off_limits", "T2", TPC_V123,
 	  .fn = tx_has_off_limits, .needs = TPC_CAP_WIRE },
 	{ "bounds.v3_flood_check", "B8", TPC_V3, .fn = v3_flood_check },
+	{ "bounds.v3_frozen_timer", "B3 B4", TPC_V3, .fn = v3_frozen_timer },
 	{ .name = NULL },
 };

@@ -93,29 +93,38 @@ def compile_mutant(work, m, src):
 # mutant the fast cases kill costs a tenth of a whole run, and a survivor
 # has still met every case. Then the V3 cases once more on the real clock
 # (TPC_SIM_CLOCK=real), where the retire timer is a thread, not the
-# virtual clock's callback.
-PHASES = [('v[123].[!p]*', None), ('sim.[!v]*', None), ('v[123].p*', None),
-          ('v3.*', 'real')]
+# virtual clock's callback, and against the older kernels' profiles with
+# what they are known to fail (conformance/expect/profile-*.txt).
+EXPECT = 'conformance/expect/profile-linux-%s.txt'
+PHASES = [('v[123].[!p]*', {}), ('sim.[!v]*', {}), ('v[123].p*', {}),
+          ('v3.*', {'TPC_SIM_CLOCK': 'real'}),
+          ('v3.*', {'TPC_SIM_PROFILE': 'linux-6.1'}),
+          ('v1.*', {'TPC_SIM_PROFILE': 'linux-2.6'})]
 
 
 def run_suite(binary, timeout, filt=None):
     """(status, failing cases): status killed / survived / timeout."""
     deadline = time.time() + timeout
-    for phase, clock in [(filt, None), (filt, 'real')] if filt else PHASES:
-        st, failed = run_once(binary, deadline - time.time(), phase, clock)
+    for phase, env in [(filt, {})] if filt else PHASES:
+        st, failed = run_once(binary, deadline - time.time(), phase, env)
         if st != 'survived':
             return st, failed
     return 'survived', []
 
 
-def run_once(binary, timeout, filt, clock=None):
+def run_once(binary, timeout, filt, env):
     """One tpconform run, read as it goes: the first failing case kills
     the mutant, and the run is stopped there (its process group)."""
     if timeout <= 0:
         return 'timeout', []
     cmd = ['stdbuf', '-oL', binary, '--backend', 'sim', '--seed', '1',
+           '--fail-fast',
            '--filter', filt]
-    env = dict(os.environ, TPC_SIM_CLOCK=clock or 'virtual')
+    prof = env.get('TPC_SIM_PROFILE')
+    if prof:
+        cmd += ['--expect', EXPECT % prof.split('-', 1)[1]]
+    env = dict({k: v for k, v in os.environ.items()
+                if not k.startswith('TPC_SIM_')}, **env)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env,
                          stderr=subprocess.DEVNULL, text=True,
                          start_new_session=True)
@@ -315,6 +324,11 @@ def cmd_run(a):
     cands = all_candidates(files)
     pick = random.Random(a.seed).sample(range(len(cands)),
                                         min(a.mutants, len(cands)))
+    if a.survivors_of:	# only the survivors of an earlier run, again
+        with open(a.survivors_of) as f:
+            want = {m['key'] for m in json.load(f)['mutants']
+                    if m['status'] == 'survived'}
+        pick = [i for i, m in enumerate(cands) if m['key'] in want]
     rows = []
     sources = {f: open(f).read() for f in files}
     for n, i in enumerate(sorted(pick), 1):
@@ -411,6 +425,8 @@ def main():
     r.add_argument('--timeout', type=float, default=60)
     r.add_argument('--build', default='build/mutation')
     r.add_argument('--out', default='reports/mutation')
+    r.add_argument('--survivors-of', metavar='JSON',
+                   help='run only the mutants that survived in JSON')
     r.add_argument('--no-cases', action='store_true',
                    help='skip the gcov run that finds the cases over '
                    'each survivor')
