@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "../tpc.h"
 
@@ -268,6 +269,41 @@ static void v3_frozen_timer(struct tpc_t *t)
 	EXPECT_EQ(t, "block 1 seq_num", 5, b1->hdr.bh1.seq_num);
 }
 
+/*
+ * Without a ring the receive queue is bounded by SO_RCVBUF (its minimum,
+ * 2304, after asking for 1): a packet is queued while the memory already
+ * charged is below it, so 142-byte frames make 3 and the rest are drops;
+ * each recv gives its charge back.
+ */
+static void no_ring_rcvbuf(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	uint8_t pkt[142], buf[200];
+	unsigned int p, d;
+	int one = 1;
+
+	REQUIRE(t, s);
+	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_SOCKET, SO_RCVBUF, &one,
+					 sizeof(one)), 0);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	for (int i = 0; i < 50; i++)
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets", 50, p);
+	EXPECT_EQ(t, "tp_drops", 47, d);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(t, "recv", 142,
+			  t->ops->recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_ERR(t, t->ops->recv(s, buf, sizeof(buf), MSG_DONTWAIT),
+		   -EAGAIN);
+	/* the queue is empty again: room for 3 more */
+	for (int i = 0; i < 4; i++)
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets after the recvs", 4, p);
+	EXPECT_EQ(t, "tp_drops after the recvs", 1, d);
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -279,5 +315,6 @@ const struct tpc_case tpc_cases_bounds[] = {
 	  .fn = tx_has_off_limits, .needs = TPC_CAP_WIRE },
 	{ "bounds.v3_flood_check", "B8", TPC_V3, .fn = v3_flood_check },
 	{ "bounds.v3_frozen_timer", "B3 B4", TPC_V3, .fn = v3_frozen_timer },
+	{ "bounds.no_ring_rcvbuf", "O7", 0, .fn = no_ring_rcvbuf },
 	{ .name = NULL },
 };
