@@ -60,6 +60,18 @@ static void v3_block_header_exact(struct tpc_t *t)
 		     req3(t, s, PACKET_RX_RING, 8192, 1, 96, 85, 8064));
 }
 
+/* G12: a 4 MiB block is accepted (2.6 took blocks up to order
+ * MAX_ORDER - 1 = 4 MiB from the page allocator; today's kernel has no
+ * cap), the largest one both kernels take. */
+static void block_4mib(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "one 4 MiB block of 2048-byte frames", 0,
+		     req3(t, s, PACKET_RX_RING, 4u << 20, 1, 2048, 2048, 0));
+}
+
 /*
  * G12: the owner bitmap (one bit per frame, a kmalloc of whole longs) is
  * allocated for V1/V2 RX rings only, after the ring memory: 2^25 frames
@@ -307,6 +319,7 @@ static void no_ring_rcvbuf(struct tpc_t *t)
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
+	{ "bounds.block_4mib", "G12", TPC_V123, .fn = block_4mib },
 	{ "bounds.owner_bitmap_limit", "G12", TPC_V2,
 	  .fn = owner_bitmap_limit, .timeout_s = 60 },
 	{ "bounds.v3_no_owner_bitmap", "G12", TPC_V3,
