@@ -72,6 +72,37 @@ static void block_4mib(struct tpc_t *t)
 		     req3(t, s, PACKET_RX_RING, 4u << 20, 1, 2048, 2048, 0));
 }
 
+/* G12 on 2.6 (the linux-2.6 profile): the block vector was one kmalloc of
+ * at most 128 KiB, 16384 pointers, and a block at most 4 MiB. Today's
+ * kernel takes more of both; the 2.6 profile fails the second and third
+ * of these (conformance/expect/profile-linux-2.6.txt). */
+static void block_vector_128k(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "16384 blocks (a 128 KiB vector)", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 16384, 4096, 16384, 0));
+}
+
+static void block_vector_over_128k(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "16385 blocks", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 16385, 4096, 16385, 0));
+}
+
+static void block_8mib(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "one 8 MiB block of 2048-byte frames", 0,
+		     req3(t, s, PACKET_RX_RING, 8u << 20, 1, 2048, 4096, 0));
+}
+
 /*
  * G12: the owner bitmap (one bit per frame, a kmalloc of whole longs) is
  * allocated for V1/V2 RX rings only, after the ring memory: 2^25 frames
@@ -320,6 +351,11 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
 	{ "bounds.block_4mib", "G12", TPC_V123, .fn = block_4mib },
+	{ "bounds.block_8mib", "G12", TPC_V123, .fn = block_8mib },
+	{ "bounds.block_vector_128k", "G12", TPC_V123,
+	  .fn = block_vector_128k },
+	{ "bounds.block_vector_over_128k", "G12", TPC_V123,
+	  .fn = block_vector_over_128k },
 	{ "bounds.owner_bitmap_limit", "G12", TPC_V2,
 	  .fn = owner_bitmap_limit, .timeout_s = 60 },
 	{ "bounds.v3_no_owner_bitmap", "G12", TPC_V3,

@@ -349,6 +349,14 @@ def cmd_run(a):
         rows.append(m)
         print(f"[{n}/{len(pick)}] {m['status']:8} {m['file']}:{m['line']} "
               f"{m['change']}", flush=True)
+    cmd = f'make mutation MUTANTS={a.mutants} SEED={a.seed}' + \
+        (f" MUTATION_FILES='{a.files}'" if a.files else '')
+    meta = {'command': cmd, 'seed': a.seed, 'mutants': len(rows),
+            'candidates': len(cands), 'files': files,
+            'date': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC'),
+            'commit': git_commit(), 'timeout_s': round(timeout, 1),
+            'seconds': round(time.time() - t0)}
+    write_reports(a.out, meta, rows)	# kept even if what follows fails
     surv = {}
     for m in rows:
         if m['status'] == 'survived':
@@ -358,13 +366,6 @@ def cmd_run(a):
         for m in rows:
             if m['status'] == 'survived':
                 m['cases_over'] = hits.get((m['file'], m['line']), [])
-    cmd = f'make mutation MUTANTS={a.mutants} SEED={a.seed}' + \
-        (f" MUTATION_FILES='{a.files}'" if a.files else '')
-    meta = {'command': cmd, 'seed': a.seed, 'mutants': len(rows),
-            'candidates': len(cands), 'files': files,
-            'date': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC'),
-            'commit': git_commit(), 'timeout_s': round(timeout, 1),
-            'seconds': round(time.time() - t0)}
     total = write_reports(a.out, meta, rows)
     print(f"mutation: {total} -> {a.out}.md, {a.out}.json")
 
