@@ -354,9 +354,13 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	/* the mmap(2) syscall's own checks */
-	if (!length || offset < 0 || offset % (off_t)sys_page())
+	/* the mmap(2) syscall's own checks: an offset off the page, a length
+	 * of 0; a negative offset is beyond a socket's largest file size
+	 * (file_mmap_ok(): EOVERFLOW) */
+	if (!length || offset % (off_t)sys_page())
 		return -EINVAL;
+	if (offset < 0)
+		return -EOVERFLOW;
 	if (!(flags & MAP_SHARED) || (flags & (MAP_FIXED | MAP_PRIVATE))) {
 		tpsim__detail(s, "M1: the simulator maps MAP_SHARED without "
 				 "MAP_FIXED only");

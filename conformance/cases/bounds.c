@@ -364,6 +364,26 @@ static void no_ring_rcvbuf(struct tpc_t *t)
 	EXPECT_EQ(t, "tp_drops after the recvs", 1, d);
 }
 
+/* M1, before packet_mmap: mmap(2) itself refuses a length of 0 and an
+ * offset that is not a multiple of the page (EINVAL), also when no ring
+ * exists, and a negative offset: past a socket's largest "file size"
+ * (file_mmap_ok(), EOVERFLOW). */
+static void mmap_syscall_checks(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	void *m;
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "mmap length 0 without a ring", -EINVAL,
+		     t->ops->mmap(s, 0, 0, &m));
+	EXPECT_ERRNO(t, "ring", 0, tpc_ring(t, s, 4096, 2, 2048, 4));
+	EXPECT_ERRNO(t, "mmap length 0", -EINVAL, t->ops->mmap(s, 0, 0, &m));
+	EXPECT_ERRNO(t, "mmap offset 100", -EINVAL,
+		     t->ops->mmap(s, 8192, 100, &m));
+	EXPECT_ERRNO(t, "mmap offset -4096", -EOVERFLOW,
+		     t->ops->mmap(s, 8192, -4096, &m));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -384,5 +404,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_flood_check", "B8", TPC_V3, .fn = v3_flood_check },
 	{ "bounds.v3_frozen_timer", "B3 B4", TPC_V3, .fn = v3_frozen_timer },
 	{ "bounds.no_ring_rcvbuf", "O7", 0, .fn = no_ring_rcvbuf },
+	{ "bounds.mmap_syscall_checks", "M1", TPC_V123,
+	  .fn = mmap_syscall_checks },
 	{ .name = NULL },
 };
