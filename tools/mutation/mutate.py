@@ -268,7 +268,11 @@ def write_reports(out, meta, rows):
         f"`{meta['command']}` on {meta['date']} (commit {meta['commit']}): "
         f"{meta['mutants']} mutants of {', '.join(meta['files'])} drawn "
         f"from {meta['candidates']} (seed {meta['seed']}), each run under "
-        f"`tpconform --backend sim` ({meta['seconds']} s in all).", '',
+        f"`tpconform --backend sim` ({meta['seconds']} s in all)." +
+        (f" Its survivors were run again on {meta['rerun']['date']} "
+         f"(commit {meta['rerun']['commit']}, `tools/mutation/mutate.py "
+         f"rerun`), after the cases they asked for were written."
+         if meta.get('rerun') else ''), '',
         f"**Score: {det} killed of {det + total.get('survived', 0)} "
         f"non-equivalent = {total.get('score')} %** "
         f"(killed {total.get('killed', 0)}, of which timed out "
@@ -370,6 +374,56 @@ def cmd_run(a):
     print(f"mutation: {total} -> {a.out}.md, {a.out}.json")
 
 
+def cmd_rerun(a):
+    """The survivors of the last full run (OUT.json) against the suite as
+    it is now (after the cases they asked for): statuses and the report
+    updated, the run's sample and its killed mutants kept as they are."""
+    with open(a.out + '.json') as f:
+        rep = json.load(f)
+    rows, meta = rep['mutants'], rep['meta']
+    now = {m['key']: m for m in all_candidates(meta['files'])}
+    base, sims, tpcs = build_base(a.build)
+    work = os.path.join(a.build, 'm')
+    t0 = time.time()
+    for m in rows:
+        if m['status'] != 'survived':
+            continue
+        c = now.get(m['key'])
+        if c is None:
+            m['rerun'] = 'line changed since the run: not re-run'
+            continue
+        with open(c['file']) as fh:
+            ok, obj, err = compile_mutant(work, c, fh.read())
+        if ok:
+            ok, err = link(base, sims, tpcs, f'{work}/tpconform',
+                           swap=(c['file'], obj))
+        if not ok:
+            m['rerun'] = 'does not build now'
+            continue
+        st, failed = run_suite(f'{work}/tpconform', meta['timeout_s'])
+        m['line'] = c['line']
+        m['rerun'] = git_commit()
+        if st != 'survived':
+            m['status'], m['killed_by'] = st, failed[:5]
+            m.pop('cases_over', None)
+        print(f"rerun {m['status']:8} {m['file']}:{m['line']} "
+              f"{m['change']}", flush=True)
+    surv = {}
+    for m in rows:
+        if m['status'] == 'survived':
+            surv.setdefault(m['file'], set()).add(m['line'])
+    if surv:
+        hits = cases_over(a.build, surv, meta['timeout_s'])
+        for m in rows:
+            if m['status'] == 'survived':
+                m['cases_over'] = hits.get((m['file'], m['line']), [])
+    meta['rerun'] = {'commit': git_commit(), 'date':
+                     datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC'),
+                     'seconds': round(time.time() - t0)}
+    total = write_reports(a.out, meta, rows)
+    print(f"mutation rerun: {total} -> {a.out}.md, {a.out}.json")
+
+
 def cmd_check(a):
     with open(a.report) as f:
         rep = json.load(f)
@@ -437,6 +491,10 @@ def main():
     c.add_argument('--timeout', type=float, default=60)
     c.add_argument('--build', default='build/mutation-check')
     c.add_argument('--report', default='reports/mutation.json')
+    r3 = sub.add_parser('rerun', help='the survivors of OUT.json again, '
+                        'against the suite as it is now')
+    r3.add_argument('--out', default='reports/mutation')
+    r3.add_argument('--build', default='build/mutation')
     r2 = sub.add_parser('report', help='rewrite OUT.md/.json from OUT.json '
                         'with the current equivalent list')
     r2.add_argument('--out', default='reports/mutation')
@@ -445,6 +503,8 @@ def main():
         cmd_run(a)
     elif a.cmd == 'check':
         sys.exit(cmd_check(a))
+    elif a.cmd == 'rerun':
+        cmd_rerun(a)
     else:
         with open(a.out + '.json') as f:
             rep = json.load(f)
