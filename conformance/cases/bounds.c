@@ -384,6 +384,24 @@ static void mmap_syscall_checks(struct tpc_t *t)
 		     t->ops->mmap(s, 8192, -4096, &m));
 }
 
+/* M3: a mapping unmapped twice is gone once: the ring can be torn down
+ * (the second munmap's own answer differs: the kernel's munmap(2) of an
+ * unmapped range is 0, the simulator's is EINVAL, so it is not checked). */
+static void unmap_twice(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	void *m;
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "ring", 0, tpc_ring(t, s, 4096, 2, 2048, 4));
+	EXPECT_ERRNO(t, "mmap", 0, t->ops->mmap(s, 8192, 0, &m));
+	EXPECT_ERRNO(t, "munmap", 0, t->ops->munmap(s, m, 8192));
+	(void)t->ops->munmap(s, m, 8192);
+	EXPECT_ERRNO(t, "teardown after two munmaps", 0,
+		     tpc_ring(t, s, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "a new ring", 0, tpc_ring(t, s, 4096, 1, 2048, 2));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -406,5 +424,6 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.no_ring_rcvbuf", "O7", 0, .fn = no_ring_rcvbuf },
 	{ "bounds.mmap_syscall_checks", "M1", TPC_V123,
 	  .fn = mmap_syscall_checks },
+	{ "bounds.unmap_twice", "M3 G1", TPC_V123, .fn = unmap_twice },
 	{ .name = NULL },
 };
