@@ -4,6 +4,7 @@
  * check), the cases mutation testing (make mutation) found missing: a
  * simulator with the boundary moved by one passed every other case.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <string.h>
@@ -402,6 +403,45 @@ static void unmap_twice(struct tpc_t *t)
 	EXPECT_ERRNO(t, "a new ring", 0, tpc_ring(t, s, 4096, 1, 2048, 2));
 }
 
+/*
+ * R10, what eth_type_trans() makes of the type field: 0x0600 and up is an
+ * ethertype; below, a length (802.3), and sll_protocol says ETH_P_802_3
+ * when the payload starts ff ff (raw IPX), else ETH_P_802_2 (LLC).
+ */
+static void ethertype_or_length(struct tpc_t *t)
+{
+	static const struct {
+		uint16_t type;
+		uint8_t b0, b1;
+		uint16_t want;
+	} c[] = {
+		{ 0x0600, 0xff, 0xff, 0x0600 }, { 0x05ff, 0xff, 0xff, 0x0001 },
+		{ 0x002e, 0xff, 0xff, 0x0001 }, { 0x002e, 0xff, 0xfe, 0x0004 },
+		{ 0x002e, 0xfe, 0xff, 0x0004 }, { 0x002e, 0xaa, 0xaa, 0x0004 },
+	};
+	struct tpc_sock *s;
+	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 4, 2048, &s);
+	uint8_t pkt[60];
+
+	REQUIRE(t, r);
+	for (unsigned int i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const struct sockaddr_ll *sll =
+			(const void *)((char *)tpc_frame(r, 4096, 2048, i) + 32);
+
+		tpc_eth(pkt, sizeof(pkt), tpc_bcast, c[i].type);
+		pkt[14] = c[i].b0;
+		pkt[15] = c[i].b1;
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+		tpc_note(t, "type 0x%04x, payload %02x %02x", c[i].type,
+			 c[i].b0, c[i].b1);
+		EXPECT_HEX(t, "frame status", TP_STATUS_USER,
+			   tpc_status(t, tpc_frame(r, 4096, 2048, i)) &
+				   TP_STATUS_USER);
+		EXPECT_HEX(t, "sll_protocol", c[i].want,
+			   ntohs(sll->sll_protocol));
+	}
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -425,5 +465,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.mmap_syscall_checks", "M1", TPC_V123,
 	  .fn = mmap_syscall_checks },
 	{ "bounds.unmap_twice", "M3 G1", TPC_V123, .fn = unmap_twice },
+	{ "bounds.ethertype_or_length", "R10", TPC_V12,
+	  .fn = ethertype_or_length },
 	{ .name = NULL },
 };
