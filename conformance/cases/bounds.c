@@ -442,6 +442,64 @@ static void ethertype_or_length(struct tpc_t *t)
 	}
 }
 
+/*
+ * R8: the stack takes an 802.1Q tag off (skb_vlan_untag) before the
+ * taps; it pulls the tag and 2 bytes more, 20 bytes in all, and frees a
+ * shorter tagged frame before any tap sees it: 17- and 19-byte frames are
+ * neither delivered nor counted, a 20-byte one is, with the tag outside.
+ */
+static void vlan_too_short(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 2, 2048, &s);
+	uint8_t pkt[20];
+	unsigned int p, d;
+	struct tpc_hdr h;
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_8021Q);
+	pkt[14] = 0x20;	/* TCI 0x2005 */
+	pkt[15] = 0x05;
+	pkt[16] = 0x88;	/* the inner type */
+	pkt[17] = 0xb5;
+	REQUIRE(t, !tpc_inject(t, s, pkt, 17));
+	REQUIRE(t, !tpc_inject(t, s, pkt, 19));
+	EXPECT_HEX(t, "frame 0 after 17- and 19-byte tagged frames",
+		   TP_STATUS_KERNEL, tpc_status(t, tpc_frame(r, 4096, 2048, 0)));
+	REQUIRE(t, !tpc_inject(t, s, pkt, 20));
+	tpc_hdr(t, tpc_frame(r, 4096, 2048, 0), &h);
+	EXPECT_HEX(t, "frame 0 status & USER", TP_STATUS_USER,
+		   h.status & TP_STATUS_USER);
+	EXPECT_EQ(t, "tp_len of the 20-byte frame untagged", 16, h.len);
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets", 1, p);
+	EXPECT_EQ(t, "tp_drops", 0, d);
+}
+
+/* R9: the stamp's seconds are written (V1 and V2): two packets 1.1 s
+ * apart (virtual time on sim) are stamped 1 or 2 seconds apart. */
+static void stamp_seconds(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 2, 2048, &s);
+	uint8_t pkt[60];
+	struct tpc_hdr a, b;
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 1100));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	tpc_hdr(t, tpc_frame(r, 4096, 2048, 0), &a);
+	tpc_hdr(t, tpc_frame(r, 4096, 2048, 1), &b);
+	tpc_note(t, "stamps %u.%u and %u.%u", a.sec, a.frac, b.sec, b.frac);
+	EXPECT_TRUE(t, "seconds 1 or 2 apart",
+		    b.sec - a.sec == 1 || b.sec - a.sec == 2);
+	EXPECT_TRUE(t, "fraction below a second",
+		    a.frac < (t->version == TPACKET_V1 ? 1000000u
+						       : 1000000000u));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -467,5 +525,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.unmap_twice", "M3 G1", TPC_V123, .fn = unmap_twice },
 	{ "bounds.ethertype_or_length", "R10", TPC_V12,
 	  .fn = ethertype_or_length },
+	{ "bounds.vlan_too_short", "R8", TPC_V12, .fn = vlan_too_short },
+	{ "bounds.stamp_seconds", "R9", TPC_V12, .fn = stamp_seconds },
 	{ .name = NULL },
 };
