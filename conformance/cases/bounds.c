@@ -500,6 +500,76 @@ static void stamp_seconds(struct tpc_t *t)
 						       : 1000000000u));
 }
 
+static struct tpacket_block_desc *bd(char *ring, unsigned int i)
+{
+	return (struct tpacket_block_desc *)(ring + (size_t)i * 4096);
+}
+
+/*
+ * B5 at its far end: a private area so large that not even tp_mac fits
+ * (48 + 3976 of 4096 bytes leave 72; a reserve of 4 puts tp_mac at 86):
+ * the packet is cut to nothing and tp_mac moved to the block's room.
+ * Ending exactly at the block end, it closes block 0 empty and lands in
+ * block 1 all the same.
+ */
+static void v3_no_room_for_mac(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket3_hdr *h;
+	uint8_t pkt[60];
+	char *r;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 4));
+	EXPECT_ERRNO(t, "ring, priv 3976", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 3, 80, 153, 3976));
+	r = tpc_map_all(t, s, 3 * 4096);
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_HEX(t, "block 0", TP_STATUS_USER, tpc_block_status(bd(r, 0)));
+	EXPECT_EQ(t, "block 0 num_pkts", 0, bd(r, 0)->hdr.bh1.num_pkts);
+	EXPECT_EQ(t, "block 1 num_pkts", 1, bd(r, 1)->hdr.bh1.num_pkts);
+	h = (struct tpacket3_hdr *)((char *)bd(r, 1) + 48 + 3976);
+	EXPECT_EQ(t, "tp_len", 60, h->tp_len);
+	EXPECT_EQ(t, "tp_snaplen", 0, h->tp_snaplen);
+	EXPECT_EQ(t, "tp_mac (the block's room)", 72, h->tp_mac);
+	EXPECT_EQ(t, "tp_net", 100, h->tp_net);
+}
+
+/* G15 for V3: a ring set up again starts over at block 0, seq_num 1, with
+ * nothing of the torn-down ring's open block left. */
+static void v3_ring_again(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	uint8_t pkt[1500];
+	char *r;
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "ring", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 2, 2048, 4, 0));
+	r = tpc_map_all(t, s, 2 * 4096);
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	/* two fill block 0, the third opens block 1 */
+	for (int i = 0; i < 3; i++)
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "block 1 num_pkts", 1, bd(r, 1)->hdr.bh1.num_pkts);
+	REQUIRE(t, !tpc_unmap(t, r));
+	EXPECT_ERRNO(t, "teardown", 0,
+		     req3(t, s, PACKET_RX_RING, 0, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "ring again", 0,
+		     req3(t, s, PACKET_RX_RING, 4096, 2, 2048, 4, 0));
+	r = tpc_map_all(t, s, 2 * 4096);
+	REQUIRE(t, r);
+	REQUIRE(t, !tpc_inject(t, s, pkt, 60));
+	EXPECT_EQ(t, "new block 0 seq_num", 1, bd(r, 0)->hdr.bh1.seq_num);
+	EXPECT_EQ(t, "new block 0 num_pkts", 1, bd(r, 0)->hdr.bh1.num_pkts);
+	EXPECT_EQ(t, "new block 0 blk_len", 48 + 144,
+		  bd(r, 0)->hdr.bh1.blk_len);
+	EXPECT_EQ(t, "new block 1 num_pkts", 0, bd(r, 1)->hdr.bh1.num_pkts);
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -527,5 +597,8 @@ const struct tpc_case tpc_cases_bounds[] = {
 	  .fn = ethertype_or_length },
 	{ "bounds.vlan_too_short", "R8", TPC_V12, .fn = vlan_too_short },
 	{ "bounds.stamp_seconds", "R9", TPC_V12, .fn = stamp_seconds },
+	{ "bounds.v3_no_room_for_mac", "B5 B2", TPC_V3,
+	  .fn = v3_no_room_for_mac },
+	{ "bounds.v3_ring_again", "G15 B1", TPC_V3, .fn = v3_ring_again },
 	{ .name = NULL },
 };
