@@ -570,6 +570,30 @@ static void v3_ring_again(struct tpc_t *t)
 	EXPECT_EQ(t, "new block 1 num_pkts", 0, bd(r, 1)->hdr.bh1.num_pkts);
 }
 
+/* R10 for V3: each packet's sockaddr_ll follows its 48-byte header. */
+static void v3_sockaddr_ll(struct tpc_t *t)
+{
+	static const uint8_t src[6] = { 0x02, 0x74, 0x70, 0x63, 0x00, 0x02 };
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 2, 60000, 0, 0, &s);
+	const struct sockaddr_ll *a;
+	uint8_t pkt[60];
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x86dd);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	a = (const struct sockaddr_ll *)(r + bd(r, 0)->hdr.bh1.offset_to_first_pkt
+					 + 48);
+	EXPECT_EQ(t, "sll_family", AF_PACKET, a->sll_family);
+	EXPECT_HEX(t, "sll_protocol", htons(0x86dd), a->sll_protocol);
+	EXPECT_EQ(t, "sll_ifindex", t->ifindex, a->sll_ifindex);
+	EXPECT_EQ(t, "sll_hatype", 1, a->sll_hatype);
+	EXPECT_EQ(t, "sll_pkttype", PACKET_BROADCAST, a->sll_pkttype);
+	EXPECT_EQ(t, "sll_halen", 6, a->sll_halen);
+	EXPECT_TRUE(t, "sll_addr is the source address",
+		    !memcmp(a->sll_addr, src, 6));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -600,5 +624,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_no_room_for_mac", "B5 B2", TPC_V3,
 	  .fn = v3_no_room_for_mac },
 	{ "bounds.v3_ring_again", "G15 B1", TPC_V3, .fn = v3_ring_again },
+	{ "bounds.v3_sockaddr_ll", "R10 B6", TPC_V3, .fn = v3_sockaddr_ll,
+	  .needs = TPC_CAP_TAP_LINK },
 	{ .name = NULL },
 };
