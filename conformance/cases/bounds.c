@@ -594,6 +594,47 @@ static void v3_sockaddr_ll(struct tpc_t *t)
 		    !memcmp(a->sll_addr, src, 6));
 }
 
+/*
+ * B6, R8: a V3 packet's header is written whole, whatever the block held
+ * before: the consumer scribbles over block 0 while it owns it, and a
+ * packet without a tag placed there later has tci, tpid, the padding and
+ * rxhash (no TP_FT_REQ_FILL_RXHASH) all 0.
+ */
+static void v3_header_rewritten(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 2, 10, 0, 0, &s);
+	struct tpacket3_hdr *h;
+	uint8_t pkt[60];
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));	/* block 0 retired */
+	EXPECT_HEX(t, "block 0", TP_STATUS_USER | TP_STATUS_BLK_TMO,
+		   tpc_block_status(bd(r, 0)));
+	memset(r + 48, 0xa5, 4096 - 48);
+	tpc_block_release(bd(r, 0));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));	/* block 1 retired */
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));	/* block 0 */
+	EXPECT_EQ(t, "block 0 num_pkts", 1, bd(r, 0)->hdr.bh1.num_pkts);
+	h = (struct tpacket3_hdr *)(r + 48);
+	EXPECT_EQ(t, "tp_len", 60, h->tp_len);
+	EXPECT_HEX(t, "tp_vlan_tci", 0, h->hv1.tp_vlan_tci);
+	EXPECT_HEX(t, "tp_vlan_tpid", 0, h->hv1.tp_vlan_tpid);
+	EXPECT_HEX(t, "hv1.tp_padding", 0, h->hv1.tp_padding);
+	EXPECT_HEX(t, "tp_rxhash", 0, h->hv1.tp_rxhash);
+	EXPECT_HEX(t, "tp_padding[0..3]", 0,
+		   (uint32_t)h->tp_padding[0] | h->tp_padding[1] << 8 |
+			   h->tp_padding[2] << 16 |
+			   (uint32_t)h->tp_padding[3] << 24);
+	EXPECT_HEX(t, "tp_padding[4..7]", 0,
+		   (uint32_t)h->tp_padding[4] | h->tp_padding[5] << 8 |
+			   h->tp_padding[6] << 16 |
+			   (uint32_t)h->tp_padding[7] << 24);
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -626,5 +667,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_ring_again", "G15 B1", TPC_V3, .fn = v3_ring_again },
 	{ "bounds.v3_sockaddr_ll", "R10 B6", TPC_V3, .fn = v3_sockaddr_ll,
 	  .needs = TPC_CAP_TAP_LINK },
+	{ "bounds.v3_header_rewritten", "B6 R8", TPC_V3,
+	  .fn = v3_header_rewritten },
 	{ .name = NULL },
 };
