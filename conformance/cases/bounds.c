@@ -9,6 +9,7 @@
 #include <linux/if_ether.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include "../tpc.h"
 
@@ -635,6 +636,71 @@ static void v3_header_rewritten(struct tpc_t *t)
 			   (uint32_t)h->tp_padding[7] << 24);
 }
 
+static int setopt(struct tpc_t *t, struct tpc_sock *s, int level, int opt,
+		  const void *v, socklen_t len)
+{
+	return t->ops->setsockopt(s, level, opt, v, len);
+}
+
+/*
+ * Option checks at their edges (O1, O4, O5, O8): PACKET_VNET_HDR only on
+ * SOCK_RAW; PACKET_IGNORE_OUTGOING takes 0 or 1; PACKET_FANOUT_DATA and
+ * PACKET_ROLLOVER_STATS without a fanout group are EINVAL; SO_SNDTIMEO's
+ * tv_usec must lie in [0, 10^6) (EDOM); getsockopt(SO_RCVBUF) with
+ * optlen 0 reads nothing, with no buffer is EFAULT.
+ */
+static void option_edges(struct tpc_t *t)
+{
+	struct tpc_sock *raw = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *dgram = tpc_open(t, SOCK_DGRAM);
+	struct timeval tv;
+	socklen_t len;
+	int v = 0, big[4];
+
+	REQUIRE(t, raw && dgram);
+	EXPECT_ERRNO(t, "PACKET_VNET_HDR 0 on SOCK_DGRAM", -EINVAL,
+		     setopt(t, dgram, SOL_PACKET, PACKET_VNET_HDR, &v,
+			    sizeof(v)));
+	EXPECT_ERRNO(t, "PACKET_VNET_HDR 0 on SOCK_RAW", 0,
+		     setopt(t, raw, SOL_PACKET, PACKET_VNET_HDR, &v,
+			    sizeof(v)));
+	for (v = -1; v <= 2; v++) {
+		tpc_note(t, "PACKET_IGNORE_OUTGOING %d", v);
+		EXPECT_ERRNO(t, "PACKET_IGNORE_OUTGOING",
+			     v == 0 || v == 1 ? 0 : -EINVAL,
+			     setopt(t, raw, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+				    &v, sizeof(v)));
+	}
+	t->note[0] = '\0';
+	v = 0;
+	EXPECT_ERRNO(t, "PACKET_FANOUT_DATA without fanout", -EINVAL,
+		     setopt(t, raw, SOL_PACKET, PACKET_FANOUT_DATA, &v,
+			    sizeof(v)));
+	len = sizeof(big);
+	EXPECT_ERRNO(t, "PACKET_ROLLOVER_STATS without fanout", -EINVAL,
+		     t->ops->getsockopt(raw, SOL_PACKET, PACKET_ROLLOVER_STATS,
+					big, &len));
+	tv = (struct timeval){ 0, 999999 };
+	EXPECT_ERRNO(t, "SO_SNDTIMEO 0.999999 s", 0,
+		     setopt(t, raw, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	tv = (struct timeval){ 1, 0 };
+	EXPECT_ERRNO(t, "SO_SNDTIMEO 1 s", 0,
+		     setopt(t, raw, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	tv = (struct timeval){ 0, 1000000 };
+	EXPECT_ERRNO(t, "SO_SNDTIMEO tv_usec 10^6", -EDOM,
+		     setopt(t, raw, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	tv = (struct timeval){ 0, -1 };
+	EXPECT_ERRNO(t, "SO_SNDTIMEO tv_usec -1", -EDOM,
+		     setopt(t, raw, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	len = 0;
+	EXPECT_ERRNO(t, "getsockopt SO_RCVBUF, optlen 0", 0,
+		     t->ops->getsockopt(raw, SOL_SOCKET, SO_RCVBUF, &v, &len));
+	EXPECT_EQ(t, "optlen after", 0, len);
+	len = sizeof(v);
+	EXPECT_ERRNO(t, "getsockopt SO_RCVBUF into NULL", -EFAULT,
+		     t->ops->getsockopt(raw, SOL_SOCKET, SO_RCVBUF, NULL, &len));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -669,5 +735,6 @@ const struct tpc_case tpc_cases_bounds[] = {
 	  .needs = TPC_CAP_TAP_LINK },
 	{ "bounds.v3_header_rewritten", "B6 R8", TPC_V3,
 	  .fn = v3_header_rewritten },
+	{ "bounds.option_edges", "O1 O4 O5 O8", 0, .fn = option_edges },
 	{ .name = NULL },
 };
