@@ -699,6 +699,29 @@ static void option_edges(struct tpc_t *t)
 	len = sizeof(v);
 	EXPECT_ERRNO(t, "getsockopt SO_RCVBUF into NULL", -EFAULT,
 		     t->ops->getsockopt(raw, SOL_SOCKET, SO_RCVBUF, NULL, &len));
+	len = sizeof(v);
+	EXPECT_ERRNO(t, "getsockopt at level SOL_IP", -ENOPROTOOPT,
+		     t->ops->getsockopt(raw, 0 /* SOL_IP */, 1, &v, &len));
+}
+
+/* T2 at the link header: a TX frame of exactly the 14-byte Ethernet
+ * header is sent (dev_validate_header), 13 bytes are not. */
+static void tx_header_only(struct tpc_t *t)
+{
+	struct tpc_sock *s = NULL;
+	char *r = tpc_open_tx(t, SOCK_RAW, 2048, 4, &s);
+	uint8_t got[2048];
+	void *h;
+
+	REQUIRE(t, r);
+	h = tpc_frame(r, 4096, 2048, 0);
+	set_off(t, h, 14, t->version == TPACKET_V3 ? 48 : 32);
+	EXPECT_EQ(t, "send of a 14-byte frame", 14, tpc_send(t, s, NULL, 0));
+	EXPECT_EQ(t, "wire", 14,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+	h = tpc_frame(r, 4096, 2048, 1);
+	set_off(t, h, 13, t->version == TPACKET_V3 ? 48 : 32);
+	EXPECT_ERR(t, tpc_send(t, s, NULL, 0), -EINVAL);
 }
 
 const struct tpc_case tpc_cases_bounds[] = {
@@ -736,5 +759,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_header_rewritten", "B6 R8", TPC_V3,
 	  .fn = v3_header_rewritten },
 	{ "bounds.option_edges", "O1 O4 O5 O8", 0, .fn = option_edges },
+	{ "bounds.tx_header_only", "T2", TPC_V123, .fn = tx_header_only,
+	  .needs = TPC_CAP_WIRE },
 	{ .name = NULL },
 };
