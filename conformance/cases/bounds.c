@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -724,6 +725,61 @@ static void tx_header_only(struct tpc_t *t)
 	EXPECT_ERR(t, tpc_send(t, s, NULL, 0), -EINVAL);
 }
 
+/* T2 with PACKET_LOSS at the ring's end: a malformed last frame is
+ * skipped and the walk wraps to frame 0. */
+static void loss_skip_wraps(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	uint32_t off = t->version == TPACKET_V3 ? 48 : 32;
+	uint8_t got[2048];
+	char *r;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_LOSS, 1));
+	r = tpc_open_tx(t, SOCK_RAW, 2048, 4, &s);
+	REQUIRE(t, r);
+	for (uint32_t i = 0; i < 3; i++)
+		set_off(t, tpc_frame(r, 4096, 2048, i), 60, (uint16_t)off);
+	EXPECT_EQ(t, "frames 0-2", 180, tpc_send(t, s, NULL, 0));
+	set_off(t, tpc_frame(r, 4096, 2048, 3), 13, (uint16_t)off);
+	set_off(t, tpc_frame(r, 4096, 2048, 0), 70, (uint16_t)off);
+	EXPECT_EQ(t, "frame 3 skipped, frame 0 sent", 70,
+		  tpc_send(t, s, NULL, 0));
+	EXPECT_HEX(t, "frame 3", TP_STATUS_AVAILABLE,
+		   tpc_status(t, tpc_frame(r, 4096, 2048, 3)));
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(t, "wire", 60,
+			  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+	EXPECT_EQ(t, "wire, after the wrap", 70,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+}
+
+/* P1/B4 with a timeout shorter than the timer: a poll that ends before
+ * the block is retired returns 0; a longer one sees the block. Without a
+ * ring, poll answers for the receive queue. */
+static void poll_before_timer(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 2, 200, 0, 0, &s);
+	struct tpc_sock *q = tpc_open(t, SOCK_RAW);
+	uint8_t pkt[60];
+
+	REQUIRE(t, r && q);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	EXPECT_EQ(t, "no ring, nothing queued", 0,
+		  t->ops->poll(q, POLLIN, 0));
+	/* on sim each socket has a device of its own: a packet each */
+	REQUIRE(t, !tpc_inject(t, q, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "no ring, a packet queued", POLLIN,
+		  t->ops->poll(q, POLLIN, 0));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "poll 20 ms, the timer at 200", 0,
+		  t->ops->poll(s, POLLIN, 20));
+	EXPECT_HEX(t, "block 0 still open", TP_STATUS_KERNEL,
+		   tpc_block_status(r));
+	EXPECT_EQ(t, "poll 2 s", POLLIN, t->ops->poll(s, POLLIN, 2000));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -761,5 +817,9 @@ const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.option_edges", "O1 O4 O5 O8", 0, .fn = option_edges },
 	{ "bounds.tx_header_only", "T2", TPC_V123, .fn = tx_header_only,
 	  .needs = TPC_CAP_WIRE },
+	{ "bounds.loss_skip_wraps", "T2 O4", TPC_V123, .fn = loss_skip_wraps,
+	  .needs = TPC_CAP_WIRE },
+	{ "bounds.poll_before_timer", "P1 B4", TPC_V3,
+	  .fn = poll_before_timer },
 	{ .name = NULL },
 };

@@ -315,6 +315,14 @@ def candidates(path, src):
         seen[k] = m['nth'] + 1
         m['change'] = describe(m)
         m['key'] = f"{m['file']}|{m['func']}|{m['text']}|{m['change']}"
+    # lines of the same text in one function: the second one's key gets
+    # #1, the third's #2 (source order)
+    dup = {}
+    for m in out:
+        n = dup.get(m['key'], 0)
+        dup[m['key']] = n + 1
+        if n:
+            m['key'] += f'#{n}'
     return out
 
 

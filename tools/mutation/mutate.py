@@ -253,7 +253,8 @@ def write_reports(out, meta, rows):
     eqv = load_equivalent()
     for m in rows:
         if m['status'] == 'survived':
-            kind, why = eqv.get(m['key'], ('missing', 'no case sits on it'))
+            kind, why = eqv.get(m['key'].replace('\t', ' '),
+                                ('missing', 'no case sits on it'))
             m['disposition'] = {'kind': kind, 'reason': why}
     total = tally([dict(m, all='all') for m in rows], 'all').get('all', {})
     meta['totals'] = total
