@@ -700,6 +700,8 @@ static void option_edges(struct tpc_t *t)
 	len = sizeof(v);
 	EXPECT_ERRNO(t, "getsockopt SO_RCVBUF into NULL", -EFAULT,
 		     t->ops->getsockopt(raw, SOL_SOCKET, SO_RCVBUF, NULL, &len));
+	EXPECT_ERRNO(t, "SO_RCVBUF with optlen 3", -EINVAL,
+		     setopt(t, raw, SOL_SOCKET, SO_RCVBUF, &v, 3));
 	len = sizeof(v);
 	EXPECT_ERRNO(t, "getsockopt at level SOL_IP", -ENOPROTOOPT,
 		     t->ops->getsockopt(raw, 0 /* SOL_IP */, 1, &v, &len));
@@ -780,6 +782,57 @@ static void poll_before_timer(struct tpc_t *t)
 	EXPECT_EQ(t, "poll 2 s", POLLIN, t->ops->poll(s, POLLIN, 2000));
 }
 
+static uint32_t word_at(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * B2 on an empty block: closing it, the kernel still ends "the chain" by
+ * writing tp_next_offset 0 where a first packet would be (the block's
+ * prev pointer, reset at each open), not where the previous block's last
+ * packet was. The consumer scribbles over block 1 while it owns it, so
+ * the write shows.
+ */
+static void v3_empty_close_writes_first(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 2, 10, 0, 0, &s);
+	static uint8_t jumbo[9000];
+	uint8_t pkt[60];
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	tpc_eth(jumbo, sizeof(jumbo), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));	/* block 0 retired */
+	tpc_block_release(bd(r, 0));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));	/* block 1 retired */
+	EXPECT_HEX(t, "block 1", TP_STATUS_USER | TP_STATUS_BLK_TMO,
+		   tpc_block_status(bd(r, 1)));
+	memset(r + 4096 + 48, 0xa5, 4096 - 48);
+	tpc_block_release(bd(r, 1));
+	/* two packets in block 0: its last one at 48 + 144 */
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 30));	/* block 0 retired */
+	EXPECT_EQ(t, "block 0 num_pkts", 2, bd(r, 0)->hdr.bh1.num_pkts);
+	/* a jumbo frame closes block 1 empty (and is dropped: block 0 is
+	 * the user's) */
+	REQUIRE(t, !tpc_inject(t, s, jumbo, sizeof(jumbo)));
+	EXPECT_HEX(t, "block 1 closed", TP_STATUS_USER,
+		   tpc_block_status(bd(r, 1)) & TP_STATUS_USER);
+	EXPECT_EQ(t, "block 1 num_pkts", 0, bd(r, 1)->hdr.bh1.num_pkts);
+	EXPECT_HEX(t, "word at the first packet's place", 0,
+		   word_at(r + 4096 + 48));
+	EXPECT_HEX(t, "word at block 0's last packet's place", 0xa5a5a5a5,
+		   word_at(r + 4096 + 48 + 144));
+}
+
 const struct tpc_case tpc_cases_bounds[] = {
 	{ "bounds.v3_block_header_exact", "G6", TPC_V3,
 	  .fn = v3_block_header_exact },
@@ -821,5 +874,7 @@ const struct tpc_case tpc_cases_bounds[] = {
 	  .needs = TPC_CAP_WIRE },
 	{ "bounds.poll_before_timer", "P1 B4", TPC_V3,
 	  .fn = poll_before_timer },
+	{ "bounds.v3_empty_close_writes_first", "B2 B5", TPC_V3,
+	  .fn = v3_empty_close_writes_first },
 	{ .name = NULL },
 };
