@@ -14,6 +14,8 @@
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
+#   make gvisor       the suite inside Debian's gVisor (runsc), with its
+#                     expect file (reports/gvisor.*; part of kernel-matrix)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input and
@@ -22,8 +24,12 @@
 #   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
 #                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
 #                     run under tpconform -b sim (reports/mutation.*)
-#   make install      tpsim, libtpsim.a and its headers under PREFIX
-#                     [/usr/local] (DESTDIR honoured)
+#   make install      libtpsim (shared, static), headers, tpsim.pc, tpsim,
+#                     tpconform, man pages under PREFIX [/usr/local]
+#                     (DESTDIR, LIBDIR honoured); make uninstall
+#   make check-abi    exported symbols and public layouts against the
+#                     release (abi/); part of make check
+#   make deb          Debian packages in build/deb/ (mk/install.mk)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
 #   make help         this list
 
@@ -251,7 +257,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix stress valgrind fuzz \
+	static kernel-matrix gvisor stress valgrind fuzz \
 	install mutation
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
@@ -311,8 +317,13 @@ static: $(DEPS_STAMP)
 # The suite on several kernels under QEMU (see scripts/kernel-matrix).
 kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
 	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio xz-utils \
-		zstd
+		zstd runsc
 	$(Q)scripts/kernel-matrix
+
+# The suite inside gVisor (see scripts/gvisor); kernel-matrix runs it too.
+gvisor: $(DEPS_STAMP) static
+	$(Q)scripts/install-deps runsc
+	$(Q)scripts/gvisor
 
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov
@@ -333,15 +344,8 @@ mutation: $(DEPS_STAMP)
 	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
 		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
 
-PREFIX ?= /usr/local
-install: $(TPSIM_CLI) $(LIBTPSIM)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include/tpsim
-	install -m 755 $(TPSIM_CLI) $(DESTDIR)$(PREFIX)/bin/tpsim
-	install -m 644 $(LIBTPSIM) $(DESTDIR)$(PREFIX)/lib/libtpsim.a
-	install -m 644 sim/include/tpsim.h $(DESTDIR)$(PREFIX)/include/tpsim.h
-	install -m 644 sim/include/tpsim/barrier.h \
-		$(DESTDIR)$(PREFIX)/include/tpsim/barrier.h
+# shared library, install/uninstall, check-abi, deb (issue 23)
+include mk/install.mk
 
 # the capture files under fixtures/ (committed; `make fixtures` rewrites
 # them, byte for byte the same)
