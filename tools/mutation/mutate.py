@@ -497,9 +497,10 @@ def cmd_check(a):
     bad = 0
     print(f'1..{len(keys)}')
     for n, k in enumerate(keys, 1):
-        f, func, text, change = k.split('|', 3)
-        name = f'{f} {func}(): `{text[:50]}` {change}'
+        f = k.split('|', 1)[0]
         m = now.get(k)
+        name = (f"{f}:{m['line']} {m['func']}(): {m['change']}" if m
+                else k.replace('#', ' no. '))
         if m is None:
             print(f'ok {n} - {name} # SKIP the line changed since the '
                   f'full run')
