@@ -228,6 +228,9 @@ def cases_over(build, lines_by_file, timeout):
                         if ln['count'] and k in hits and \
                                 name not in hits[k]:
                             hits[k].append(name)
+    # no counter files left behind: make coverage's gcovr searches the
+    # whole tree and would count these twice
+    shutil.rmtree(base, ignore_errors=True)
     return hits
 
 
