@@ -8,12 +8,20 @@
 #   make coverage     instrumented build (build/cov), every test, code and
 #                     contract coverage in reports/; fails below 95% lines
 #                     or 85% branches of sim/, or with a rule uncovered
-#   make bench        throughput of sim, a minimal ring and the kernel ring
-#                     (reports/bench.{json,md,svg}); BENCH_ARGS=--quick
+#   make bench        cost per packet (ns, instructions) and two-thread
+#                     throughput of sim, a bare ring and the kernel ring,
+#                     with their spread (reports/bench.{json,md,svg});
+#                     BENCH_ARGS=--quick
 #   make static       build/tpconform-static: no runtime dependencies, to
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
+#   make kernel-coverage  af_packet.c lines and branches the suite executes,
+#                     in total and per contract rule, on a gcov kernel built
+#                     from Debian's linux-source-6.1 (reports/kernel-coverage/;
+#                     KCOV_SOURCE=linux-source-6.12, KCOV_RULES=0 for the
+#                     whole suite only); make kernel-matrix KERNEL_IMAGE=bzImage
+#                     [KERNEL_CONFIG=.config] runs the suite on your own kernel
 #   make gvisor       the suite inside Debian's gVisor (runsc), with its
 #                     expect file (reports/gvisor.*; part of kernel-matrix)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
@@ -83,6 +91,7 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
+	sim/tests/test_batch.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_poll.c \
@@ -244,7 +253,8 @@ valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
 # the benchmark (make bench)
 BENCH_SRCS := \
 	tools/bench/bench.c \
-	tools/bench/paths.c
+	tools/bench/paths.c \
+	tools/bench/single.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
@@ -257,7 +267,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix gvisor stress valgrind fuzz \
+	static kernel-matrix kernel-coverage gvisor stress valgrind fuzz \
 	install mutation
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
@@ -299,7 +309,7 @@ $(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
-	$(Q)scripts/install-deps gnuplot-nox
+	$(Q)scripts/install-deps gnuplot-nox valgrind
 	$(Q)mkdir -p reports
 	$(Q)$(BENCH) --out reports --tpconform $(TPCONFORM) $(BENCH_ARGS)
 	$(Q)gnuplot scripts/bench.gp
@@ -320,6 +330,12 @@ kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
 		zstd runsc
 	$(Q)scripts/kernel-matrix
 
+# af_packet.c coverage on a gcov kernel (see scripts/kernel-coverage).
+KCOV_SOURCE ?= linux-source-6.1
+kernel-coverage: $(DEPS_STAMP) static
+	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio \
+		$(KCOV_SOURCE) bc bison flex libelf-dev libssl-dev lcov gcovr
+	$(Q)KCOV_SOURCE=$(KCOV_SOURCE) scripts/kernel-coverage
 # The suite inside gVisor (see scripts/gvisor); kernel-matrix runs it too.
 gvisor: $(DEPS_STAMP) static
 	$(Q)scripts/install-deps runsc
@@ -387,4 +403,4 @@ check: all
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/kernel-cov -prune -o -name '*.d' -print 2>/dev/null)
