@@ -29,6 +29,9 @@
 #   make fuzz         libFuzzer on socket operations, pcap input and
 #                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
+#   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
+#                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
+#                     run under tpconform -b sim (reports/mutation.*)
 #   make install      libtpsim (shared, static), headers, tpsim.pc, tpsim,
 #                     tpconform, man pages under PREFIX [/usr/local]
 #                     (DESTDIR, LIBDIR honoured); make uninstall
@@ -107,6 +110,7 @@ TPC_SRCS := \
 	conformance/backend_kernel.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
+	conformance/cases/bounds.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
@@ -264,7 +268,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
 	static kernel-matrix kernel-coverage gvisor stress valgrind fuzz \
-	install
+	install mutation
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
 	$(FUZZ_REPLAYS)
@@ -344,6 +348,17 @@ coverage: $(DEPS_STAMP)
 		CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" \
 		$(COV_BUILD)/tests/unit $(COV_BUILD)/tpconform $(COV_BUILD)/tpsim
 	$(Q)scripts/coverage $(COV_BUILD)
+
+# Mutation testing (tools/mutation): each mutant of the simulator rebuilt
+# alone in build/mutation and run under the conformance suite (sim
+# backend); make check replays a sample of the ones this run killed.
+MUTANTS ?= 300
+SEED ?= 1
+MUTATION_FILES ?=
+mutation: $(DEPS_STAMP)
+	$(Q)mkdir -p reports
+	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
+		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
 
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk

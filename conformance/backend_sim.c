@@ -9,20 +9,24 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "tpc_backend.h"
 #include "tpsim.h"
 
 struct tpc_sock {
 	struct tpsim_sock *s;
+	bool real_clock;
 };
 
 struct sim_ctx {
 	const char *profile;
+	bool real_clock;	/* TPC_SIM_CLOCK=real: the timer thread */
 };
 
 static const uint8_t sim_addr[6] = { 0x02, 0x74, 0x70, 0x73, 0x69, 0x6d };
@@ -32,12 +36,14 @@ static int sim_open(void **ctx, char *why, size_t whylen)
 {
 	struct sim_ctx *c = calloc(1, sizeof(*c));
 	const char *p = getenv("TPC_SIM_PROFILE");
+	const char *k = getenv("TPC_SIM_CLOCK");
 
 	(void)why;
 	(void)whylen;
 	if (!c)
 		return -ENOMEM;
 	c->profile = p && *p ? p : "linux";
+	c->real_clock = k && !strcmp(k, "real");
 	if (!tpsim_profile_find(c->profile)) {
 		free(c);
 		return -EINVAL;
@@ -69,7 +75,8 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 				     : TPSIM_PROTO_NONE,
 		.ifindex = SIM_IFINDEX,
 		.profile = c->profile,
-		.clock = TPSIM_CLOCK_VIRTUAL,
+		.clock = c->real_clock ? TPSIM_CLOCK_REAL
+				       : TPSIM_CLOCK_VIRTUAL,
 		/* the kernel backend's TAP says 10 Gb/s (tun, since 6.0):
 		 * the default V3 retire timeout depends on it (G14) */
 		.link_speed = 10000,
@@ -80,6 +87,7 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 	if (!s)
 		return -ENOMEM;
 	memcpy(o.addr, sim_addr, 6);
+	s->real_clock = c->real_clock;
 	err = tpsim_create(&o, &s->s);
 	if (err) {
 		free(s);
@@ -210,6 +218,10 @@ static ssize_t sim_wire_read(void *ctx, struct tpc_sock *s, void *buf,
 
 static int sim_sleep_ms(struct tpc_sock *s, int ms)
 {
+	struct timespec d = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	if (s->real_clock)	/* the timer thread runs meanwhile */
+		return nanosleep(&d, NULL) ? -errno : 0;
 	return tpsim_clock_advance_ns(s->s, (int64_t)ms * 1000000);
 }
 
@@ -226,8 +238,9 @@ static int sim_info(void *ctx, struct tpc_backend_info *out)
 	struct sim_ctx *c = ctx;
 
 	snprintf(out->env, sizeof(out->env), "libtpsim %d.%d, profile %s, "
-		 "virtual clock, a 10 Gb/s Ethernet device", TPSIM_VERSION_MAJOR,
-		 TPSIM_VERSION_MINOR, c->profile);
+		 "%s clock, a 10 Gb/s Ethernet device", TPSIM_VERSION_MAJOR,
+		 TPSIM_VERSION_MINOR, c->profile,
+		 c->real_clock ? "real" : "virtual");
 	out->caps = TPC_CAPS_ALL;
 	return 0;
 }

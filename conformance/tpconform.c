@@ -80,6 +80,8 @@ static void usage(FILE *f)
 "                       reason a line: they report XFAIL, and XPASS\n"
 "                       (a failure) if they pass\n"
 "  -v, --verbose        more detail from the cases\n"
+"      --fail-fast      stop at the first failure (the cases not run\n"
+"                       report SKIP); make mutation uses it\n"
 "  -h, --help           this text\n"
 "\n"
 "Environment: TPC_SIM_PROFILE selects the simulator's kernel profile\n"
@@ -271,6 +273,7 @@ int main(int argc, char **argv)
 		{ "ifname", required_argument, NULL, 'i' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "differential", required_argument, NULL, 'D' },
+		{ "fail-fast", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -283,7 +286,7 @@ int main(int argc, char **argv)
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
-	bool list = false, verbose = false;
+	bool list = false, verbose = false, fail_fast = false;
 	int c, failed = 0;
 
 	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:R:s:vhx:", opts, NULL)) !=
@@ -357,6 +360,9 @@ next:
 				return usage_error("--ifname '%s': 1 to 15 "
 						   "characters", optarg);
 			setenv("TPC_KERNEL_IFNAME", optarg, 1);
+			break;
+		case 'X':
+			fail_fast = true;
 			break;
 		case 'x': {
 			char why[512];
@@ -511,6 +517,12 @@ next:
 				r->res = TPC_SKIP;
 				snprintf(r->msg, sizeof(r->msg),
 					 "not selected by --filter");
+				continue;
+			}
+			if (fail_fast && failed) {
+				r->res = TPC_SKIP;
+				snprintf(r->msg, sizeof(r->msg),
+					 "not run: --fail-fast");
 				continue;
 			}
 			tpc_run_case(&run.b[k], &run.v[i], run.seed, verbose,
