@@ -62,6 +62,10 @@ DEPS_STAMP := build/.deps-ok
 # libtpsim sources (keep sorted)
 SIM_SRCS := \
 	sim/clock.c \
+	sim/dev.c \
+	sim/dev_rx.c \
+	sim/fanout.c \
+	sim/mclist.c \
 	sim/profile.c \
 	sim/recvq.c \
 	sim/ring.c \
@@ -78,6 +82,7 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
+	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_poll.c \

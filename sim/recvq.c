@@ -55,7 +55,7 @@ static int rq_nonempty(void *arg)
 	int r;
 
 	pthread_mutex_lock(&s->lock);
-	r = s->rq_head != NULL;
+	r = s->rq_head != NULL || atomic_load(&s->sk_err);
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
@@ -71,7 +71,14 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags)
 	if (!buf && len)
 		return -EFAULT;
 	for (;;) {
+		/* __skb_try_recv_datagram: a pending error comes first,
+		 * once (ENETDOWN after the link went down) */
+		int err = atomic_exchange(&s->sk_err, 0);
+
+		if (err)
+			return -err;
 		pthread_mutex_lock(&s->lock);
+		tpsim__pressure_check_locked(s);
 		skb = s->rq_head;
 		if (skb)
 			break;

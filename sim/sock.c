@@ -126,6 +126,7 @@ void tpsim_close(struct tpsim_sock *s)
 {
 	if (!s)
 		return;
+	tpsim__net_sock_release(s);
 	tpsim__timer_stop(s);
 	pthread_mutex_lock(&s->lock);
 	for (unsigned int i = 0; i < s->nr_maps; i++)
