@@ -109,6 +109,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/cases/dev.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \

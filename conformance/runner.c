@@ -22,7 +22,8 @@ static const struct tpc_case *const *tables(void)
 	static const struct tpc_case *const t[] = {
 		tpc_cases_ring, tpc_cases_options, tpc_cases_mmap,
 		tpc_cases_layout, tpc_cases_flags, tpc_cases_stats,
-		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx, NULL,
+		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx,
+		tpc_cases_dev, NULL,
 	};
 	return t;
 }
@@ -120,12 +121,14 @@ void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 		unsigned int miss = v->c->needs & ~b->info.caps;
 
 		r->res = TPC_SKIP;
-		snprintf(r->msg, sizeof(r->msg), "needs %s%s%s (%s)",
+		snprintf(r->msg, sizeof(r->msg), "needs %s%s%s%s(%s)",
 			 miss & TPC_CAP_TAP_LINK ? "a TAP-like Ethernet link "
 						   "(--inject tap) " : "",
 			 miss & TPC_CAP_CSUM ? "checksum state on injected "
 					       "frames " : "",
 			 miss & TPC_CAP_WIRE ? "a readable wire " : "",
+			 miss & TPC_CAP_DEVICE ? "many sockets on a device "
+						 "(bind, link down/up) " : "",
 			 b->info.env);
 		return;
 	}

@@ -56,7 +56,11 @@ enum tpc_caps {
 	TPC_CAP_CSUM = 1u << 1,
 	/* wire_read sees what the sockets transmit */
 	TPC_CAP_WIRE = 1u << 2,
-	TPC_CAPS_ALL = (1u << 3) - 1,
+	/* many sockets on the device: inject with s NULL reaches every
+	 * socket on it (fanout groups included), bind, getsockname and
+	 * set_link work */
+	TPC_CAP_DEVICE = 1u << 3,
+	TPC_CAPS_ALL = (1u << 4) - 1,
 };
 
 struct tpc_backend_info {
@@ -105,6 +109,16 @@ struct tpc_backend_ops {
 	 * its device can do (cases needing more are SKIPped with the
 	 * reason). A backend without it is assumed to offer every cap. */
 	int (*info)(void *ctx, struct tpc_backend_info *out);
+
+	/* Since the device cases (TPC_CAP_DEVICE): bind(2) and
+	 * getsockname(2) of a socket, and the device's link set down (0)
+	 * or up (1) as SIOCSIFFLAGS with IFF_UP does. A socket is bound to
+	 * the device at creation when it has a protocol. */
+	int (*bind)(struct tpc_sock *s, const struct sockaddr_ll *a,
+		    socklen_t len);
+	int (*getsockname)(struct tpc_sock *s, struct sockaddr_ll *a,
+			   socklen_t *len);
+	int (*set_link)(void *ctx, int up);
 };
 
 /* Does ops have member m (a backend built against an older header)? */
