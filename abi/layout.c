@@ -206,6 +206,9 @@ int main(void)
 	M(tpc_backend_ops, sleep_ms);
 	M(tpc_backend_ops, clock_ns);
 	M(tpc_backend_ops, info);
+	M(tpc_backend_ops, bind);
+	M(tpc_backend_ops, getsockname);
+	M(tpc_backend_ops, set_link);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

@@ -15,6 +15,9 @@
 
 #include "internal.h"
 
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 5.11 */
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
+#endif
 #define FANOUT_MAX (1u << 16)		/* PACKET_FANOUT_MAX */
 #define FANOUT_LEGACY_MAX 256u		/* max_num_members 0 */
 #define ROLLOVER_HLEN 128u		/* history of rxhashes */
@@ -45,6 +48,14 @@ struct tpsim_rollover {
 struct tpsim_fanout *tpsim__fanout_next(const struct tpsim_fanout *f)
 {
 	return f->next;
+}
+
+bool tpsim__fanout_skips_outgoing(const struct tpsim_fanout *f,
+				  const struct tpsim_sock *sender)
+{
+	/* match_fanout_group(): a group never sees what its member sent */
+	return (f->flags & FLAG(PACKET_FANOUT_FLAG_IGNORE_OUTGOING)) ||
+	       sender->fanout == f || f->protocol != htons(ETH_P_ALL);
 }
 
 /* __fanout_link(): appended, so the array is in join order */

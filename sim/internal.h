@@ -163,6 +163,9 @@ struct tpsim_sock {
 	struct tpsim_fanout *fanout;
 	struct tpsim_rollover *rollover;
 	struct tpsim_mc *mclist;
+	/* frames sent while in a net, waiting to be shown to the device's
+	 * other taps (dev_queue_xmit_nit) once the socket's lock is let go */
+	struct tpsim_skb *nit_head, *nit_tail;
 
 	char detail[160];
 };
@@ -214,6 +217,14 @@ __tpsim_hidden void tpsim__sock_take_dev(struct tpsim_sock *s,
 __tpsim_hidden uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 					   const struct tpsim_packet *p);
 
+/* dev_rx.c: a sent frame noted under the socket's lock, shown to the
+ * other ETH_P_ALL sockets of the device as PACKET_OUTGOING after it */
+__tpsim_hidden void tpsim__nit_note(struct tpsim_sock *s,
+				    const struct tpsim_skb *skb);
+__tpsim_hidden void tpsim__nit_flush(struct tpsim_sock *s,
+				     const struct sockaddr_ll *to);
+__tpsim_hidden void tpsim__nit_purge(struct tpsim_sock *s);
+
 /* fanout.c */
 __tpsim_hidden void tpsim__fanout_link(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__fanout_unlink(struct tpsim_sock *s);
@@ -227,6 +238,9 @@ __tpsim_hidden bool tpsim__fanout_takes(const struct tpsim_fanout *f,
 					uint16_t proto);
 __tpsim_hidden struct tpsim_fanout *tpsim__fanout_next(
 	const struct tpsim_fanout *f);
+/* PACKET_FANOUT_FLAG_IGNORE_OUTGOING, or the sender is a member */
+__tpsim_hidden bool tpsim__fanout_skips_outgoing(
+	const struct tpsim_fanout *f, const struct tpsim_sock *sender);
 __tpsim_hidden int tpsim__fanout_setsockopt(struct tpsim_sock *s,
 					    int optname, const void *optval,
 					    socklen_t optlen);

@@ -13,10 +13,15 @@
 #include <net/if_arp.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "t_helpers.h"
+
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
+#endif
 
 static const uint8_t dev_addr[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 
@@ -773,6 +778,118 @@ START_TEST(fanout_lb_rollover_flag)
 }
 END_TEST
 
+/* Send one 60-byte frame from s's TX ring (V2, 2 frames); returns what
+ * tpsim_send returned. */
+static ssize_t send_one(struct tpsim_sock *s, void *ring, unsigned int idx)
+{
+	struct tpacket2_hdr *h = (void *)((char *)ring + idx * 2048);
+	uint8_t frame[60];
+
+	t_eth(frame, sizeof(frame), t_bcast, 0x88b5);
+	memcpy((char *)h + 32, frame, sizeof(frame));
+	h->tp_len = sizeof(frame);
+	tpsim_frame_send_request(h, TPACKET_V2);
+	return tpsim_send(s, NULL, 0);
+}
+
+/* dev_queue_xmit_nit: what a socket sends reaches the device's other
+ * ETH_P_ALL sockets as PACKET_OUTGOING, never the sender, a protocol
+ * socket, a PACKET_IGNORE_OUTGOING socket, a group with the
+ * IGNORE_OUTGOING flag or the sender's own group; PACKET_QDISC_BYPASS
+ * sends past them all. */
+START_TEST(outgoing_copies)
+{
+	struct env e;
+	struct tpsim_sock *s, *all, *ip, *ign, *g[2], *h[2];
+	struct tpacket_req req = { .tp_block_size = 4096, .tp_block_nr = 1,
+				   .tp_frame_size = 2048, .tp_frame_nr = 2 };
+	uint8_t out[128];
+	void *ring;
+
+	env_open(&e, TPSIM_DEV_TAP);
+	s = sock_in(&e, ETH_P_ALL);
+	all = sock_in(&e, ETH_P_ALL);
+	ip = sock_in(&e, ETH_P_IP);
+	ign = sock_in(&e, ETH_P_ALL);
+	ck_assert_int_eq(t_setint(ign, PACKET_IGNORE_OUTGOING, 1), 0);
+	for (int i = 0; i < 2; i++) {
+		g[i] = sock_in(&e, ETH_P_ALL);
+		ck_assert_int_eq(join(g[i], 8, PACKET_FANOUT_LB |
+					       PACKET_FANOUT_FLAG_IGNORE_OUTGOING,
+				      0, 4),
+				 0);
+		h[i] = sock_in(&e, ETH_P_ALL);
+		ck_assert_int_eq(join(h[i], 9, PACKET_FANOUT_LB, 0, 4), 0);
+	}
+	ck_assert_int_eq(bind_to(s, 1, 0), 0);
+	ck_assert_int_eq(t_setint(s, PACKET_VERSION, TPACKET_V2), 0);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_TX_RING, &req,
+					  sizeof(req)),
+			 0);
+	ck_assert_int_eq(tpsim_mmap(s, NULL, 4096, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, 0, &ring),
+			 0);
+	ck_assert_int_eq(send_one(s, ring, 0), 60);
+	ck_assert_int_eq(tpsim_recv(all, out, sizeof(out), MSG_DONTWAIT), 60);
+	ck_assert_int_eq(tpsim_recv(s, out, sizeof(out), MSG_DONTWAIT),
+			 -EAGAIN);
+	ck_assert_int_eq(tpsim_recv(ip, out, sizeof(out), MSG_DONTWAIT),
+			 -EAGAIN);
+	ck_assert_int_eq(tpsim_recv(ign, out, sizeof(out), MSG_DONTWAIT),
+			 -EAGAIN);
+	ck_assert_int_eq(packets(g[0]) + packets(g[1]), 0);
+	ck_assert_int_eq(packets(h[0]) + packets(h[1]), 1);
+	/* PACKET_QDISC_BYPASS: nobody */
+	ck_assert_int_eq(t_setint(s, PACKET_QDISC_BYPASS, 1), 0);
+	ck_assert_int_eq(send_one(s, ring, 1), 60);
+	ck_assert_int_eq(tpsim_recv(all, out, sizeof(out), MSG_DONTWAIT),
+			 -EAGAIN);
+	ck_assert_int_eq(packets(h[0]) + packets(h[1]), 0);
+	ck_assert_int_eq(tpsim_munmap(s, ring, 4096), 0);
+	tpsim_close(s);
+	ck_assert_int_eq(bind_to(h[0], 0, 0), -EINVAL);
+	tpsim_close(all);
+	tpsim_close(ip);
+	tpsim_close(ign);
+	for (int i = 0; i < 2; i++) {
+		tpsim_close(g[i]);
+		tpsim_close(h[i]);
+	}
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
+/* The sender's own fanout group does not see what it sends. */
+START_TEST(outgoing_not_to_own_group)
+{
+	struct env e;
+	struct tpsim_sock *h[2];
+	struct tpacket_req req = { .tp_block_size = 4096, .tp_block_nr = 1,
+				   .tp_frame_size = 2048, .tp_frame_nr = 2 };
+	void *ring;
+
+	env_open(&e, TPSIM_DEV_TAP);
+	for (int i = 0; i < 2; i++) {
+		h[i] = sock_in(&e, ETH_P_ALL);
+		ck_assert_int_eq(bind_to(h[i], 1, 0), 0);
+		ck_assert_int_eq(join(h[i], 9, PACKET_FANOUT_LB, 0, 4), 0);
+	}
+	ck_assert_int_eq(t_setint(h[0], PACKET_VERSION, TPACKET_V2), 0);
+	ck_assert_int_eq(tpsim_setsockopt(h[0], SOL_PACKET, PACKET_TX_RING,
+					  &req, sizeof(req)),
+			 0);
+	ck_assert_int_eq(tpsim_mmap(h[0], NULL, 4096, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, 0, &ring),
+			 0);
+	ck_assert_int_eq(send_one(h[0], ring, 0), 60);
+	ck_assert_int_eq(packets(h[0]) + packets(h[1]), 0);
+	ck_assert_int_eq(tpsim_munmap(h[0], ring, 4096), 0);
+	for (int i = 0; i < 2; i++)
+		tpsim_close(h[i]);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
 START_TEST(api_edges)
 {
 	struct env e;
@@ -842,6 +959,8 @@ Suite *suite_dev(void)
 	tcase_add_test(tc, fanout_link_down_member);
 	tcase_add_test(tc, fanout_rollover_rings);
 	tcase_add_test(tc, fanout_lb_rollover_flag);
+	tcase_add_test(tc, outgoing_copies);
+	tcase_add_test(tc, outgoing_not_to_own_group);
 	tcase_add_test(tc, api_edges);
 	suite_add_tcase(s, tc);
 	return s;
