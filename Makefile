@@ -110,6 +110,7 @@ TPC_SRCS := \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/dev.c \
+	conformance/diff_dev.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \
