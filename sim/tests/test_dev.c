@@ -890,6 +890,195 @@ START_TEST(outgoing_not_to_own_group)
 }
 END_TEST
 
+/* CBPF without a program: member 0; RND: every frame to some member;
+ * IPv6 flows and tagged frames keep to one HASH member. */
+START_TEST(fanout_other_modes)
+{
+	struct env e;
+	struct tpsim_sock *c[2], *r[2], *h[3], *v;
+	struct tpsim_dev_result res[4];
+	uint8_t b[80];
+	int fd = 0;
+
+	env_open(&e, TPSIM_DEV_TAP);
+	for (int i = 0; i < 2; i++) {
+		c[i] = sock_in(&e, ETH_P_IP);
+		ck_assert_int_eq(join(c[i], 1, PACKET_FANOUT_CBPF, 0, 4), 0);
+		r[i] = sock_in(&e, ETH_P_ARP);
+		ck_assert_int_eq(join(r[i], 2, PACKET_FANOUT_RND, 0, 4), 0);
+	}
+	ck_assert_int_eq(tpsim_setsockopt(c[0], SOL_PACKET, PACKET_FANOUT_DATA,
+					  &fd, sizeof(fd)),
+			 -EOPNOTSUPP);
+	t_eth(b, 64, dev_addr, ETH_P_IP);
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, res, 4), 1);
+		ck_assert_ptr_eq(res[0].sock, c[0]);
+	}
+	t_eth(b, 64, dev_addr, ETH_P_ARP);
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, res, 4), 1);
+	ck_assert_uint_eq(packets(r[0]) + packets(r[1]), 20);
+	/* an 802.3 length field goes to neither */
+	b[12] = 0, b[13] = 50;
+	ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, res, 4), 0);
+
+	for (int i = 0; i < 3; i++) {
+		h[i] = sock_in(&e, ETH_P_IPV6);
+		ck_assert_int_eq(join(h[i], 3, PACKET_FANOUT_HASH, 0, 4), 0);
+	}
+	for (uint8_t f = 0; f < 8; f++) {
+		struct tpsim_sock *first = NULL;
+
+		for (int k = 0; k < 4; k++) {
+			/* an 802.1Q tag, then IPv6/TCP, both directions */
+			memset(b, 0, sizeof(b));
+			memcpy(b, dev_addr, 6);
+			b[12] = 0x81, b[14] = 0, b[15] = 7;
+			b[16] = 0x86, b[17] = 0xdd;
+			b[18] = 0x60;
+			b[24] = 6;
+			b[18 + 8 + 15 + (k & 1) * 16] = (uint8_t)(f + 1);
+			b[18 + 24 + 15 - (k & 1) * 16] = 9;
+			b[58 + (k & 1) * 2 + 1] = 80;
+			b[58 + 2 - (k & 1) * 2] = 0x30;
+			b[58 + 3 - (k & 1) * 2] = f;
+			ck_assert_int_eq(dev_rx(e.d, b, 80, 0, 0, res, 4), 1);
+			if (!first)
+				first = res[0].sock;
+			ck_assert_ptr_eq(res[0].sock, first);
+		}
+	}
+	/* a frame too short for its IP header: hash 0, still one member */
+	t_eth(b, 20, dev_addr, ETH_P_IPV6);
+	ck_assert_int_eq(dev_rx(e.d, b, 20, 0, 0, res, 4), 1);
+	/* a device without link addresses (ARPHRD_NONE) */
+	{
+		struct tpsim_dev_opts o = { .sz = sizeof(o),
+					    .hatype = ARPHRD_NONE,
+					    .kind = TPSIM_DEV_NIC };
+		struct tpsim_dev *d3;
+		struct tpsim_packet p = { .sz = sizeof(p), .data = b,
+					  .len = 40,
+					  .flags = TPSIM_PKT_PROTOCOL,
+					  .protocol = htons(ETH_P_IPV6) };
+
+		ck_assert_int_eq(tpsim_dev_add(e.n, &o, &d3), 0);
+		v = sock_in(&e, ETH_P_ALL);
+		ck_assert_int_eq(tpsim_dev_deliver(d3, &p, 0, 0, res, 4), 2);
+		tpsim_close(v);
+	}
+	for (int i = 0; i < 2; i++) {
+		tpsim_close(c[i]);
+		tpsim_close(r[i]);
+	}
+	for (int i = 0; i < 3; i++)
+		tpsim_close(h[i]);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
+/* ROLLOVER's room test on V3 blocks and on the receive queue. */
+START_TEST(fanout_rollover_v3_and_queue)
+{
+	struct env e;
+	struct tpsim_sock *m[2];
+	struct tpsim_dev_result r[2];
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 4,
+				  .tp_frame_size = 2048, .tp_frame_nr = 8,
+				  .tp_retire_blk_tov = 1000 };
+	uint8_t b[1500];
+	void *map;
+	size_t len;
+	unsigned int p, d;
+	int rcvbuf = 4096;
+
+	env_open(&e, TPSIM_DEV_TAP);
+	for (int i = 0; i < 2; i++)
+		m[i] = sock_in(&e, ETH_P_ALL);
+	ck_assert_int_eq(t_setint(m[0], PACKET_VERSION, TPACKET_V3), 0);
+	ck_assert_int_eq(tpsim_setsockopt(m[0], SOL_PACKET, PACKET_RX_RING, &q,
+					  sizeof(q)),
+			 0);
+	map = t_map(m[0], &len);
+	ck_assert_int_eq(tpsim_setsockopt(m[1], SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+					  sizeof(rcvbuf)),
+			 0);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(join(m[i], 5, PACKET_FANOUT_ROLLOVER, 0, 4),
+				 0);
+	t_eth(b, sizeof(b), dev_addr, ETH_P_IP);
+	/* 2 frames of 1500 bytes a 4096-byte block: blocks fill, close,
+	 * and the member rolls over when the block a quarter ahead
+	 * (1 of 4) is the user's */
+	for (int i = 0; i < 24; i++)
+		ck_assert_int_eq(dev_rx(e.d, b, sizeof(b), 0, 0, r, 2), 1);
+	t_stats(m[0], &p, &d);
+	ck_assert_uint_gt(p, 0);
+	t_stats(m[1], &p, &d);
+	/* the small queue takes frames while a quarter of it is free */
+	ck_assert_uint_gt(p, 0);
+	ck_assert_uint_eq(d, 0);
+	ck_assert_int_eq(tpsim_munmap(m[0], map, len), 0);
+	tpsim_close(m[0]);
+	tpsim_close(m[1]);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
+START_TEST(api_null_args)
+{
+	struct env e;
+	struct tpsim_dev_state st = { .sz = 4 };
+	struct tpsim_sock *s;
+	socklen_t len = 20;
+	int v = 0;
+	socklen_t vl = sizeof(v);
+
+	env_open(&e, TPSIM_DEV_TAP);
+	ck_assert_int_eq(tpsim_dev_state_get(e.d, &st), -EINVAL);
+	ck_assert_int_eq(tpsim_dev_state_get(NULL, &st), -EINVAL);
+	ck_assert_int_eq(tpsim_dev_set_link(NULL, 1), -EINVAL);
+	ck_assert_int_eq(tpsim_dev_add(NULL, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(tpsim_net_add_sock(NULL, NULL), -EINVAL);
+	ck_assert_int_eq(tpsim_dev_deliver(NULL, NULL, 0, 0, NULL, 0),
+			 -EINVAL);
+	ck_assert_int_eq(tpsim_bind(NULL, NULL, 0), -EINVAL);
+	ck_assert_int_eq(tpsim_getsockname(NULL, NULL, NULL), -EINVAL);
+	s = sock_in(&e, ETH_P_ALL);
+	ck_assert_int_eq(tpsim_bind(s, NULL, 20), -EINVAL);
+	ck_assert_int_eq(tpsim_getsockname(s, NULL, &len), -EFAULT);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_FANOUT, NULL,
+					  4),
+			 -EFAULT);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET,
+					  PACKET_ADD_MEMBERSHIP, NULL, 16),
+			 -EFAULT);
+	vl = (socklen_t)-1;
+	ck_assert_int_eq(tpsim_getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &vl),
+			 -EINVAL);
+	vl = 4;
+	ck_assert_int_eq(tpsim_getsockopt(s, SOL_SOCKET, SO_ERROR, NULL, &vl),
+			 -EFAULT);
+	vl = (socklen_t)-1;
+	ck_assert_int_eq(tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &v,
+					  &vl),
+			 -EINVAL);
+	vl = 4;
+	ck_assert_int_eq(tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, NULL,
+					  &vl),
+			 -EFAULT);
+	ck_assert_int_eq(join(s, 1, PACKET_FANOUT_EBPF, 0, 4), 0);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA,
+					  NULL, 4),
+			 -EFAULT);
+	tpsim_close(s);
+	tpsim_net_destroy(NULL);
+	tpsim_dev_remove(NULL);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
 START_TEST(api_edges)
 {
 	struct env e;
@@ -961,6 +1150,9 @@ Suite *suite_dev(void)
 	tcase_add_test(tc, fanout_lb_rollover_flag);
 	tcase_add_test(tc, outgoing_copies);
 	tcase_add_test(tc, outgoing_not_to_own_group);
+	tcase_add_test(tc, fanout_other_modes);
+	tcase_add_test(tc, fanout_rollover_v3_and_queue);
+	tcase_add_test(tc, api_null_args);
 	tcase_add_test(tc, api_edges);
 	suite_add_tcase(s, tc);
 	return s;
