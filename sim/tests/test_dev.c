@@ -1079,6 +1079,52 @@ START_TEST(api_null_args)
 }
 END_TEST
 
+/* Pressure: set while a member is short of room, cleared by poll, and by
+ * recv only once it took a packet (found by --differential-dev). */
+START_TEST(rollover_pressure_recv)
+{
+	struct env e;
+	struct tpsim_sock *m;
+	struct tpsim_dev_result r[1];
+	struct tpacket_rollover_stats rs;
+	socklen_t len;
+	uint8_t b[64], out[64];
+	void *map;
+	size_t mlen;
+
+	env_open(&e, TPSIM_DEV_TAP);
+	m = sock_in(&e, ETH_P_ALL);
+	ck_assert_int_eq(t_setint(m, PACKET_VERSION, TPACKET_V2), 0);
+	ck_assert_int_eq(t_ring(m, 4096, 1, 1024, 4), 0);
+	map = t_map(m, &mlen);
+	ck_assert_int_eq(join(m, 1, PACKET_FANOUT_ROLLOVER, 0, 4), 0);
+	t_eth(b, 64, dev_addr, ETH_P_IP);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, r, 1), 1);
+	for (unsigned int i = 0; i < 4; i++)
+		tpsim_frame_release((char *)map + i * 1024, TPACKET_V2);
+	ck_assert_int_eq(tpsim_recv(m, out, sizeof(out), MSG_DONTWAIT),
+			 -EAGAIN);
+	ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, r, 1), 1);
+	len = sizeof(rs);
+	ck_assert_int_eq(tpsim_getsockopt(m, SOL_PACKET, PACKET_ROLLOVER_STATS,
+					  &rs, &len),
+			 0);
+	ck_assert_uint_eq(rs.tp_all, 3);
+	ck_assert_uint_eq(rs.tp_failed, 2);
+	ck_assert_int_eq(tpsim_poll(m, POLLIN, 0), POLLIN);
+	ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, r, 1), 1);
+	ck_assert_int_eq(tpsim_getsockopt(m, SOL_PACKET, PACKET_ROLLOVER_STATS,
+					  &rs, &len),
+			 0);
+	ck_assert_uint_eq(rs.tp_all, 4);
+	ck_assert_uint_eq(rs.tp_failed, 2);
+	ck_assert_int_eq(tpsim_munmap(m, map, mlen), 0);
+	tpsim_close(m);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
 START_TEST(api_edges)
 {
 	struct env e;
@@ -1153,6 +1199,7 @@ Suite *suite_dev(void)
 	tcase_add_test(tc, fanout_other_modes);
 	tcase_add_test(tc, fanout_rollover_v3_and_queue);
 	tcase_add_test(tc, api_null_args);
+	tcase_add_test(tc, rollover_pressure_recv);
 	tcase_add_test(tc, api_edges);
 	suite_add_tcase(s, tc);
 	return s;
