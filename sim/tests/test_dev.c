@@ -1125,6 +1125,173 @@ START_TEST(rollover_pressure_recv)
 }
 END_TEST
 
+/* Defaults, shared list entries, a group on one device, outgoing copies
+ * through a destination, a huge flow rolled over, hashes of odd IP. */
+START_TEST(more_paths)
+{
+	static const uint8_t mc[6] = { 1, 0, 0x5e, 0, 0, 9 };
+	static const uint8_t uc[6] = { 2, 0, 0, 0, 0, 0x33 };
+	struct env e = { 0 };
+	struct tpsim_dev *d0, *lo, *d2;
+	struct tpsim_dev_opts o = { .sz = sizeof(o), .kind = 7 };
+	struct tpsim_dev_state st = { .sz = sizeof(st) };
+	struct tpsim_sock *a, *b2, *dg, *m[2];
+	struct tpsim_dev_result r[4];
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = 1,
+				  .sll_protocol = htons(ETH_P_IP),
+				  .sll_halen = 6 };
+	struct tpacket_rollover_stats rs;
+	socklen_t len;
+	uint8_t b[64], out[64];
+	void *map;
+	size_t mlen;
+	unsigned int head = 0;
+
+	ck_assert_int_eq(tpsim_net_create(&e.n), 0);
+	ck_assert_int_eq(tpsim_dev_add(e.n, NULL, &d0), 0);
+	ck_assert_int_eq(tpsim_dev_add(e.n, &o, &lo), -EINVAL);
+	o.kind = TPSIM_DEV_TAP;
+	o.hatype = ARPHRD_LOOPBACK;
+	ck_assert_int_eq(tpsim_dev_add(e.n, &o, &lo), 0);
+	o.sz = 8;
+	ck_assert_int_eq(tpsim_dev_add(e.n, &o, &d2), -EINVAL);
+	e.d = d0;
+	ck_assert_int_eq(tpsim_dev_state_get(lo, &st), 0);
+	ck_assert_int_eq(st.ifindex, 2);
+
+	/* one multicast and one unicast address from two sockets */
+	a = sock_in(&e, ETH_P_ALL);
+	b2 = sock_in(&e, ETH_P_ALL);
+	for (int i = 0; i < 2; i++) {
+		struct tpsim_sock *x = i ? b2 : a;
+
+		ck_assert_int_eq(mreq(x, PACKET_ADD_MEMBERSHIP, 1,
+				      PACKET_MR_MULTICAST, mc, 6, 16), 0);
+		ck_assert_int_eq(mreq(x, PACKET_ADD_MEMBERSHIP, 1,
+				      PACKET_MR_UNICAST, uc, 6, 16), 0);
+		ck_assert_int_eq(mreq(x, PACKET_ADD_MEMBERSHIP, 2,
+				      PACKET_MR_ALLMULTI, NULL, 0, 16), 0);
+	}
+	ck_assert_int_eq(tpsim_dev_state_get(d0, &st), 0);
+	ck_assert_uint_eq(st.mc_count, 1);
+	ck_assert_uint_eq(st.uc_count, 1);
+	ck_assert_int_eq(mreq(a, PACKET_DROP_MEMBERSHIP, 1, PACKET_MR_MULTICAST,
+			      mc, 6, 16), 0);
+	ck_assert_int_eq(tpsim_dev_state_get(d0, &st), 0);
+	ck_assert_uint_eq(st.mc_count, 1);
+	tpsim_dev_remove(lo);	/* drops the ALLMULTI entries only */
+	tpsim_close(b2);
+	ck_assert_int_eq(tpsim_dev_state_get(d0, &st), 0);
+	ck_assert_uint_eq(st.mc_count, 0);
+	ck_assert_uint_eq(st.uc_count, 1);
+
+	/* SOCK_DGRAM, bound to no device, sends through its destination:
+	 * a sees the link header as an outgoing copy */
+	{
+		struct tpsim_create_opts co = { .sz = sizeof(co),
+						.type = SOCK_DGRAM };
+
+		ck_assert_int_eq(tpsim_create(&co, &dg), 0);
+		ck_assert_int_eq(tpsim_net_add_sock(e.n, dg), 0);
+	}
+	memcpy(to.sll_addr, t_bcast, 6);
+	ck_assert_int_eq(tpsim_send(dg, &to, 0), 0);
+	ck_assert_int_eq(tpsim_recv(a, out, sizeof(out), MSG_DONTWAIT), 14);
+	to.sll_ifindex = 0;
+	ck_assert_int_eq(tpsim_send(dg, &to, 0), -ENXIO);
+	tpsim_close(dg);
+	tpsim_close(a);
+
+	/* a CPU group with the ROLLOVER flag: member 0 always tried first;
+	 * kept at room LOW by a consumer returning one frame at a time,
+	 * the same flow becomes huge and rolls over */
+	for (int i = 0; i < 2; i++) {
+		m[i] = sock_in(&e, ETH_P_ALL);
+		ck_assert_int_eq(bind_to(m[i], 1, 0), 0);
+	}
+	ck_assert_int_eq(t_setint(m[0], PACKET_VERSION, TPACKET_V2), 0);
+	ck_assert_int_eq(t_ring(m[0], 4096, 1, 1024, 4), 0);
+	map = t_map(m[0], &mlen);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(join(m[i], 9, PACKET_FANOUT_CPU |
+						       PACKET_FANOUT_FLAG_ROLLOVER,
+				      0, 4),
+				 0);
+	{
+		struct tpsim_packet p = { .sz = sizeof(p), .data = b,
+					  .len = 64,
+					  .flags = TPSIM_PKT_RXHASH,
+					  .rxhash = 77 };
+
+		t_eth(b, 64, dev_addr, ETH_P_IP);
+		for (int i = 0; i < 200; i++) {
+			ck_assert_int_eq(tpsim_dev_deliver(d0, &p, 0, 0, r, 4),
+					 1);
+			if (r[0].sock != m[0])
+				continue;
+			head = (head + 1) % 4;
+			if (i >= 2)
+				tpsim_frame_release((char *)map + head * 1024,
+						    TPACKET_V2);
+		}
+		/* on another device the group (of device 1) is not */
+		ck_assert_int_eq(tpsim_dev_add(e.n, NULL, &d2), 0);
+		ck_assert_int_eq(dev_rx(d2, b, 64, 0, 0, r, 4), 0);
+	}
+	len = 8;	/* a short buffer: tp_all alone */
+	memset(&rs, 0, sizeof(rs));
+	ck_assert_int_eq(tpsim_getsockopt(m[0], SOL_PACKET,
+					  PACKET_ROLLOVER_STATS, &rs, &len),
+			 0);
+	ck_assert_uint_eq(len, 8);
+	ck_assert_uint_gt(rs.tp_all, 0);
+	ck_assert_uint_eq(rs.tp_huge, 0);
+	len = sizeof(rs);
+	ck_assert_int_eq(tpsim_getsockopt(m[0], SOL_PACKET,
+					  PACKET_ROLLOVER_STATS, &rs, &len),
+			 0);
+	ck_assert_uint_gt(rs.tp_huge, 0);
+	ck_assert_uint_eq(rs.tp_huge, rs.tp_all);
+	ck_assert_int_eq(tpsim_munmap(m[0], map, mlen), 0);
+
+	/* HASH over IPv4 fragments and ICMP (no ports) and a flow to
+	 * itself with its ports swapped: each frame to one member */
+	for (int i = 0; i < 2; i++)
+		tpsim_close(m[i]);
+	for (int i = 0; i < 2; i++) {
+		m[i] = sock_in(&e, ETH_P_IP);
+		ck_assert_int_eq(join(m[i], 10, PACKET_FANOUT_HASH, 0, 4), 0);
+	}
+	udp_frame(b, dev_addr, 5, 5, 80, 1234);
+	ck_assert_int_eq(dev_rx(d0, b, 64, 0, 0, r, 4), 1);
+	b[20] = 0x20;	/* more fragments */
+	ck_assert_int_eq(dev_rx(d0, b, 64, 0, 0, r, 4), 1);
+	b[20] = 0;
+	b[23] = 1;	/* ICMP */
+	ck_assert_int_eq(dev_rx(d0, b, 64, 0, 0, r, 4), 1);
+	b[14] = 0x41;	/* an IHL under 20 bytes */
+	ck_assert_int_eq(dev_rx(d0, b, 64, 0, 0, r, 4), 1);
+	{
+		struct tpsim_packet p = { .sz = 8, .data = b, .len = 64 };
+
+		ck_assert_int_eq(tpsim_dev_deliver(d0, &p, 0, 0, r, 4),
+				 -EINVAL);
+		p.sz = sizeof(p);
+		p.data = NULL;
+		ck_assert_int_eq(tpsim_dev_deliver(d0, &p, 0, 0, r, 4),
+				 -EINVAL);
+		/* a tag held outside: the ethertype in the data counts */
+		p.data = b;
+		p.flags = TPSIM_PKT_VLAN;
+		b[12] = 0x81, b[13] = 0;
+		ck_assert_int_eq(tpsim_dev_deliver(d0, &p, 0, 0, r, 4), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		tpsim_close(m[i]);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
 START_TEST(api_edges)
 {
 	struct env e;
@@ -1200,6 +1367,7 @@ Suite *suite_dev(void)
 	tcase_add_test(tc, fanout_rollover_v3_and_queue);
 	tcase_add_test(tc, api_null_args);
 	tcase_add_test(tc, rollover_pressure_recv);
+	tcase_add_test(tc, more_paths);
 	tcase_add_test(tc, api_edges);
 	suite_add_tcase(s, tc);
 	return s;
