@@ -309,6 +309,19 @@ static void first_line(const struct tpc_out *a, const struct tpc_out *b,
 	}
 }
 
+/* The side offers the device calls and says its device may go down. */
+static bool has_device(const struct tpc_diff_side *d)
+{
+	struct tpc_backend_info info = { .sz = sizeof(info),
+					 .caps = TPC_CAPS_ALL };
+
+	if (!TPC_OPS_HAS(d->ops, set_link) || !TPC_OPS_HAS(d->ops, bind))
+		return false;
+	if (TPC_OPS_HAS(d->ops, info))
+		d->ops->info(d->ctx, &info);
+	return info.caps & TPC_CAP_DEVICE;
+}
+
 int tpc_differential_dev(const struct tpc_diff_side *a,
 			 const struct tpc_diff_side *b, unsigned long n,
 			 unsigned long seed, FILE *f)
@@ -321,8 +334,9 @@ int tpc_differential_dev(const struct tpc_diff_side *a,
 		free(ob);
 		return 2;
 	}
-	if (!TPC_OPS_HAS(a->ops, set_link) || !TPC_OPS_HAS(b->ops, set_link)) {
-		fprintf(f, "differential-dev: a backend has no set_link\n");
+	if (!has_device(a) || !has_device(b)) {
+		fprintf(f, "differential-dev: both backends need many sockets "
+			   "on a device (bind, set_link, TPC_CAP_DEVICE)\n");
 		free(oa);
 		free(ob);
 		return 2;
