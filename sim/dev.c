@@ -418,3 +418,30 @@ int tpsim_getsockname(struct tpsim_sock *s, struct sockaddr *addr,
 	*len = (socklen_t)full;
 	return 0;
 }
+
+/* tpacket_snd()/packet_snd(): the device it goes out on must be there
+ * (ENXIO once it was removed) and up (ENETDOWN), before any frame is
+ * looked at. A socket bound to no device sends where its destination
+ * says; one in no net on its one device, always there. */
+int tpsim__dev_xmit_check(struct tpsim_sock *s, const struct sockaddr_ll *to)
+{
+	struct tpsim_dev *d = NULL;
+	int err = 0;
+
+	if (!s->net)
+		return 0;
+	pthread_mutex_lock(&s->net->lock);
+	if (s->bound_ifindex > 0)
+		d = tpsim__dev_find(s->net, s->bound_ifindex);
+	else if (to && to->sll_ifindex)
+		d = tpsim__dev_find(s->net, to->sll_ifindex);
+	if (s->bound_ifindex < 0 && !(to && to->sll_ifindex))
+		err = -ENXIO;
+	else if (d && !d->up)
+		err = -ENETDOWN;
+	pthread_mutex_unlock(&s->net->lock);
+	if (err)
+		tpsim__detail(s, "N17: the device is %s",
+			      err == -ENXIO ? "gone" : "down");
+	return err;
+}

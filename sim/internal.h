@@ -213,6 +213,8 @@ __tpsim_hidden struct tpsim_dev *tpsim__dev_find(struct tpsim_net *n,
 __tpsim_hidden void tpsim__net_sock_release(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__sock_take_dev(struct tpsim_sock *s,
 					 const struct tpsim_dev *d);
+__tpsim_hidden int tpsim__dev_xmit_check(struct tpsim_sock *s,
+					 const struct sockaddr_ll *to);
 /* the frame's protocol as the stack dispatches it (network order) */
 __tpsim_hidden uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 					   const struct tpsim_packet *p);

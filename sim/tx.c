@@ -357,6 +357,9 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 
 	if (!s || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
+	ret = tpsim__dev_xmit_check(s, to);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (!s->tx.live) {

@@ -355,11 +355,12 @@ static void fanout_hash_sticky(struct tpc_t *t)
 
 static void link_cycle(struct tpc_t *t)
 {
-	struct tpc_sock *s, *late;
+	struct tpc_sock *s, *late, *tx = NULL;
 	uint8_t pkt[64], buf[128];
 
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, s);
+	REQUIRE(t, tpc_open_tx(t, SOCK_RAW, 2048, 2, &tx));
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
 	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 0), 0);
@@ -367,6 +368,10 @@ static void link_cycle(struct tpc_t *t)
 		   (unsigned)t->ops->poll(s, POLLIN, 0));
 	EXPECT_EQ(t, "SO_ERROR", ENETDOWN, so_error(t, s));
 	EXPECT_EQ(t, "SO_ERROR read again", 0, so_error(t, s));
+	/* the TX ring: POLLERR, and a send fails before any frame */
+	EXPECT_HEX(t, "poll of the TX ring socket with the link down",
+		   POLLOUT | POLLERR, (unsigned)t->ops->poll(tx, POLLOUT, 0));
+	EXPECT_ERR(t, (int)tpc_send(t, tx, NULL, 0), -ENETDOWN);
 	/* up and down again: one more error, reported before the data */
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 1), 0);
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 0), 0);
@@ -382,6 +387,7 @@ static void link_cycle(struct tpc_t *t)
 	EXPECT_EQ(t, "SO_ERROR of a socket bound while down", ENETDOWN,
 		  so_error(t, late));
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 1), 0);
+	EXPECT_ERR(t, (int)tpc_send(t, tx, NULL, 0), 0);
 	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
 	EXPECT_EQ(t, "frames after up", 64,
 		  t->ops->recv(s, buf, sizeof(buf), MSG_DONTWAIT));

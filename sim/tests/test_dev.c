@@ -253,6 +253,8 @@ START_TEST(link_down_up)
 	ck_assert_int_eq(bind_to(late, 1, 0), 0);
 	ck_assert_int_eq(so_error(late), ENETDOWN);
 
+	/* a send on a device that is down: ENETDOWN, TX ring or not */
+	ck_assert_int_eq(tpsim_send(late, NULL, 0), -ENETDOWN);
 	ck_assert_int_eq(tpsim_dev_set_link(e.d, 1), 0);
 	ck_assert_int_eq(dev_rx(e.d, b, 64, 0, 0, NULL, 0), 3);
 	ck_assert_int_eq(packets(s), 2);
@@ -284,6 +286,8 @@ START_TEST(device_removed)
 	ck_assert_int_eq(g.sll_ifindex, -1);
 	ck_assert_uint_eq(gl, 12);
 	ck_assert_int_eq(bind_to(s, 2, 0), -ENODEV);
+	/* gone: a send without a destination is ENXIO */
+	ck_assert_int_eq(tpsim_send(s, NULL, 0), -ENXIO);
 	ck_assert_int_eq(bind_to(s, 1, 0), 0);
 	ck_assert_int_eq(tpsim_dev_state_get(e.d, &st), 0);
 	ck_assert_int_eq(st.ifindex, 1);
