@@ -105,6 +105,7 @@ int main(void)
 	M(tpsim_packet, pkttype);
 	M(tpsim_packet, protocol);
 	M(tpsim_packet, rxhash);
+	M(tpsim_packet, clock_at);
 	END_LAST(tpsim_packet);
 
 	begin("tpsim_dev_opts", sizeof(struct tpsim_dev_opts), "grows");
@@ -206,6 +207,7 @@ int main(void)
 	M(tpc_backend_ops, sleep_ms);
 	M(tpc_backend_ops, clock_ns);
 	M(tpc_backend_ops, info);
+	M(tpc_backend_ops, inject_batch);
 	M(tpc_backend_ops, bind);
 	M(tpc_backend_ops, getsockname);
 	M(tpc_backend_ops, set_link);

@@ -18,6 +18,12 @@ setup() {
 	export CHECK_ABI_MAP=$BATS_TEST_TMPDIR/map
 }
 
+# add_to_newest NAME: one line in the newest node (TPSIM_0.3), before its
+# closing brace, whether the node lists names already or not
+add_to_newest() {
+	sed -i "s/^} TPSIM_0.2;\$/\t\t$1;\n&/" "$CHECK_ABI_MAP"
+}
+
 # stand_in [EXTRA-SYMBOL...] [-NAME to leave a released one out]
 stand_in() {
 	local names s
@@ -39,19 +45,6 @@ stand_in() {
 	ln -sf libtpsim.so.0.2.0 "$B/libtpsim.so"
 }
 
-# add_to_node NAME: NAME into the TPSIM_0.3 node, whether it lists names
-# already (under its global:) or is still empty
-add_to_node() {
-	if sed -n '/^TPSIM_0.3 {$/,/^}/p' "$CHECK_ABI_MAP" |
-		grep -q "^$(printf '\t')global:$"; then
-		sed -i "/^TPSIM_0.3 {\$/,/^}/s/^\tglobal:\$/&\n\t\t$1;/" \
-			"$CHECK_ABI_MAP"
-	else
-		sed -i "s/^TPSIM_0.3 {\$/&\n\tglobal:\n\t\t$1;/" \
-			"$CHECK_ABI_MAP"
-	fi
-}
-
 @test "the released symbols alone pass" {
 	stand_in
 	run scripts/check-abi "$B"
@@ -68,14 +61,14 @@ add_to_node() {
 }
 
 @test "that one line makes it pass" {
-	add_to_node tpsim_foo
+	add_to_newest tpsim_foo
 	stand_in tpsim_foo
 	run scripts/check-abi "$B"
 	assert_success
 }
 
 @test "a public symbol without the prefix fails" {
-	add_to_node ring_helper
+	add_to_newest ring_helper
 	stand_in ring_helper
 	run scripts/check-abi "$B"
 	assert_failure
@@ -93,7 +86,7 @@ add_to_node() {
 
 @test "a released symbol moved to a newer node fails" {
 	sed -i '/^\t\ttpsim_wait;$/d' "$CHECK_ABI_MAP"
-	add_to_node tpsim_wait
+	add_to_newest tpsim_wait
 	stand_in
 	run scripts/check-abi "$B"
 	assert_failure
@@ -132,15 +125,18 @@ add_to_node() {
 }
 
 @test "layout: a member abi/layout.c does not list fails, naming the line to add" {
+	local last off size
 	stand_in
-	# the last member listed, whichever it is now
-	last=$(grep -o 'M(tpc_backend_ops, [a-z_]*);' abi/layout.c | tail -1)
-	grep -vF "$last" abi/layout.c > "$B/layout.c"
+	# the last member listed, and where the tree's layout puts it
+	last=$(sed -n 's/^\tM(tpc_backend_ops, \([a-z_]*\));$/\1/p' abi/layout.c |
+		tail -1)
+	read -r off size < <("$BUILD/abi/layout" | awk -v m="tpc_backend_ops.$last" \
+		'$1 == "member" && $2 == m { print $3, $4 }')
+	sed "/M(tpc_backend_ops, $last);/d" abi/layout.c > "$B/layout.c"
 	cc -std=c11 -D_GNU_SOURCE -Isim/include -Iconformance/include \
 		-o "$B/abi/layout" "$B/layout.c"
 	run scripts/check-abi "$B"
 	assert_failure
 	assert_line "not ok 6 - abi/layout.c does not describe every member:"
-	assert_line --partial "#   abi/layout.c: struct tpc_backend_ops: bytes "
-	assert_line --partial " at its end are not described: add M(tpc_backend_ops, <member>); for each new member, in order, after its last M(tpc_backend_ops, ...)"
+	assert_line "#   abi/layout.c: struct tpc_backend_ops: bytes $off..$((off + size)) at its end are not described: add M(tpc_backend_ops, <member>); for each new member, in order, after its last M(tpc_backend_ops, ...)"
 }
