@@ -75,6 +75,10 @@ DEPS_STAMP := build/.deps-ok
 # libtpsim sources (keep sorted)
 SIM_SRCS := \
 	sim/clock.c \
+	sim/dev.c \
+	sim/dev_rx.c \
+	sim/fanout.c \
+	sim/mclist.c \
 	sim/profile.c \
 	sim/recvq.c \
 	sim/ring.c \
@@ -92,6 +96,7 @@ UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
 	sim/tests/test_batch.c \
+	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_poll.c \
@@ -119,6 +124,8 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/cases/dev.c \
+	conformance/diff_dev.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \
@@ -259,7 +266,7 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
 # the README's examples, by the name after "<!-- example: "
-README_EXAMPLES := consumer v3 tx
+README_EXAMPLES := consumer v3 tx fanout
 EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
 TPCONFORM := $(BUILD)/tpconform
 

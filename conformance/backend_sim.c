@@ -27,10 +27,15 @@ struct tpc_sock {
 struct sim_ctx {
 	const char *profile;
 	bool real_clock;	/* TPC_SIM_CLOCK=real: the timer thread */
+	struct tpsim_net *net;	/* the device and every socket (issue 17) */
+	struct tpsim_dev *dev;
 };
 
 static const uint8_t sim_addr[6] = { 0x02, 0x74, 0x70, 0x73, 0x69, 0x6d };
 #define SIM_IFINDEX 2
+/* the receive queue PACKET_FANOUT_QM sees for a frame written to a
+ * single-queue TAP: 1 on 6.18 (members 1 of 2..5 get every frame) */
+#define SIM_RX_QUEUE 1
 
 static int sim_open(void **ctx, char *why, size_t whylen)
 {
@@ -48,12 +53,29 @@ static int sim_open(void **ctx, char *why, size_t whylen)
 		free(c);
 		return -EINVAL;
 	}
+	{
+		struct tpsim_dev_opts d = { .sz = sizeof(d),
+					    .ifindex = SIM_IFINDEX,
+					    .link_speed = 10000 };
+		int err;
+
+		memcpy(d.addr, sim_addr, 6);
+		err = tpsim_net_create(&c->net);
+		if (!err)
+			err = tpsim_dev_add(c->net, &d, &c->dev);
+		if (err) {
+			tpsim_net_destroy(c->net);
+			free(c);
+			return err;
+		}
+	}
 	*ctx = c;
 	return 0;
 }
 
 static void sim_close(void *ctx)
 {
+	tpsim_net_destroy(((struct sim_ctx *)ctx)->net);
 	free(ctx);
 }
 
@@ -90,6 +112,19 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 	s->real_clock = c->real_clock;
 	err = tpsim_create(&o, &s->s);
 	if (err) {
+		free(s);
+		return err;
+	}
+	/* in the net, bound to the device as the kernel backend binds */
+	err = tpsim_net_add_sock(c->net, s->s);
+	if (!err && protocol) {
+		struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+					   .sll_ifindex = SIM_IFINDEX };
+
+		err = tpsim_bind(s->s, (struct sockaddr *)&sll, sizeof(sll));
+	}
+	if (err) {
+		tpsim_close(s->s);
 		free(s);
 		return err;
 	}
@@ -154,8 +189,30 @@ static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 
 	(void)ctx;
 	sim_packet(p, &pkt);
+	if (!s) {	/* on the device, for every socket */
+		r = tpsim_dev_deliver(((struct sim_ctx *)ctx)->dev, &pkt, 0,
+				      SIM_RX_QUEUE, NULL, 0);
+		return r < 0 ? r : 0;
+	}
 	r = tpsim_deliver(s->s, &pkt);
 	return r < 0 ? r : 0;
+}
+
+static int sim_bind(struct tpc_sock *s, const struct sockaddr_ll *a,
+		    socklen_t len)
+{
+	return tpsim_bind(s->s, (const struct sockaddr *)a, len);
+}
+
+static int sim_getsockname(struct tpc_sock *s, struct sockaddr_ll *a,
+			   socklen_t *len)
+{
+	return tpsim_getsockname(s->s, (struct sockaddr *)a, len);
+}
+
+static int sim_set_link(void *ctx, int up)
+{
+	return tpsim_dev_set_link(((struct sim_ctx *)ctx)->dev, up);
 }
 
 /* sim-batch: every frame through tpsim_deliver_batch, alone (inject) or
@@ -170,7 +227,11 @@ static int sim_inject_batch(void *ctx, struct tpc_sock *s,
 	const struct tpsim_packet *v[SIM_BATCH_MAX];
 	int r[SIM_BATCH_MAX], got;
 
-	(void)ctx;
+	if (!s) {	/* on the device: frame by frame, for every socket */
+		for (unsigned int i = 0; i < n; i++)
+			res[i] = sim_inject(ctx, NULL, p[i]);
+		return 0;
+	}
 	for (unsigned int i = 0; i < n; i += SIM_BATCH_MAX) {
 		unsigned int m = n - i < SIM_BATCH_MAX ? n - i : SIM_BATCH_MAX;
 
@@ -197,8 +258,11 @@ static int sim_inject_one_batch(void *ctx, struct tpc_sock *s,
 				const struct tpc_inject *p)
 {
 	int res;
-	int r = sim_inject_batch(ctx, s, &p, 1, &res);
+	int r;
 
+	if (!s)		/* on the device: one frame for every socket */
+		return sim_inject(ctx, s, p);
+	r = sim_inject_batch(ctx, s, &p, 1, &res);
 	return r < 0 ? r : res;
 }
 
@@ -277,6 +341,9 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
 	.info = sim_info,
+	.bind = sim_bind,
+	.getsockname = sim_getsockname,
+	.set_link = sim_set_link,
 };
 
 const struct tpc_backend_ops tpc_backend_sim_batch = {
@@ -299,5 +366,8 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
 	.info = sim_batch_info,
+	.bind = sim_bind,
+	.getsockname = sim_getsockname,
+	.set_link = sim_set_link,
 	.inject_batch = sim_inject_batch,
 };

@@ -74,6 +74,9 @@ static void usage(FILE *f)
 "                       and the kernel; each difference is shrunk to what\n"
 "                       it needs; with --seed S, sequence i is\n"
 "                       reproduced by --differential 1 --seed S+i\n"
+"      --differential-dev N  the same with sequences of 2-4 sockets on one\n"
+"                       device: fanout groups, rings, frames, link\n"
+"                       down/up, poll, recv, SO_ERROR\n"
 "      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
 "                       linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
@@ -166,7 +169,7 @@ static bool is_builtin(const struct tpc_backend_ops *ops)
  */
 static int differential_run(const struct tpc_backend_ops *const *want,
 			    size_t nwant, unsigned long n,
-			    unsigned long seed)
+			    unsigned long seed, bool dev_seqs)
 {
 	struct tpc_diff_side side[2] = { { 0 } };
 	char why[512] = "";
@@ -197,7 +200,9 @@ static int differential_run(const struct tpc_backend_ops *const *want,
 			return 2;
 		}
 	}
-	rc = tpc_differential(&side[0], &side[1], n, seed, stdout);
+	rc = (dev_seqs ? tpc_differential_dev
+		       : tpc_differential)(&side[0], &side[1], n, seed,
+					   stdout);
 	side[0].ops->close(side[0].ctx);
 	side[1].ops->close(side[1].ctx);
 	return rc;
@@ -274,6 +279,7 @@ int main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "differential", required_argument, NULL, 'D' },
 		{ "fail-fast", no_argument, NULL, 'X' },
+		{ "differential-dev", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -283,6 +289,7 @@ int main(int argc, char **argv)
 	const char *report = NULL;
 	struct tpc_expect *expect = NULL;
 	unsigned long differential = 0;
+	bool dev_seqs = false;
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
@@ -339,6 +346,9 @@ next:
 						   optarg);
 			setenv("TPC_KERNEL_INJECT", optarg, 1);
 			break;
+		case 'E':
+			dev_seqs = true;
+			/* fall through */
 		case 'D': {
 			char *end;
 
@@ -432,7 +442,7 @@ next:
 	}
 	if (differential) {
 		int rc = differential_run(want, nwant, differential,
-					  run.seed);
+					  run.seed, dev_seqs);
 
 		free(all);
 		tpc_expect_free(expect);
