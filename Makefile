@@ -57,6 +57,9 @@ DEPS_STAMP := build/.deps-ok
 
 # libtpsim sources (keep sorted)
 SIM_SRCS := \
+	sim/bpf_anc.c \
+	sim/bpf_check.c \
+	sim/bpf_run.c \
 	sim/clock.c \
 	sim/profile.c \
 	sim/recvq.c \
@@ -64,6 +67,7 @@ SIM_SRCS := \
 	sim/rx.c \
 	sim/rx_v3.c \
 	sim/sock.c \
+	sim/sockfilter.c \
 	sim/sockopt.c \
 	sim/tx.c \
 	sim/wake.c
@@ -74,7 +78,9 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
+	sim/tests/test_bpf_run.c \
 	sim/tests/test_edges.c \
+	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
