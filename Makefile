@@ -98,6 +98,8 @@ TPC_SRCS := \
 	conformance/backend_kernel.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
+	conformance/cases/filter.c \
+	conformance/cases/filter_ring.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
@@ -114,7 +116,22 @@ TPC_SRCS := \
 	conformance/report.c \
 	conformance/runner.c \
 	conformance/tpconform.c
-TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o)
+TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/pcap_progs.o
+
+# Filter programs libpcap compiles from tcpdump expressions, for the
+# filter cases (tools/mkpcapprogs.c); tpconform itself needs no libpcap.
+PCAP_EXPRS := 'udp' 'tcp port 80' 'vlan 100 and arp' 'ether broadcast' \
+	'len > 200' 'ip6 and not icmp6'
+$(BUILD)/mkpcapprogs: tools/mkpcapprogs.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lpcap
+$(BUILD)/gen/pcap_progs.c: $(BUILD)/mkpcapprogs Makefile
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/mkpcapprogs $(PCAP_EXPRS) > $@
+$(BUILD)/gen/pcap_progs.o: $(BUILD)/gen/pcap_progs.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -Iconformance/cases -c -o $@ $<
 
 # the tpsim command (keep sorted)
 CLI_SRCS := \
@@ -162,7 +179,7 @@ $(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 0
-FUZZ_TARGETS ?= ops pcap batch
+FUZZ_TARGETS ?= ops pcap batch bpf
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
 	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
@@ -170,6 +187,10 @@ CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
 $(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+$(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
+		sim/bpf_run.c
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
 $(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_PCAP -o $@ $^ -lpcap -lpthread
@@ -194,7 +215,7 @@ stress: $(STRESS)
 # The fuzz corpora replayed without libFuzzer (make check): every seed
 # and every crash kept in fixtures/fuzz/<target> stays a regression test.
 FUZZ_REPLAYS := $(BUILD)/fuzz-replay/ops $(BUILD)/fuzz-replay/pcap \
-	$(BUILD)/fuzz-replay/batch
+	$(BUILD)/fuzz-replay/batch $(BUILD)/fuzz-replay/bpf
 CLI_LIB_OBJS := $(filter-out $(BUILD)/tools/tpsim/main.o,$(CLI_OBJS))
 $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -205,6 +226,11 @@ $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 .SECONDARY: $(BUILD)/tools/fuzz/cli_pcap.o $(BUILD)/tools/fuzz/cli_batch.o
 $(BUILD)/fuzz-replay/ops: $(BUILD)/tools/fuzz/replay.o \
 		$(BUILD)/tools/fuzz/fuzz_ops.o $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/fuzz_bpf.o $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

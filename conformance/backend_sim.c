@@ -129,8 +129,10 @@ static ssize_t sim_recv(struct tpc_sock *s, void *buf, size_t len, int flags)
 
 static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 {
+	/* queue_mapping 1: a TAP records its one queue (0 + 1), which a
+	 * filter's SKF_AD_QUEUE reads */
 	struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = p->data,
-				    .len = p->len };
+				    .len = p->len, .queue_mapping = 1 };
 	int r;
 
 	(void)ctx;

@@ -60,6 +60,8 @@ struct tpc_t {
 
 /* Case tables, one per file, each ended by an entry with a NULL name. */
 extern const struct tpc_case tpc_cases_blocks[];
+extern const struct tpc_case tpc_cases_filter[];
+extern const struct tpc_case tpc_cases_filter_ring[];
 extern const struct tpc_case tpc_cases_flags[];
 extern const struct tpc_case tpc_cases_layout[];
 extern const struct tpc_case tpc_cases_mmap[];
