@@ -108,6 +108,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/diff_filter.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \

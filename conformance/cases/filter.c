@@ -419,6 +419,7 @@ const struct tpc_case tpc_cases_filter[] = {
 	{ "filter.get_filter", "F10", 0, .fn = get_filter },
 	{ "filter.machine", "F11", 0, .fn = machine },
 	{ "filter.negative_offsets", "F13", 0, .fn = negative_offsets },
-	{ "filter.extensions", "F12", 0, .fn = extensions },
+	{ "filter.extensions", "F12", 0, .fn = extensions,
+	  .needs = TPC_CAP_TAP_LINK },
 	{ NULL },
 };
