@@ -272,7 +272,7 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
 # the README's examples, by the name after "<!-- example: "
-README_EXAMPLES := consumer v3 tx
+README_EXAMPLES := consumer v3 tx filter
 EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
 TPCONFORM := $(BUILD)/tpconform
 
