@@ -192,9 +192,9 @@ uint32_t tpsim__bpf_pay_offset(const struct tpsim_bpf_pkt *p)
 
 	if (!ok)
 		return 0;
-	poff = k.nhoff < len ? k.nhoff : len;	/* thoff, capped */
-	if (poff > UINT16_MAX)
-		poff = UINT16_MAX;
+	/* thoff = min_t(u16, nhoff, skb->len) */
+	poff = (uint16_t)k.nhoff < (uint16_t)len ? (uint16_t)k.nhoff
+						 : (uint16_t)len;
 	if (k.frag && !k.first_frag)
 		return poff;
 	return poff + l4_len(p, k.ip_proto, poff);

@@ -210,5 +210,7 @@ uint32_t tpsim__run_filter(struct tpsim_sock *s, const struct tpsim_packet *p,
 		.rnd = &s->bpf_rnd,
 	};
 
-	return tpsim__bpf_run(s->filter->insns, s->filter->len, &b, NULL);
+	uint32_t steps;
+
+	return tpsim__bpf_run(s->filter->insns, s->filter->len, &b, &steps);
 }

@@ -154,6 +154,10 @@ START_TEST(alu_and_misc)
 			     INSN(BPF_LDX | BPF_MEM, 15),
 			     INSN(BPF_MISC | BPF_TXA, 0)),
 			 0x742);	/* 0x3a1 twice */
+	ck_assert_int_eq(VAL(SOCK_RAW, 0, INSN(BPF_LDX | BPF_IMM, 0x55),
+			     INSN(BPF_STX, 4), INSN(BPF_JMP | BPF_JA, 1),
+			     INSN(BPF_LD | BPF_IMM, 9), INSN(BPF_LD | BPF_MEM, 4)),
+			 0x55);
 	/* lengths: SOCK_DGRAM from the network header, VLAN tag taken off */
 	ck_assert_int_eq(VAL(SOCK_DGRAM, 1, INSN(BPF_LD | BPF_W | BPF_LEN, 0)),
 			 1182);
@@ -343,18 +347,24 @@ START_TEST(extensions)
 END_TEST
 
 /* IPv4/IPv6 with the given protocol fields: payload offset as a TAP's
- * kernel answered it (6.18) */
-static long pay_offset(int type, uint16_t ethertype, const uint8_t *l3,
-		       size_t l3len)
+ * kernel answered it (6.18); frames of len bytes */
+static long pay_offset_len(int type, uint16_t ethertype, const uint8_t *l3,
+			   size_t l3len, uint32_t len)
 {
 	struct sock_filter f[] = { ANC(SKF_AD_PAY_OFFSET) };
 	struct tpsim_packet p = { .sz = sizeof(p), .data = frame,
-				  .len = 200 };
+				  .len = len };
 
-	t_eth(frame, 200, t_self, ethertype);
-	memset(frame + 14, 0, 186);
-	memcpy(frame + 14, l3, l3len);
+	t_eth(frame, len, t_self, ethertype);
+	memset(frame + 14, 0, len - 14);
+	memcpy(frame + 14, l3, l3len < len - 14 ? l3len : len - 14);
 	return value_of(type, f, 1, &p);
+}
+
+static long pay_offset(int type, uint16_t ethertype, const uint8_t *l3,
+		       size_t l3len)
+{
+	return pay_offset_len(type, ethertype, l3, l3len, 200);
 }
 
 START_TEST(payload_offset)
@@ -402,6 +412,67 @@ START_TEST(payload_offset)
 	ck_assert_int_eq(pay_offset(SOCK_RAW, 0x88a8, l3, 40),
 			 14 + 4 + 20 + 8);
 	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x88a8, l3, 40), 4 + 20 + 8);
+	/* the inner tag cut short */
+	ck_assert_int_eq(pay_offset_len(SOCK_RAW, 0x88a8, l3, 40, 20), 0);
+}
+END_TEST
+
+START_TEST(payload_offset_edges)
+{
+	uint8_t l3[400] = { 0x45 };
+
+	l3[9] = 6;		/* TCP whose data offset byte is missing */
+	ck_assert_int_eq(pay_offset_len(SOCK_RAW, 0x0800, l3, 60, 14 + 30),
+			 34);
+	l3[9] = 33;		/* DCCP, SCTP: 12 */
+	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 32);
+	l3[9] = 132;
+	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 32);
+	l3[9] = 0;		/* hop-by-hop means nothing after IPv4 */
+	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 20);
+	l3[9] = 44;		/* nor does a fragment header */
+	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 20);
+	l3[9] = 41;		/* IPv6 in IPv4, UDP inside */
+	l3[20] = 0x60, l3[26] = 17;
+	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 100), 68);
+	/* cut short: IPv6 header, extension header, fragment header */
+	memset(l3, 0, sizeof(l3));
+	l3[0] = 0x60;
+	ck_assert_int_eq(pay_offset_len(SOCK_DGRAM, 0x86dd, l3, 40, 14 + 39),
+			 0);
+	ck_assert_int_eq(pay_offset_len(SOCK_DGRAM, 0x86dd, l3, 40, 14 + 41),
+			 0);
+	l3[6] = 44;
+	ck_assert_int_eq(pay_offset_len(SOCK_DGRAM, 0x86dd, l3, 40, 14 + 47),
+			 0);
+	/* IPv4 in IPv4, 16 deep: the dissector stops after 15 headers */
+	memset(l3, 0, sizeof(l3));
+	for (int i = 0; i < 17; i++)
+		l3[20 * i] = 0x45, l3[20 * i + 9] = 4;
+	ck_assert_int_eq(pay_offset_len(SOCK_DGRAM, 0x0800, l3, 340, 400),
+			 16 * 20);
+}
+END_TEST
+
+START_TEST(nlattr_edges)
+{
+	struct tpsim_packet p = pkt(false);
+	uint8_t *end = frame + 1200 - 8;
+	struct sock_filter last[] = { INSN(BPF_LD | BPF_IMM, 1200 - 14 - 8),
+				      INSN(BPF_LDX | BPF_IMM, 9),
+				      ANC(SKF_AD_NLATTR) };
+	struct sock_filter nest[] = { INSN(BPF_LD | BPF_IMM, 1200 - 14 - 8),
+				      INSN(BPF_LDX | BPF_IMM, 9),
+				      ANC(SKF_AD_NLATTR_NEST) };
+
+	/* the last 8 bytes: one attribute of type 5, then nothing left */
+	memcpy(end, "\x08\x00\x05\x00\0\0\0\0", 8);
+	ck_assert_int_eq(value_of(SOCK_DGRAM, last, 3, &p), 0);
+	/* a nest that claims more than is left */
+	memcpy(end, "\x10\x00\x05\x00\0\0\0\0", 8);
+	ck_assert_int_eq(value_of(SOCK_DGRAM, nest, 3, &p), 0);
+	ck_assert_int_eq(VAL(SOCK_RAW, 0, INSN(BPF_LD | BPF_IMM, 2),
+			     INSN(BPF_LDX | BPF_IMM, 5), ANC(SKF_AD_NLATTR)), 0);
 }
 END_TEST
 
@@ -573,6 +644,8 @@ Suite *suite_bpf_run(void)
 	tcase_add_test(tc, extensions);
 	tcase_add_test(tc, payload_offset);
 	tcase_add_test(tc, nlattr);
+	tcase_add_test(tc, payload_offset_edges);
+	tcase_add_test(tc, nlattr_edges);
 	tcase_add_loop_test(tc, ring_consequences, TPACKET_V1, TPACKET_V3 + 1);
 	tcase_add_test(tc, no_ring_and_replace);
 	suite_add_tcase(su, tc);
