@@ -123,12 +123,11 @@ static void attach_errors(struct tpc_t *t)
 	EXPECT_ERRNO(t, "len 0", -EINVAL,
 		     t->ops->setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &p,
 					sizeof(p)));
+	/* (BPF_MAXINSNS itself attaches on 6.18 but not on 6.1, whose
+	 * optmem_max of 20480 bytes no 4096-instruction program fits: the
+	 * unit tests check it per profile) */
 	EXPECT_ERRNO(t, "BPF_MAXINSNS + 1", -EINVAL,
 		     tpc_attach(t, s, big, BPF_MAXINSNS + 1));
-	for (int i = 0; i < BPF_MAXINSNS; i++)
-		big[i] = INSN(BPF_RET | BPF_K, 1);
-	EXPECT_ERRNO(t, "BPF_MAXINSNS returns", 0,
-		     tpc_attach(t, s, big, BPF_MAXINSNS));
 }
 
 #define R_A INSN(BPF_RET | BPF_A, 0)

@@ -91,9 +91,14 @@ END_TEST
 
 START_TEST(longest_program)
 {
+	struct tpsim_sock *s = t_sock_profile("linux-6.1");
+
 	for (int i = 0; i < BPF_MAXINSNS; i++)
 		big[i] = INSN(BPF_RET | BPF_K, 1);
 	accepted(big, BPF_MAXINSNS);
+	/* 6.1's optmem_max (20480) holds no program of 4096 instructions */
+	ck_assert_int_eq(attach(s, big, BPF_MAXINSNS), -ENOMEM);
+	tpsim_close(s);
 }
 END_TEST
 
