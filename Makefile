@@ -16,8 +16,9 @@
 #                     and on the running kernel (reports/kernel-matrix.*)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
-#   make fuzz         libFuzzer on socket operations, pcap input and
-#                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
+#   make fuzz         libFuzzer on socket operations, pcap input,
+#                     check --batch and the socket filter's checker and
+#                     machine (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
 #   make install      tpsim, libtpsim.a and its headers under PREFIX
 #                     [/usr/local] (DESTDIR honoured)
@@ -173,7 +174,7 @@ $(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
 	@$(if $(Q),echo "  SO      $@")
 	$(Q)$(CC) $(CFLAGS) -Iconformance/include -shared -o $@ $<
 
-# libFuzzer (clang): three targets, built with ASan+UBSan, each run for
+# libFuzzer (clang): four targets, built with ASan+UBSan, each run for
 # FUZZ_SECONDS (or FUZZ_RUNS executions) on its corpus (fixtures/fuzz/<name>
 # seeds, build/fuzz/corpus-<name> grows); a crash fails and is kept in
 # fixtures/fuzz/<name>/ (scripts/fuzz), where make check replays it.
