@@ -105,6 +105,8 @@ int main(void)
 	M(tpsim_packet, pkttype);
 	M(tpsim_packet, protocol);
 	M(tpsim_packet, rxhash);
+	M(tpsim_packet, mark);
+	M(tpsim_packet, queue_mapping);
 	END_LAST(tpsim_packet);
 
 	begin("tpsim_ring_view", sizeof(struct tpsim_ring_view), "fixed");
@@ -155,6 +157,7 @@ int main(void)
 	M(tpsim_profile, wmem_max);
 	M(tpsim_profile, retire_periodic);
 	M(tpsim_profile, hz);
+	M(tpsim_profile, optmem_max);
 	END(tpsim_profile);
 
 	/* tpconform plug-ins (tpc_backend.h, tpc_plugin.h) */
