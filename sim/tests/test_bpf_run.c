@@ -432,6 +432,8 @@ START_TEST(payload_offset_edges)
 	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 20);
 	l3[9] = 44;		/* nor does a fragment header */
 	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 20);
+	l3[9] = 137;		/* MPLS in IPv4: one label stack entry */
+	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 60), 24);
 	l3[9] = 41;		/* IPv6 in IPv4, UDP inside */
 	l3[20] = 0x60, l3[26] = 17;
 	ck_assert_int_eq(pay_offset(SOCK_DGRAM, 0x0800, l3, 100), 68);
