@@ -402,6 +402,11 @@ static void extensions(struct tpc_t *t)
 	VALUE("payload offset (UDP)", 0, 42, ANC(SKF_AD_PAY_OFFSET));
 	VALUE("nlattr: none in UDP bytes", 0, 0, INSN(BPF_LD | BPF_IMM, 42),
 	      INSN(BPF_LDX | BPF_IMM, 5), ANC(SKF_AD_NLATTR));
+	VALUE("nlattr nest: none in UDP bytes", 0, 0,
+	      INSN(BPF_LD | BPF_IMM, 42), INSN(BPF_LDX | BPF_IMM, 5),
+	      ANC(SKF_AD_NLATTR_NEST));
+	VALUE("nlattr past the end", 0, 0, INSN(BPF_LD | BPF_IMM, 1197),
+	      ANC(SKF_AD_NLATTR));
 	s = dgram;
 	VALUE("payload offset from the network header", 1, 28,
 	      ANC(SKF_AD_PAY_OFFSET));
