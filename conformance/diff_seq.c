@@ -550,7 +550,11 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	struct tpc_sock *sk;
 	struct tpacket_stats_v3 st = { 0 };
 	socklen_t len = sizeof(st), vlen = sizeof(int);
-	uint8_t dev[6], f[1600];
+	uint8_t dev[6];
+	uint8_t f[TPC_SEQ_MAX_PKTS][1600];
+	struct tpc_inject pk[TPC_SEQ_MAX_PKTS];
+	const struct tpc_inject *pv[TPC_SEQ_MAX_PKTS];
+	int pr[TPC_SEQ_MAX_PKTS];
 	int ifindex, r, v = TPACKET_V1;
 	size_t ring = (size_t)s->q.tp_block_size * s->q.tp_block_nr;
 	void *m = NULL;
@@ -590,19 +594,40 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		tx_run(ops, ctx, sk, s, v, m, ifindex, o);
 		goto done;
 	}
+	/* the burst: one inject each, or all at once where the backend
+	 * takes a batch (the output is the same either way) */
 	for (unsigned int k = 0; k < s->npkts; k++) {
-		struct tpc_inject p = { .data = f };
+		pk[k] = (struct tpc_inject){ .data = f[k] };
+		pv[k] = &pk[k];
+		pk[k].len = make_pkt(&x, dev, f[k]);
+	}
+	if (TPC_OPS_HAS(ops, inject_batch)) {
+		unsigned int n = 0;
+		int res[TPC_SEQ_MAX_PKTS];
 
-		p.len = make_pkt(&x, dev, f);
+		for (unsigned int k = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				pv[n++] = &pk[k];
+		r = ops->inject_batch(ctx, sk, pv, n, res);
+		for (unsigned int k = 0, i = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				pr[k] = r < 0 ? r : res[i++];
+	} else {
+		for (unsigned int k = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				pr[k] = ops->inject(ctx, sk, &pk[k]);
+	}
+	for (unsigned int k = 0; k < s->npkts; k++) {
+		const uint8_t *d = f[k];
+
 		if (!(s->keep >> k & 1))
 			continue;
-		r = ops->inject(ctx, sk, &p);
 		/* the class of destination, not the address: the device's
 		 * own differs between backends */
 		tpc_emit(o, "inject %u (%u bytes, to %s, type 0x%02x%02x) %d\n", k,
-		     p.len, !memcmp(f, dev, 6) ? "this host" : f[0] == 0xff
-			? "broadcast" : f[0] & 1 ? "multicast" : "another host",
-		     f[12], f[13], r);
+		     pk[k].len, !memcmp(d, dev, 6) ? "this host" : d[0] == 0xff
+			? "broadcast" : d[0] & 1 ? "multicast" : "another host",
+		     d[12], d[13], pr[k]);
 	}
 	if (m)
 		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, v, m,

@@ -29,6 +29,7 @@ extern const uint8_t t_bcast[6];
 extern const uint8_t t_self[6];	/* the default device address */
 
 Suite *suite_bpf_run(void);
+Suite *suite_batch(void);
 Suite *suite_edges(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
