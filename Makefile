@@ -26,8 +26,9 @@
 #                     expect file (reports/gvisor.*; part of kernel-matrix)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
-#   make fuzz         libFuzzer on socket operations, pcap input and
-#                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
+#   make fuzz         libFuzzer on socket operations, pcap input,
+#                     check --batch and the socket filter's checker and
+#                     machine (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
 #   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
 #                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
@@ -74,6 +75,9 @@ DEPS_STAMP := build/.deps-ok
 
 # libtpsim sources (keep sorted)
 SIM_SRCS := \
+	sim/bpf_anc.c \
+	sim/bpf_check.c \
+	sim/bpf_run.c \
 	sim/clock.c \
 	sim/dev.c \
 	sim/dev_rx.c \
@@ -85,6 +89,7 @@ SIM_SRCS := \
 	sim/rx.c \
 	sim/rx_v3.c \
 	sim/sock.c \
+	sim/sockfilter.c \
 	sim/sockopt.c \
 	sim/tx.c \
 	sim/wake.c
@@ -95,9 +100,11 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
+	sim/tests/test_bpf_run.c \
 	sim/tests/test_batch.c \
 	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
+	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
@@ -116,6 +123,9 @@ TPC_SRCS := \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
 	conformance/cases/bounds.c \
+	conformance/cases/dev.c \
+	conformance/cases/filter.c \
+	conformance/cases/filter_ring.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
@@ -124,8 +134,8 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
-	conformance/cases/dev.c \
 	conformance/diff_dev.c \
+	conformance/diff_filter.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \
@@ -134,7 +144,22 @@ TPC_SRCS := \
 	conformance/report.c \
 	conformance/runner.c \
 	conformance/tpconform.c
-TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o)
+TPC_OBJS := $(TPC_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/pcap_progs.o
+
+# Filter programs libpcap compiles from tcpdump expressions, for the
+# filter cases (tools/mkpcapprogs.c); tpconform itself needs no libpcap.
+PCAP_EXPRS := 'udp' 'tcp port 80' 'vlan 100 and arp' 'ether broadcast' \
+	'len > 200' 'ip6 and not icmp6'
+$(BUILD)/mkpcapprogs: tools/mkpcapprogs.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lpcap
+$(BUILD)/gen/pcap_progs.c: $(BUILD)/mkpcapprogs Makefile
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/mkpcapprogs $(PCAP_EXPRS) > $@
+$(BUILD)/gen/pcap_progs.o: $(BUILD)/gen/pcap_progs.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -Iconformance/cases -c -o $@ $<
 
 # the tpsim command (keep sorted)
 CLI_SRCS := \
@@ -175,14 +200,14 @@ $(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
 	@$(if $(Q),echo "  SO      $@")
 	$(Q)$(CC) $(CFLAGS) -Iconformance/include -shared -o $@ $<
 
-# libFuzzer (clang): three targets, built with ASan+UBSan, each run for
+# libFuzzer (clang): four targets, built with ASan+UBSan, each run for
 # FUZZ_SECONDS (or FUZZ_RUNS executions) on its corpus (fixtures/fuzz/<name>
 # seeds, build/fuzz/corpus-<name> grows); a crash fails and is kept in
 # fixtures/fuzz/<name>/ (scripts/fuzz), where make check replays it.
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 0
-FUZZ_TARGETS ?= ops pcap batch
+FUZZ_TARGETS ?= ops pcap batch bpf
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
 	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
@@ -190,6 +215,10 @@ CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
 $(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+$(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
+		sim/bpf_run.c
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
 $(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_PCAP -o $@ $^ -lpcap -lpthread
@@ -214,7 +243,7 @@ stress: $(STRESS)
 # The fuzz corpora replayed without libFuzzer (make check): every seed
 # and every crash kept in fixtures/fuzz/<target> stays a regression test.
 FUZZ_REPLAYS := $(BUILD)/fuzz-replay/ops $(BUILD)/fuzz-replay/pcap \
-	$(BUILD)/fuzz-replay/batch
+	$(BUILD)/fuzz-replay/batch $(BUILD)/fuzz-replay/bpf
 CLI_LIB_OBJS := $(filter-out $(BUILD)/tools/tpsim/main.o,$(CLI_OBJS))
 $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -225,6 +254,11 @@ $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 .SECONDARY: $(BUILD)/tools/fuzz/cli_pcap.o $(BUILD)/tools/fuzz/cli_batch.o
 $(BUILD)/fuzz-replay/ops: $(BUILD)/tools/fuzz/replay.o \
 		$(BUILD)/tools/fuzz/fuzz_ops.o $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/fuzz_bpf.o $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -266,7 +300,7 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
 # the README's examples, by the name after "<!-- example: "
-README_EXAMPLES := consumer v3 tx fanout
+README_EXAMPLES := consumer v3 tx fanout filter
 EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
 TPCONFORM := $(BUILD)/tpconform
 

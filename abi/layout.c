@@ -106,6 +106,8 @@ int main(void)
 	M(tpsim_packet, protocol);
 	M(tpsim_packet, rxhash);
 	M(tpsim_packet, clock_at);
+	M(tpsim_packet, mark);
+	M(tpsim_packet, queue_mapping);
 	END_LAST(tpsim_packet);
 
 	begin("tpsim_dev_opts", sizeof(struct tpsim_dev_opts), "grows");
@@ -184,6 +186,7 @@ int main(void)
 	M(tpsim_profile, wmem_max);
 	M(tpsim_profile, retire_periodic);
 	M(tpsim_profile, hz);
+	M(tpsim_profile, optmem_max);
 	END(tpsim_profile);
 
 	/* tpconform plug-ins (tpc_backend.h, tpc_plugin.h) */

@@ -174,8 +174,10 @@ static ssize_t sim_recv(struct tpc_sock *s, void *buf, size_t len, int flags)
 
 static void sim_packet(const struct tpc_inject *p, struct tpsim_packet *pkt)
 {
+	/* queue_mapping 1: a TAP records its one queue (0 + 1), which a
+	 * filter's SKF_AD_QUEUE reads */
 	*pkt = (struct tpsim_packet){ .sz = sizeof(*pkt), .data = p->data,
-				      .len = p->len };
+				      .len = p->len, .queue_mapping = 1 };
 	if (p->flags & TPC_INJ_CSUM_PARTIAL)
 		pkt->flags |= TPSIM_PKT_CSUM_PARTIAL;
 	if (p->flags & TPC_INJ_CSUM_VALID)

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/net_tstamp.h>
 #include <poll.h>
@@ -142,6 +143,15 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 	s->keep = (1ull << s->npkts) - 1;
 	/* one in four fills a TX ring instead: frames, then send() */
 	s->tx = rnd(&x) % 4 == 0;
+	/* half the RX sequences attach a filter, drawn apart so the rest
+	 * of a seed's sequence stays what it was before filters */
+	{
+		uint64_t y = seed * 0xd1b54a32d192ed03ull + 7;
+
+		s->filter = !s->tx && rnd(&y) % 2;
+		s->filter_after_ring = rnd(&y) % 2;
+		s->filter_seed = rnd(&y);
+	}
 	if (s->tx && s->version == TPACKET_V3 && rnd(&x) % 8) {
 		/* mostly what a V3 TX ring takes (G13: none of these) */
 		s->q.tp_retire_blk_tov = 0;
@@ -187,6 +197,14 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 		ADD(", then %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
+	}
+	if (s->filter) {
+		struct sock_filter f[TPC_FILTER_MAX];
+
+		ADD(", filter %#llx (%u instructions) %s the ring",
+		    (unsigned long long)s->filter_seed,
+		    tpc_filter_gen(s->filter_seed, f),
+		    s->filter_after_ring ? "after" : "before");
 	}
 	ADD(", %u %s%s", tpc_seq_kept(s), s->tx ? "frame" : "packet",
 	    tpc_seq_kept(s) == 1 ? "" : "s");
@@ -491,6 +509,40 @@ static void set_opt(const struct tpc_backend_ops *ops, struct tpc_sock *sk,
 		 ops->setsockopt(sk, SOL_PACKET, op->name, val, op->len));
 }
 
+/* SO_ATTACH_FILTER with the sequence's program, the program shown */
+static void attach_filter(const struct tpc_backend_ops *ops,
+			  struct tpc_sock *sk, const struct tpc_seq *s,
+			  struct tpc_out *o)
+{
+	struct sock_filter f[TPC_FILTER_MAX];
+	struct sock_fprog p = { .filter = f };
+
+	p.len = (unsigned short)tpc_filter_gen(s->filter_seed, f);
+	tpc_emit(o, "filter");
+	for (unsigned int i = 0; i < p.len; i++)
+		tpc_emit(o, " {0x%x,%u,%u,0x%x}", f[i].code, f[i].jt, f[i].jf,
+			 f[i].k);
+	tpc_emit(o, ": %d\n", ops->setsockopt(sk, SOL_SOCKET,
+					       SO_ATTACH_FILTER, &p,
+					       sizeof(p)));
+}
+
+/* What recv() finds queued (COPY frames, or a socket without a ring) */
+static void drain(const struct tpc_backend_ops *ops, struct tpc_sock *sk,
+		  struct tpc_out *o)
+{
+	uint8_t buf[2048];
+
+	for (int i = 0; i <= TPC_SEQ_MAX_PKTS; i++) {
+		ssize_t r = ops->recv(sk, buf, sizeof(buf),
+				      MSG_DONTWAIT | MSG_TRUNC);
+
+		tpc_emit(o, "recv %zd\n", r);
+		if (r < 0)
+			break;
+	}
+}
+
 void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		 const struct tpc_seq *s, struct tpc_out *o)
 {
@@ -515,6 +567,8 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	for (unsigned int i = 0; i < s->nopt; i++)
 		if (!s->opt[i].after_ring)
 			set_opt(ops, sk, &s->opt[i], o);
+	if (s->filter && !s->filter_after_ring)
+		attach_filter(ops, sk, s, o);
 	r = ops->setsockopt(sk, SOL_PACKET,
 			    s->tx ? PACKET_TX_RING : PACKET_RX_RING, &s->q,
 			    s->qlen);
@@ -522,6 +576,8 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	for (unsigned int i = 0; i < s->nopt; i++)
 		if (s->opt[i].after_ring)
 			set_opt(ops, sk, &s->opt[i], o);
+	if (s->filter && s->filter_after_ring)
+		attach_filter(ops, sk, s, o);
 	/* the version in force, as the socket says: the frames are read
 	 * by it */
 	r = ops->getsockopt(sk, SOL_PACKET, PACKET_VERSION, &v, &vlen);
@@ -576,6 +632,8 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	if (m)
 		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, v, m,
 							      ifindex);
+	if (s->filter)
+		drain(ops, sk, o);
 done:
 	tpc_emit(o, "poll 0x%x\n", ops->poll(sk, POLLIN | POLLOUT, 0));
 	r = ops->getsockopt(sk, SOL_PACKET, PACKET_STATISTICS, &st, &len);

@@ -42,7 +42,17 @@ struct tpc_seq {
 	 * shrinking drops packets without changing the others */
 	uint64_t keep;
 	bool tx;	/* a TX ring: packets are frames to send */
+	/* a socket filter (diff_filter.c), attached before or after the
+	 * ring request; shrinking takes it away */
+	bool filter, filter_after_ring;
+	uint64_t filter_seed;
 };
+
+#define TPC_FILTER_MAX 32
+/* Program of a sequence's filter into f (TPC_FILTER_MAX room): valid
+ * mostly, broken as the kernel refuses sometimes; returns its length. */
+struct sock_filter;
+unsigned int tpc_filter_gen(uint64_t seed, struct sock_filter *f);
 
 /* Sequence number seed, always the same for the same seed. */
 void tpc_seq_gen(uint64_t seed, struct tpc_seq *s);

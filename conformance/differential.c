@@ -139,6 +139,15 @@ static unsigned int shrink(struct diff_run *d, struct tpc_seq *s, const char *ke
 				progress = true;
 			}
 		}
+		if (s->filter) {	/* without the filter */
+			t = *s;
+			t.filter = false;
+			runs++;
+			if (still_differs(d, &t, key)) {
+				*s = t;
+				progress = true;
+			}
+		}
 		for (int step = 0; step < 3; step++) {
 			uint32_t fpb;
 
@@ -174,7 +183,7 @@ int tpc_differential(const struct tpc_diff_side *a,
 {
 	struct tpc_out *oa, *ob;
 	struct diff_run d = { .a = a, .b = b };
-	unsigned long differing = 0;
+	unsigned long differing = 0, filtered = 0;
 
 	oa = mmap(NULL, 2 * sizeof(*oa), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -191,6 +200,7 @@ int tpc_differential(const struct tpc_diff_side *a,
 		unsigned int runs;
 
 		tpc_seq_gen(seed + i, &s);
+		filtered += s.filter;
 		run_side(a, &s, oa);
 		run_side(b, &s, ob);
 		if (oa->len == ob->len && !memcmp(oa->buf, ob->buf, oa->len))
@@ -215,8 +225,8 @@ int tpc_differential(const struct tpc_diff_side *a,
 				oa->buf, b->ops->name, ob->buf);
 	}
 	munmap(oa, 2 * sizeof(*oa));
-	fprintf(f, "differential: %lu sequences (seed %lu), %lu differ "
-		   "between %s and %s\n", n, seed, differing, a->ops->name,
-		b->ops->name);
+	fprintf(f, "differential: %lu sequences (seed %lu, %lu with a socket "
+		   "filter), %lu differ between %s and %s\n", n, seed, filtered,
+		differing, a->ops->name, b->ops->name);
 	return differing ? 1 : 0;
 }

@@ -63,6 +63,8 @@ struct tpc_t {
 extern const struct tpc_case tpc_cases_blocks[];
 extern const struct tpc_case tpc_cases_bounds[];
 extern const struct tpc_case tpc_cases_dev[];
+extern const struct tpc_case tpc_cases_filter[];
+extern const struct tpc_case tpc_cases_filter_ring[];
 extern const struct tpc_case tpc_cases_flags[];
 extern const struct tpc_case tpc_cases_layout[];
 extern const struct tpc_case tpc_cases_mmap[];

@@ -14,6 +14,8 @@
 
 #define __tpsim_hidden __attribute__((visibility("hidden")))
 
+struct tpsim_bpf_prog;	/* bpf.h */
+
 #define TPSIM_ALIGN8(x) (((x) + 7u) & ~(__typeof__(x))7u)
 
 /* Largest number of live tpsim_mmap() mappings tracked per socket. */
@@ -166,6 +168,11 @@ struct tpsim_sock {
 	/* frames sent while in a net, waiting to be shown to the device's
 	 * other taps (dev_queue_xmit_nit) once the socket's lock is let go */
 	struct tpsim_skb *nit_head, *nit_tail;
+	/* SO_ATTACH_FILTER (sockfilter.c): the program run_filter() runs,
+	 * SO_LOCK_FILTER, and the SKF_AD_RANDOM state */
+	struct tpsim_bpf_prog *filter;
+	bool filter_locked;
+	uint32_t bpf_rnd;
 	/* a delivery run (tpsim_deliver, or up to TPSIM_BATCH_RUN packets
 	 * of tpsim_deliver_batch) under the lock: whether it published
 	 * something to wake for, and the clock read once for the run */
@@ -297,6 +304,8 @@ struct rx_skb {
 	bool vlan;
 	uint16_t vlan_tci, vlan_tpid;
 	const uint8_t *src;	/* link source address (halen bytes) */
+	uint32_t snaplen;	/* run_filter()'s answer, at most the length
+				 * the socket sees: the bytes to copy */
 };
 
 /* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
@@ -371,6 +380,19 @@ static inline void tpsim__wake_publish(struct tpsim_sock *s)
 #endif
 __tpsim_hidden void tpsim__wake_all(struct tpsim_sock *s);
 __tpsim_hidden int tpsim__pollin_locked(struct tpsim_sock *s);
+
+/* sockfilter.c: SO_ATTACH_FILTER and friends at SOL_SOCKET, and
+ * run_filter() */
+__tpsim_hidden bool tpsim__filter_opt(int optname);
+__tpsim_hidden int tpsim__filter_setsockopt(struct tpsim_sock *s, int optname,
+					    const void *optval,
+					    socklen_t optlen);
+__tpsim_hidden int tpsim__filter_getsockopt(struct tpsim_sock *s, int optname,
+					    void *optval, int *len);
+__tpsim_hidden uint32_t tpsim__run_filter(struct tpsim_sock *s,
+					  const struct tpsim_packet *p,
+					  const struct rx_skb *k);
+__tpsim_hidden void tpsim__filter_free(struct tpsim_sock *s);
 
 /* recvq.c */
 __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,

@@ -51,6 +51,8 @@ static const struct tpsim_profile profiles[] = {
 		/* 6.18 moved the retire timer to a periodic hrtimer */
 		.retire_periodic = 1,
 		.hz = 0,
+		/* 128 KiB since 6.9 */
+		.optmem_max = 131072,
 	},
 	{
 		.name = "linux-6.1",
@@ -60,6 +62,8 @@ static const struct tpsim_profile profiles[] = {
 		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
+		/* sizeof(unsigned long) * (2 * UIO_MAXIOV + 512) */
+		.optmem_max = 20480,
 	},
 	{
 		.name = "linux-2.6",
@@ -84,6 +88,7 @@ static const struct tpsim_profile profiles[] = {
 		.wmem_max = 131071,
 		.retire_periodic = 0,
 		.hz = 250,
+		.optmem_max = 20480,
 	},
 };
 

@@ -177,12 +177,18 @@ uint32_t tpsim__rx_len(const struct tpsim_sock *s, const struct rx_skb *k)
 	return (s->type == SOCK_RAW ? k->lhdr_len : 0) + k->plen;
 }
 
-/* Queue a full copy for recv() (R5), as the socket type sees it. */
-static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k)
+/* Queue the first n bytes for recv(), as the socket type sees it: all of
+ * them for a COPY frame (R5: the kernel queues the skb itself, whatever
+ * the filter answered), the filter's snaplen without a ring (packet_rcv
+ * trims the skb to it). */
+static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k,
+		      uint32_t n)
 {
 	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
 
-	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen);
+	if (h > n)
+		h = n;
+	return tpsim__rq_push(s, k->lhdr, h, k->payload, n - h);
 }
 
 struct timespec tpsim__rx_now(struct tpsim_sock *s)
@@ -285,7 +291,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 	char *h;
 
 	len = tpsim__rx_len(s, k);
-	snaplen = len;
+	snaplen = k->snaplen;	/* F14: the filter's cap */
 	status |= tpsim__rx_csum_status(p, k);
 	if (!tpsim__rx_offsets(s, k, &macoff, &netoff)) {
 		s->st_drops++;
@@ -311,7 +317,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 	if (s->st_drops)
 		status |= TP_STATUS_LOSING;
 	s->st_packets++;
-	if (copy && queue_copy(s, k) == 0)
+	if (copy && queue_copy(s, k, len) == 0)
 		status |= TP_STATUS_COPY;
 
 	if (snaplen)
@@ -362,7 +368,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 static int rx_queue(struct tpsim_sock *s, const struct rx_skb *k)
 {
 	/* packet_rcv(): no ring, the packet goes to the receive queue */
-	if (s->rmem_alloc >= s->rcvbuf || queue_copy(s, k)) {
+	if (s->rmem_alloc >= s->rcvbuf || queue_copy(s, k, k->snaplen)) {
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
@@ -409,19 +415,26 @@ static int rx_parse(const struct tpsim_sock *s, const struct tpsim_packet *p,
  * decides a packet's fate decides it the same way in both.
  */
 static int rx_one_locked(struct tpsim_sock *s, const struct tpsim_packet *p,
-			 const struct rx_skb *k)
+			 struct rx_skb *k)
 {
+	uint32_t res;
 	int ret;
 
 	if (s->protocol == TPSIM_PROTO_NONE ||
 	    (s->protocol != htons(ETH_P_ALL) && s->protocol != k->protocol) ||
 	    (s->ignore_outgoing && k->pkttype == PACKET_OUTGOING))
 		return TPSIM_RX_IGNORED;
-	/* run_filter() without a filter answers the packet's length, and 0
-	 * means "filter says no": a packet of no bytes as this socket sees
-	 * it (SOCK_DGRAM, an Ethernet frame of 14) is neither delivered nor
-	 * counted (found by tpconform --differential) */
-	if (!tpsim__rx_len(s, k))
+	/* run_filter(): the attached program's answer, or without one the
+	 * packet's length; 0 means "filter says no", neither delivered nor
+	 * counted anywhere (F14), which is also what a packet of no bytes
+	 * as this socket sees it gets (SOCK_DGRAM, an Ethernet frame of 14;
+	 * found by tpconform --differential). Every path below copies at
+	 * most k->snaplen bytes. */
+	k->snaplen = tpsim__rx_len(s, k);
+	res = s->filter ? tpsim__run_filter(s, p, k) : k->snaplen;
+	if (res < k->snaplen)
+		k->snaplen = res;
+	if (!res)
 		return TPSIM_RX_IGNORED;
 	if (!s->rx.live) {
 		ret = rx_queue(s, k);

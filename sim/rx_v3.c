@@ -262,7 +262,7 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 		return TPSIM_RX_DROPPED;
 	}
 	len = tpsim__rx_len(s, k);
-	snaplen = len;
+	snaplen = k->snaplen;	/* F14: the filter's cap */
 	status |= tpsim__rx_csum_status(p, k);
 	if (!tpsim__rx_offsets(s, k, &macoff, &netoff)) {
 		s->st_drops++;

@@ -139,6 +139,7 @@ void tpsim_close(struct tpsim_sock *s)
 	tpsim__rq_purge(s);
 	tpsim__wire_purge(s);
 	tpsim__nit_purge(s);
+	tpsim__filter_free(s);
 	pthread_mutex_unlock(&s->lock);
 	pthread_cond_destroy(&s->tx_cond);
 	pthread_cond_destroy(&s->timer_cond);

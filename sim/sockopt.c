@@ -254,6 +254,8 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 
 	if (optname == SO_SNDTIMEO)
 		return set_timeout(s, optval, optlen, &s->sndtimeo_ns);
+	if (tpsim__filter_opt(optname))		/* sockfilter.c */
+		return tpsim__filter_setsockopt(s, optname, optval, optlen);
 	if (optname != SO_RCVBUF && optname != SO_SNDBUF) {
 		tpsim__detail(s, "SOL_SOCKET option %d is not simulated",
 			      optname);
@@ -451,7 +453,9 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
 		return get_net(s, level, optname, optval, optlen);
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
-	if (level == SOL_SOCKET) {
+	if (level == SOL_SOCKET && tpsim__filter_opt(optname)) {
+		err = tpsim__filter_getsockopt(s, optname, optval, &len);
+	} else if (level == SOL_SOCKET) {
 		if (optname != SO_RCVBUF && optname != SO_SNDBUF) {
 			err = -ENOPROTOOPT;
 		} else if (len < 0) {

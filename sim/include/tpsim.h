@@ -117,7 +117,16 @@ void tpsim_close(struct tpsim_sock *s);
  * (get), PACKET_HDRLEN (get), PACKET_LOSS, PACKET_TIMESTAMP, PACKET_AUXDATA,
  * PACKET_ORIGDEV, PACKET_TX_HAS_OFF, PACKET_QDISC_BYPASS,
  * PACKET_IGNORE_OUTGOING, PACKET_TX_RING. level SOL_SOCKET: SO_RCVBUF,
- * SO_SNDBUF, SO_SNDTIMEO. Options the simulator does not model (fanout,
+ * SO_SNDBUF, SO_SNDTIMEO, and the classic BPF socket filter as
+ * sk_attach_filter() takes it: SO_ATTACH_FILTER (struct sock_fprog;
+ * -EINVAL for a program bpf_check_classic refuses, -ENOMEM past
+ * net.core.optmem_max, -EPERM when locked), SO_DETACH_FILTER (-ENOENT
+ * without one), SO_LOCK_FILTER, getsockopt SO_GET_FILTER (optlen counts
+ * instructions: 0 asks for the count, fewer than the program's is
+ * -EINVAL) and SO_BPF_EXTENSIONS (SKF_AD_MAX). The filter runs on each
+ * packet before the ring, as run_filter() in tpacket_rcv/packet_rcv: 0
+ * drops it uncounted, n caps the bytes copied. Options the simulator does
+ * not model (fanout,
  * membership, vnet headers) return -EOPNOTSUPP; unknown ones
  * -ENOPROTOOPT, as the kernel.
  */
@@ -202,6 +211,11 @@ struct tpsim_packet {
 	uint32_t rxhash;	/* with TPSIM_PKT_RXHASH; else the simulator
 				 * hashes the IPv4/IPv6 flow itself */
 	struct timespec clock_at;	/* with TPSIM_PKT_CLOCK */
+	/* what a socket filter's SKF_AD_MARK and SKF_AD_QUEUE read:
+	 * skb->mark [0] and skb->queue_mapping, the receive queue + 1 when
+	 * the driver recorded one (a TAP does: 1) [0] */
+	uint32_t mark;
+	uint16_t queue_mapping;
 	size_t __last;
 };
 #define tpsim_packet__last_field __last
@@ -373,6 +387,9 @@ struct tpsim_profile {
 	int retire_periodic;
 	uint32_t hz;		/* jiffies per second for a timer_list
 				 * timeout (rounded up); 0: exact */
+	/* net.core.optmem_max: bytes of socket filter (as eBPF) a socket
+	 * may hold, SO_ATTACH_FILTER's ENOMEM (F8) */
+	uint32_t optmem_max;
 };
 
 /* Returns the profile named name, or NULL. */

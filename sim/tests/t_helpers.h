@@ -29,8 +29,10 @@ extern const uint8_t t_bcast[6];
 extern const uint8_t t_self[6];	/* the default device address */
 
 Suite *suite_dev(void);
+Suite *suite_bpf_run(void);
 Suite *suite_batch(void);
 Suite *suite_edges(void);
+Suite *suite_filter(void);
 Suite *suite_mmap(void);
 Suite *suite_poll(void);
 Suite *suite_profile(void);

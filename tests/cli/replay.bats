@@ -123,3 +123,28 @@ load helper
 	run tpsim replay --what "$FIX/empty.pcap"
 	assert_failure 2
 }
+
+@test "--filter: a tcpdump expression attached as the kernel runs it" {
+	out="$BATS_TEST_TMPDIR/out.pcap"
+	run tpsim replay --filter 'len > 500' -w "$out" --json "$FIX/eth-mixed.pcap"
+	assert_success
+	assert_output '{"filtered":30,"offered":60,"delivered":30,"dropped":0,"consumed":30,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":30,"tp_drops":0,"tp_freeze_q_cnt":0}'
+	run tshark_q -r "$out" -T fields -e frame.len
+	assert_success
+	assert_equal "$(sort -u <<<"$output" | tr '\n' ' ')" "1000 1514 512 "
+}
+
+@test "--filter 'vlan 100' matches nothing: the tag is off before the filter" {
+	run tpsim replay --version 2 --filter 'vlan 100' --json "$FIX/vlan.pcap"
+	assert_success
+	assert_equal "$(jget filtered <<<"$output")" 16
+	assert_equal "$(jget tp_packets <<<"$output")" 0
+	run tpsim replay --version 2 --filter 'udp' --json "$FIX/vlan.pcap"
+	assert_equal "$(jget filtered <<<"$output")" 0
+}
+
+@test "--filter: an expression libpcap cannot compile is exit 2" {
+	run tpsim replay --filter 'udp and' "$FIX/eth-mixed.pcap"
+	assert_failure 2
+	assert_output "tpsim replay: --filter 'udp and': can't parse filter expression: syntax error"
+}

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <linux/filter.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ static const char usage[] =
 "  --reserve N          PACKET_RESERVE\n"
 "  --copy-thresh        PACKET_COPY_THRESH: cut packets also go to recv()\n"
 "  --profile NAME       kernel profile (default linux)\n"
+"  --filter EXPR        a tcpdump expression, compiled by libpcap and\n"
+"                       attached with SO_ATTACH_FILTER: packets it refuses\n"
+"                       never reach the ring and are counted nowhere\n"
 "Consumer:\n"
 "  --rate N             packets it handles per second of capture time\n"
 "                       (default 0: as fast as they come)\n"
@@ -43,7 +47,8 @@ static const char usage[] =
 "  --json               the statistics as one JSON object\n"
 "  -h, --help           this text\n"
 "\n"
-"Statistics: offered (packets in the file), delivered, dropped (ring full),\n"
+"Statistics: offered (packets in the file), filtered (refused by --filter),\n"
+"delivered, dropped (ring full),\n"
 "truncated (tp_snaplen < tp_len), losing (frames or V3 blocks marked\n"
 "LOSING), copy (frames marked COPY), blocks and blocks_timeout (V3 blocks\n"
 "the consumer read, and how many the retire timer closed), and the\n"
@@ -76,7 +81,8 @@ struct replay {
 	pcap_dumper_t *dump;
 	/* statistics */
 	uint64_t offered, delivered, dropped, consumed, truncated, losing,
-		copy, copies, blocks, blocks_tmo;
+		copy, copies, blocks, blocks_tmo, filtered;
+	bool filter;
 };
 
 static void dump_packet(struct replay *rp, const void *data, uint32_t snap,
@@ -228,6 +234,7 @@ static void flush(struct replay *rp)
 	for (unsigned int i = 0; i < rp->npend; i++) {
 		rp->delivered += res[i] == TPSIM_RX_DELIVERED;
 		rp->dropped += res[i] == TPSIM_RX_DROPPED;
+		rp->filtered += rp->filter && res[i] == TPSIM_RX_IGNORED;
 	}
 	rp->npend = 0;
 	rp->arena_used = 0;
@@ -265,12 +272,15 @@ static void print_stats(const struct replay *rp, bool json)
 
 	tpsim_getsockopt(rp->s, SOL_PACKET, PACKET_STATISTICS, &st, &len);
 	if (json) {
-		printf("{\"offered\":%llu,\"delivered\":%llu,\"dropped\":%llu,"
+		if (rp->filter)
+			printf("{\"filtered\":%llu,",
+			       (unsigned long long)rp->filtered);
+		printf("%s\"offered\":%llu,\"delivered\":%llu,\"dropped\":%llu,"
 		       "\"consumed\":%llu,\"truncated\":%llu,\"losing\":%llu,"
 		       "\"copy\":%llu,\"copies_received\":%llu,"
 		       "\"blocks\":%llu,\"blocks_timeout\":%llu,"
 		       "\"tp_packets\":%u,\"tp_drops\":%u,"
-		       "\"tp_freeze_q_cnt\":%u}\n",
+		       "\"tp_freeze_q_cnt\":%u}\n", rp->filter ? "" : "{",
 		       (unsigned long long)rp->offered,
 		       (unsigned long long)rp->delivered,
 		       (unsigned long long)rp->dropped,
@@ -284,6 +294,9 @@ static void print_stats(const struct replay *rp, bool json)
 		       st.tp_drops, st.tp_freeze_q_cnt);
 		return;
 	}
+	if (rp->filter)
+		printf("filtered   %llu (refused by the filter, counted "
+		       "nowhere)\n", (unsigned long long)rp->filtered);
 	printf("offered    %llu\ndelivered  %llu\ndropped    %llu\n"
 	       "consumed   %llu\ntruncated  %llu\nlosing     %llu\n"
 	       "copy       %llu (%llu received)\n",
@@ -308,8 +321,43 @@ static void print_stats(const struct replay *rp, bool json)
 struct replay_opts {
 	struct cli_req r;
 	bool copy_thresh, json;
-	const char *out, *in;
+	const char *out, *in, *filter;
 };
+
+/* What libpcap does for `tcpdump EXPR` on Linux: compile for Ethernet
+ * with tcpdump's default snaplen (262144), attach with SO_ATTACH_FILTER. */
+static int attach_filter(struct replay *rp, const char *expr)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	struct bpf_program prog;
+	struct sock_fprog fp;
+	int err;
+
+	if (!dead) {
+		fprintf(stderr, "tpsim replay: --filter: out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (pcap_compile(dead, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
+		fprintf(stderr, "tpsim replay: --filter '%s': %s\n", expr,
+			pcap_geterr(dead));
+		pcap_close(dead);
+		return EXIT_USAGE;
+	}
+	/* struct bpf_insn and struct sock_filter are the same 8 bytes */
+	fp.len = (unsigned short)prog.bf_len;
+	fp.filter = (struct sock_filter *)prog.bf_insns;
+	err = tpsim_setsockopt(rp->s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+			       sizeof(fp));
+	if (err)
+		fprintf(stderr, "tpsim replay: --filter '%s': %s\n", expr,
+			*tpsim_strerror_detail(rp->s)
+				? tpsim_strerror_detail(rp->s)
+				: strerror(-err));
+	pcap_freecode(&prog);
+	pcap_close(dead);
+	rp->filter = !err;
+	return err ? EXIT_USAGE : 0;
+}
 
 static int setup(struct replay *rp, const struct replay_opts *o)
 {
@@ -350,6 +398,8 @@ static int setup(struct replay *rp, const struct replay_opts *o)
 				: strerror(-err));
 		return EXIT_USAGE;
 	}
+	if (o->filter && (err = attach_filter(rp, o->filter)))
+		return err;
 	tpsim_ring_view_get(rp->s, &rp->v);
 	err = tpsim_mmap(rp->s, NULL, rp->v.ring_bytes, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, 0, (void **)&rp->ring);
@@ -488,6 +538,7 @@ int cmd_replay(int argc, char **argv)
 		{ "batch", required_argument, NULL, 'n' },
 		{ "write", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "filter", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -519,6 +570,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'j':
 			o.json = true;
+			break;
+		case 'F':
+			o.filter = optarg;
 			break;
 		case 'w':
 			o.out = optarg;
