@@ -7,7 +7,7 @@ load helper
 @test "a fast consumer sees every packet; V3 blocks retire on the capture's clock" {
 	run tpsim replay --json "$FIX/eth-mixed.pcap"
 	assert_success
-	assert_output '{"offered":60,"delivered":60,"dropped":0,"consumed":60,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":60,"tp_drops":0,"tp_freeze_q_cnt":0}'
+	assert_output '{"offered":60,"delivered":60,"dropped":0,"short":0,"unseen":0,"consumed":60,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":60,"tp_drops":0,"tp_freeze_q_cnt":0}'
 }
 
 @test "a slow consumer: drops and LOSING, as the statistics say" {
@@ -122,4 +122,17 @@ load helper
 	assert_output --partial "-w /nonexistent/out.pcap"
 	run tpsim replay --what "$FIX/empty.pcap"
 	assert_failure 2
+}
+
+@test "every record is accounted once: 37 of no bytes are short, not lost" {
+	run tpsim replay --version 2 "$FIX/runts.pcap"
+	assert_success
+	assert_line "offered    38"
+	assert_line "delivered  1"
+	assert_line "dropped    0"
+	assert_line "short      37 (shorter than the Ethernet header)"
+	assert_line "unseen     0 (freed by the receive path before the socket)"
+	run tpsim replay --json "$FIX/shapes.pcap"
+	assert_success
+	assert_output --partial '"offered":37,"delivered":31,"dropped":0,"short":3,"unseen":3,'
 }
