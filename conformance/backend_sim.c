@@ -15,12 +15,28 @@
 #include "tpc_backend.h"
 #include "tpsim.h"
 
+/*
+ * The device: every socket of a ctx is bound to it. What one socket
+ * sends goes on the device's wire (one queue, as the TAP's fd is), and
+ * the other ETH_P_ALL sockets see it as PACKET_OUTGOING, as the kernel's
+ * dev_queue_xmit_nit shows it to its taps (R13).
+ */
+struct wire_frame {
+	struct wire_frame *next;
+	uint32_t len;
+	unsigned char data[];
+};
+
 struct tpc_sock {
 	struct tpsim_sock *s;
+	struct sim_ctx *c;
+	struct tpc_sock *next;	/* the device's sockets */
 };
 
 struct sim_ctx {
 	const char *profile;
+	struct tpc_sock *socks;
+	struct wire_frame *wq_head, *wq_tail;
 };
 
 static const uint8_t sim_addr[6] = { 0x02, 0x74, 0x70, 0x73, 0x69, 0x6d };
@@ -44,8 +60,20 @@ static int sim_open(void **ctx, char *why, size_t whylen)
 	return 0;
 }
 
+static void wire_drain(struct sim_ctx *c)
+{
+	while (c->wq_head) {
+		struct wire_frame *f = c->wq_head;
+
+		c->wq_head = f->next;
+		free(f);
+	}
+	c->wq_tail = NULL;
+}
+
 static void sim_close(void *ctx)
 {
+	wire_drain(ctx);
 	free(ctx);
 }
 
@@ -83,12 +111,23 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 		free(s);
 		return err;
 	}
+	/* as the kernel backend drains its TAP: what an earlier socket sent
+	 * and no one read is not this one's */
+	wire_drain(c);
+	s->c = c;
+	s->next = c->socks;
+	c->socks = s;
 	*out = s;
 	return 0;
 }
 
 static void sim_sock_close(struct tpc_sock *s)
 {
+	struct tpc_sock **pp = &s->c->socks;
+
+	while (*pp != s)
+		pp = &(*pp)->next;
+	*pp = s->next;
 	tpsim_close(s->s);
 	free(s);
 }
@@ -114,6 +153,8 @@ static int sim_mmap(struct tpc_sock *s, size_t length, off_t offset,
 
 static int sim_munmap(struct tpc_sock *s, void *addr, size_t length)
 {
+	if (!s)		/* closed: the mapping outlived the socket (M4) */
+		return munmap(addr, length) ? -errno : 0;
 	return tpsim_munmap(s->s, addr, length);
 }
 
@@ -142,18 +183,76 @@ static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 	return r < 0 ? r : 0;
 }
 
+/* The device's other sockets see a sent frame as PACKET_OUTGOING. */
+static void outgoing_copies(struct tpc_sock *from, const void *data,
+			    uint32_t len)
+{
+	struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = data,
+				    .len = len, .flags = TPSIM_PKT_PKTTYPE,
+				    .pkttype = PACKET_OUTGOING };
+
+	for (struct tpc_sock *o = from->c->socks; o; o = o->next)
+		if (o != from)	/* never the sender itself (skb_loop_sk) */
+			tpsim_deliver(o->s, &pkt);
+}
+
 static ssize_t sim_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 			int flags)
 {
-	return tpsim_send(s->s, to, flags);
+	struct sim_ctx *c = s->c;
+	unsigned char *buf = malloc(65536 + 64);
+	ssize_t r = tpsim_send(s->s, to, flags), n;
+	int bypass = 0;
+	socklen_t blen = sizeof(bypass);
+
+	tpsim_getsockopt(s->s, SOL_PACKET, PACKET_QDISC_BYPASS, &bypass,
+			 &blen);
+	/* everything sent is on the socket's wire at once: move it to the
+	 * device's, showing it to the taps on the way (not with
+	 * PACKET_QDISC_BYPASS, whose direct xmit skips them) */
+	if (!buf)
+		return -ENOMEM;
+	while ((n = tpsim_wire_recv(s->s, buf, 65536 + 64, MSG_DONTWAIT)) >=
+	       0) {
+		struct wire_frame *f = malloc(sizeof(*f) + (size_t)n);
+
+		if (!f) {
+			r = -ENOMEM;
+			break;
+		}
+		f->next = NULL;
+		f->len = (uint32_t)n;
+		memcpy(f->data, buf, (size_t)n);
+		if (c->wq_tail)
+			c->wq_tail->next = f;
+		else
+			c->wq_head = f;
+		c->wq_tail = f;
+		if (!bypass)
+			outgoing_copies(s, f->data, f->len);
+	}
+	free(buf);
+	return r;
 }
 
 static ssize_t sim_wire_read(void *ctx, struct tpc_sock *s, void *buf,
 			     size_t len, int timeout_ms)
 {
-	(void)ctx;
+	struct sim_ctx *c = ctx;
+	struct wire_frame *f = c->wq_head;
+	size_t n;
+
+	(void)s;
 	(void)timeout_ms;	/* a sent frame is on the wire at once */
-	return tpsim_wire_recv(s->s, buf, len, MSG_DONTWAIT);
+	if (!f)
+		return -EAGAIN;
+	c->wq_head = f->next;
+	if (!c->wq_head)
+		c->wq_tail = NULL;
+	n = f->len < len ? f->len : len;
+	memcpy(buf, f->data, n);
+	free(f);
+	return (ssize_t)n;
 }
 
 static int sim_sleep_ms(struct tpc_sock *s, int ms)

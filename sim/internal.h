@@ -106,6 +106,7 @@ struct tpsim_sock {
 	bool loss, auxdata, origdev, tx_has_off, qdisc_bypass;
 	bool ignore_outgoing;
 	uint32_t rcvbuf;
+	uint32_t rmem_max, wmem_max;	/* caps of SO_RCVBUF/SO_SNDBUF */
 
 	struct tpsim_ring rx, tx;
 	uint32_t hdrlen;	/* tp_hdrlen of the live ring (C2) */
@@ -184,6 +185,8 @@ struct rx_skb {
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
 				    const struct rx_skb *k, char *frame,
 				    size_t hdr_size);
+__tpsim_hidden uint16_t tpsim__sll_protocol(const struct tpsim_sock *s,
+					    const struct rx_skb *k);
 __tpsim_hidden void tpsim__rx_copy(const struct tpsim_sock *s,
 				   const struct rx_skb *k, uint8_t *dst,
 				   uint32_t n);

@@ -51,6 +51,7 @@ static const struct tpsim_profile profiles[] = {
 		/* 6.18 moved the retire timer to a periodic hrtimer */
 		.retire_periodic = 1,
 		.hz = 0,
+		.dgram_inner_proto = 1,
 	},
 	{
 		.name = "linux-6.1",
@@ -60,6 +61,7 @@ static const struct tpsim_profile profiles[] = {
 		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
+		.dgram_inner_proto = 1,
 	},
 	{
 		.name = "linux-2.6",

@@ -86,6 +86,41 @@ uint32_t tpsim__flow_hash(const struct rx_skb *k)
 	return h ? h : 1;
 }
 
+static bool eth_type_vlan(uint16_t type_be)
+{
+	return type_be == htons(ETH_P_8021Q) || type_be == htons(ETH_P_8021AD);
+}
+
+/*
+ * R14: what SOCK_DGRAM reports as sll_protocol for a packet that still
+ * carries tags in its data after the stack took the outer one off: the
+ * ethertype after every remaining tag (the kernel's
+ * vlan_get_protocol_dgram: at most 7 headers looked at, 0 when one is
+ * cut short or the chain is longer).
+ */
+static uint16_t inner_proto(const struct rx_skb *k)
+{
+	uint16_t type = k->protocol;
+	uint32_t off = 0;
+
+	for (int depth = 7; eth_type_vlan(type); depth--) {
+		if (off + 4 > k->plen || depth == 1)
+			return 0;
+		memcpy(&type, k->payload + off + 2, 2);
+		off += 4;
+	}
+	return type;
+}
+
+uint16_t tpsim__sll_protocol(const struct tpsim_sock *s,
+			     const struct rx_skb *k)
+{
+	if (s->type == SOCK_DGRAM && s->prof->dgram_inner_proto &&
+	    eth_type_vlan(k->protocol))
+		return inner_proto(k);
+	return k->protocol;
+}
+
 /* Returns 1 when the packet goes on to the taps, 0 when the receive path
  * would free it before (a VLAN header too short to pull). */
 static int parse_ether(const struct tpsim_sock *s,
@@ -104,7 +139,7 @@ static int parse_ether(const struct tpsim_sock *s,
 		k->vlan = true;
 		k->vlan_tci = p->vlan_tci;
 		k->vlan_tpid = p->vlan_tpid;
-	} else if (type == htons(ETH_P_8021Q) || type == htons(ETH_P_8021AD)) {
+	} else if (eth_type_vlan(type)) {
 		/* R8: the stack takes one tag off before the taps see it;
 		 * skb_vlan_untag() wants the tag and the type after it, and
 		 * frees a shorter frame before any tap (found by tpconform
@@ -207,7 +242,7 @@ void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 		memcpy(sll->sll_addr, k->src, halen);
 	sll->sll_family = AF_PACKET;
 	sll->sll_hatype = s->hatype;
-	sll->sll_protocol = k->protocol;
+	sll->sll_protocol = tpsim__sll_protocol(s, k);
 	sll->sll_pkttype = k->pkttype;
 	sll->sll_ifindex = s->ifindex;
 }
@@ -359,8 +394,11 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 		return TPSIM_RX_IGNORED;
 
 	pthread_mutex_lock(&s->lock);
+	/* R13: outgoing copies go only to the taps of every protocol
+	 * (dev_queue_xmit_nit walks ptype_all, never ptype_base) */
 	if (s->protocol == TPSIM_PROTO_NONE ||
-	    (s->protocol != htons(ETH_P_ALL) && s->protocol != k.protocol) ||
+	    (s->protocol != htons(ETH_P_ALL) &&
+	     (s->protocol != k.protocol || k.pkttype == PACKET_OUTGOING)) ||
 	    (s->ignore_outgoing && k.pkttype == PACKET_OUTGOING)) {
 		pthread_mutex_unlock(&s->lock);
 		return TPSIM_RX_IGNORED;

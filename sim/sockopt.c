@@ -212,13 +212,18 @@ static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
 	}
 }
 
-/* sock_setsockopt(): capped at the maximum, doubled for overhead */
+/* sock_setsockopt() and __sock_set_rcvbuf()/SO_SNDBUF: the value is
+ * taken as unsigned (so -1 is huge), capped at the host's rmem_max or
+ * wmem_max, kept below INT_MAX / 2, doubled for overhead, and raised to
+ * the minimum (proven on 6.18 by sockbuf.rcvbuf_sndbuf_values) */
 static uint32_t buf_size(int val, uint32_t max, uint32_t min)
 {
-	uint32_t v = val < 0 ? 0 : (uint32_t)val;
+	uint32_t v = (uint32_t)val;
 
 	if (v > max)
 		v = max;
+	if (v > INT_MAX / 2)
+		v = INT_MAX / 2;
 	return v * 2 > min ? v * 2 : min;
 }
 
@@ -265,9 +270,9 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 		return -EFAULT;
 	memcpy(&val, optval, sizeof(int));
 	if (optname == SO_RCVBUF) {
-		s->rcvbuf = buf_size(val, s->prof->rmem_max, TPSIM_MIN_RCVBUF);
+		s->rcvbuf = buf_size(val, s->rmem_max, TPSIM_MIN_RCVBUF);
 	} else {
-		s->sndbuf = buf_size(val, s->prof->wmem_max, TPSIM_MIN_SNDBUF);
+		s->sndbuf = buf_size(val, s->wmem_max, TPSIM_MIN_SNDBUF);
 		pthread_cond_broadcast(&s->tx_cond);	/* maybe room now */
 	}
 	return 0;

@@ -90,6 +90,10 @@ struct tpsim_create_opts {
 	unsigned int link_speed;	/* Mb/s as ethtool reports it, for the
 					 * default V3 retire timeout (G14)
 					 * [0: unknown]; a TAP says 10000 */
+	/* caps of SO_RCVBUF / SO_SNDBUF in bytes, as net.core.rmem_max and
+	 * wmem_max [0: the host's /proc/sys/net/core values, read at
+	 * create; the profile's when those cannot be read] */
+	uint32_t rmem_max, wmem_max;
 	size_t __last;
 };
 #define tpsim_create_opts__last_field __last
@@ -102,8 +106,11 @@ struct tpsim_create_opts {
  */
 int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out);
 
-/* Close: tears the rings down even while mapped, as close(2) does, and
- * unmaps the socket's own mappings. Safe on NULL. */
+/* Close, as close(2) (packet_release): the socket goes, but mappings made
+ * by tpsim_mmap stay valid, as a real socket's do (DPDK's af_packet closes
+ * before it unmaps): the rings live until the last mapping of them is
+ * gone, then their memory is freed. Unmap those with munmap(2) after
+ * close (the socket, and so tpsim_munmap, is gone). Safe on NULL. */
 void tpsim_close(struct tpsim_sock *s);
 
 /*
@@ -132,7 +139,8 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
 int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **out);
 /* Undo one tpsim_mmap(): addr and length must be those of a mapping made
- * by tpsim_mmap on this socket (-EINVAL otherwise). */
+ * by tpsim_mmap on this socket (-EINVAL otherwise). After tpsim_close,
+ * munmap(2) undoes it. */
 int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length);
 
 enum tpsim_ring_id { TPSIM_RING_RX = 0, TPSIM_RING_TX = 1 };
@@ -335,6 +343,10 @@ struct tpsim_profile {
 	int retire_periodic;
 	uint32_t hz;		/* jiffies per second for a timer_list
 				 * timeout (rounded up); 0: exact */
+	/* R14: SOCK_DGRAM's sll_protocol skips every VLAN tag left in the
+	 * data, giving the innermost ethertype (vlan_get_protocol_dgram);
+	 * 0: the skb's protocol, the next tag's TPID */
+	int dgram_inner_proto;
 };
 
 /* Returns the profile named name, or NULL. */
