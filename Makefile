@@ -96,6 +96,7 @@ TPC_SRCS := \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
 	conformance/cases/options.c \
+	conformance/cases/peers.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \

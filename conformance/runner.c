@@ -22,7 +22,8 @@ static const struct tpc_case *const *tables(void)
 	static const struct tpc_case *const t[] = {
 		tpc_cases_ring, tpc_cases_options, tpc_cases_mmap,
 		tpc_cases_layout, tpc_cases_flags, tpc_cases_stats,
-		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx, NULL,
+		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx,
+		tpc_cases_peers, NULL,
 	};
 	return t;
 }
