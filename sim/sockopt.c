@@ -369,6 +369,10 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 	case PACKET_TIMESTAMP:
 		val = s->tstamp;
 		break;
+	case PACKET_COPY_THRESH:
+		/* read back as stored (6.18; found by opt.option_surface) */
+		val = s->copy_thresh;
+		break;
 	case PACKET_FANOUT:
 		val = 0;
 		break;

@@ -387,6 +387,220 @@ static void net_past_16_bits_dgram(struct tpc_t *t)
 	net_past_16_bits(t, SOCK_DGRAM);
 }
 
+/* B5/B1: a packet too big for any block closes the open, empty block
+ * (blk_len is the bare descriptor) and is cut to the next block. */
+static void jumbo_empty_block_len(struct tpc_t *t)
+{
+	static uint8_t pkt[9000];
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 4096, 2, 10, 0, 0, &s);
+	struct tpacket_block_desc *b0 = (void *)r, *b1 = (void *)(r + 4096);
+	struct tpacket3_hdr *h;
+
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 100));
+	EXPECT_HEX(t, "block 0", TP_STATUS_USER, tpc_block_status(b0));
+	EXPECT_EQ(t, "block 0 num_pkts", 0, b0->hdr.bh1.num_pkts);
+	EXPECT_EQ(t, "block 0 blk_len", 48, b0->hdr.bh1.blk_len);
+	EXPECT_TRUE(t, "block 1 retired", tpc_block_status(b1) & TP_STATUS_USER);
+	EXPECT_EQ(t, "block 1 num_pkts", 1, b1->hdr.bh1.num_pkts);
+	h = (void *)((char *)b1 + b1->hdr.bh1.offset_to_first_pkt);
+	EXPECT_EQ(t, "tp_len", 9000, h->tp_len);
+	EXPECT_EQ(t, "tp_snaplen", 3966, h->tp_snaplen);
+	EXPECT_EQ(t, "tp_mac", 82, h->tp_mac);
+	EXPECT_EQ(t, "tp_net", 96, h->tp_net);
+}
+
+/* LTP setsockopt09 (CVE-2021-22600): a V3 ring with a feature word, torn
+ * down with the same request zeroed in block_nr/frame_nr, then V2, the
+ * 28-byte request zeroed as a teardown, and a V2 ring: all succeed. */
+static void setsockopt09_sequence(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 1,
+				  .tp_frame_size = 4096, .tp_frame_nr = 1,
+				  .tp_retire_blk_tov = 64,
+				  .tp_feature_req_word =
+					  TP_FT_REQ_FILL_RXHASH };
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_VERSION, TPACKET_V3));
+	EXPECT_ERR(t, tpc_req3(t, s, PACKET_RX_RING, &q), 0);
+	q.tp_block_nr = q.tp_frame_nr = 0;
+	EXPECT_ERR(t, tpc_req3(t, s, PACKET_RX_RING, &q), 0);
+	EXPECT_ERR(t, tpc_setint(t, s, PACKET_VERSION, TPACKET_V2), 0);
+	EXPECT_ERR(t, tpc_req3(t, s, PACKET_RX_RING, &q), 0);
+	q.tp_block_nr = q.tp_frame_nr = 1;
+	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_PACKET, PACKET_RX_RING, &q,
+					 sizeof(struct tpacket_req)),
+		   0);
+}
+
+/* txring_overwrite: a sent frame, once AVAILABLE, is rewritten and sent
+ * again; the wire sees the first bytes, then the second. */
+static void tx_frame_reuse(struct tpc_t *t)
+{
+	struct tpc_sock *s = NULL;
+	char *r = tpc_open_tx(t, SOCK_RAW, 4096, 1, &s);
+	uint32_t off = t->version == TPACKET_V3 ? 48 : 32;
+	uint8_t got[2048];
+
+	REQUIRE(t, r);
+	for (int i = 0; i < 2; i++) {
+		uint8_t *d = (uint8_t *)r + off;
+		uint32_t len = i ? 80 : 100;
+
+		tpc_note(t, "send %d", i + 1);
+		EXPECT_HEX(t, "frame before writing", TP_STATUS_AVAILABLE,
+			   tpc_status(t, r));
+		tpc_eth(d, len, tpc_bcast, 0x88b5);
+		memset(d + 14, i ? 0xbb : 0xaa, len - 14);
+		if (t->version == TPACKET_V1)
+			((struct tpacket_hdr *)r)->tp_len = len;
+		else if (t->version == TPACKET_V2)
+			((struct tpacket2_hdr *)r)->tp_len = len;
+		else
+			((struct tpacket3_hdr *)r)->tp_len = len;
+		tpc_set_status(t, r, TP_STATUS_SEND_REQUEST);
+		EXPECT_EQ(t, "send", len, tpc_send(t, s, NULL, 0));
+	}
+	for (int i = 0; i < 2; i++) {
+		tpc_note(t, "wire frame %d", i + 1);
+		EXPECT_EQ(t, "wire length", i ? 80 : 100,
+			  tpc_wire_read(t, s, got, sizeof(got), 1000));
+		EXPECT_HEX(t, "wire payload byte", i ? 0xbb : 0xaa, got[20]);
+	}
+}
+
+/* No ring, SO_RCVBUF 1 (the 2304-byte minimum): the receive queue takes
+ * three 142-byte frames; the rest are dropped, and counted. */
+static void no_ring_small_rcvbuf(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	uint8_t pkt[142], got[200];
+	unsigned int p, d;
+	int one = 1, n = 0;
+
+	REQUIRE(t, s);
+	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_SOCKET, SO_RCVBUF, &one,
+					 sizeof(one)),
+		   0);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	for (int i = 0; i < 50; i++)
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets", 50, p);
+	EXPECT_EQ(t, "tp_drops", 47, d);
+	while (t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT) == 142)
+		n++;
+	EXPECT_EQ(t, "frames queued", 3, n);
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets read again", 0, p);
+	EXPECT_EQ(t, "tp_drops read again", 0, d);
+}
+
+/* R16: a socket bound to a protocol no frame carries sees nothing and
+ * counts nothing; its own protocol gets through. */
+static void protocol_filter(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, 0x88b6);
+	uint8_t pkt[60];
+	unsigned int p, d;
+	char *r;
+
+	REQUIRE(t, s);
+	r = tpc_ring_map(t, s, 4096, 1, 2048);
+	REQUIRE(t, r);
+	for (int i = 0; i < 4; i++) {
+		static const uint16_t types[] = { 0x88b5, ETH_P_IP, ETH_P_ARP,
+						  0x88b7 };
+
+		tpc_eth(pkt, sizeof(pkt), tpc_bcast, types[i]);
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	}
+	EXPECT_HEX(t, "frame 0", TP_STATUS_KERNEL, tpc_status(t, r));
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets", 0, p);
+	EXPECT_EQ(t, "tp_drops", 0, d);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b6);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_HEX(t, "frame 0 after its protocol", TP_STATUS_USER,
+		   tpc_status(t, r) & TP_STATUS_USER);
+}
+
+static int getopt_err(struct tpc_t *t, struct tpc_sock *s, int opt)
+{
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	return t->ops->getsockopt(s, SOL_PACKET, opt, &v, &len);
+}
+
+/* O9: the option surface beyond the ring: options with no set or no get
+ * side, PACKET_FANOUT without a group, PACKET_VNET_HDR's socket type,
+ * flags read back, PACKET_TX_RING's optlen. */
+static void option_surface(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *dg = tpc_open(t, SOCK_DGRAM);
+	static const int flags[] = { PACKET_QDISC_BYPASS, PACKET_ORIGDEV,
+				     PACKET_IGNORE_OUTGOING,
+				     PACKET_TX_HAS_OFF };
+	static const int set_only[] = { PACKET_ADD_MEMBERSHIP,
+					PACKET_DROP_MEMBERSHIP,
+					PACKET_RX_RING, PACKET_TX_RING,
+					PACKET_FANOUT_DATA };
+	struct tpacket_req q = { 0 };
+	int v = 1;
+
+	REQUIRE(t, s && dg);
+	tpc_note(t, "PACKET_RECV_OUTPUT");
+	EXPECT_ERRNO(t, "set PACKET_RECV_OUTPUT", -ENOPROTOOPT,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_RECV_OUTPUT, &v,
+					sizeof(v)));
+	EXPECT_ERRNO(t, "get PACKET_RECV_OUTPUT", -ENOPROTOOPT,
+		     getopt_err(t, s, PACKET_RECV_OUTPUT));
+	tpc_note(t, "PACKET_TX_TIMESTAMP");
+	EXPECT_ERRNO(t, "get PACKET_TX_TIMESTAMP", -ENOPROTOOPT,
+		     getopt_err(t, s, PACKET_TX_TIMESTAMP));
+	for (size_t i = 0; i < sizeof(set_only) / sizeof(set_only[0]); i++) {
+		tpc_note(t, "getsockopt of set-only option %d", set_only[i]);
+		EXPECT_ERRNO(t, "get", -ENOPROTOOPT,
+			     getopt_err(t, s, set_only[i]));
+	}
+	tpc_note(t, "PACKET_COPY_THRESH");
+	REQUIRE(t, !tpc_setint(t, s, PACKET_COPY_THRESH, 77));
+	REQUIRE(t, !tpc_getint(t, s, PACKET_COPY_THRESH, &v));
+	EXPECT_EQ(t, "PACKET_COPY_THRESH read back", 77, v);
+	tpc_note(t, "PACKET_TX_TIMESTAMP");
+	v = 1;
+	EXPECT_ERRNO(t, "set PACKET_TX_TIMESTAMP", -ENOPROTOOPT,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_TX_TIMESTAMP, &v,
+					sizeof(v)));
+	tpc_note(t, "PACKET_FANOUT without a group");
+	REQUIRE(t, !tpc_getint(t, s, PACKET_FANOUT, &v));
+	EXPECT_EQ(t, "PACKET_FANOUT", 0, v);
+	tpc_note(t, "PACKET_VNET_HDR");
+	v = 1;
+	EXPECT_ERRNO(t, "PACKET_VNET_HDR on SOCK_DGRAM", -EINVAL,
+		     t->ops->setsockopt(dg, SOL_PACKET, PACKET_VNET_HDR, &v,
+					sizeof(v)));
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		tpc_note(t, "flag option %d", flags[i]);
+		REQUIRE(t, !tpc_getint(t, s, flags[i], &v));
+		EXPECT_EQ(t, "default", 0, v);
+		REQUIRE(t, !tpc_setint(t, s, flags[i], 1));
+		REQUIRE(t, !tpc_getint(t, s, flags[i], &v));
+		EXPECT_EQ(t, "read back", 1, v);
+	}
+	tpc_note(t, "PACKET_TX_RING optlen");
+	EXPECT_ERRNO(t, "PACKET_TX_RING optlen 12", -EINVAL,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_TX_RING, &q,
+					sizeof(q) - 4));
+}
+
 const struct tpc_case tpc_cases_peers[] = {
 	{ "sockbuf.rcvbuf_sndbuf_values", "S1", 0, .fn = sockbuf_values },
 	{ "mmap.close_while_mapped", "M4 M1", TPC_V123,
@@ -403,5 +617,15 @@ const struct tpc_case tpc_cases_peers[] = {
 	  .fn = net_past_16_bits_raw },
 	{ "layout.net_past_16_bits_dgram", "R15 R3", TPC_V123,
 	  .fn = net_past_16_bits_dgram },
+	{ "blocks.jumbo_empty_block_len", "B5 B1", TPC_V3,
+	  .fn = jumbo_empty_block_len },
+	{ "ring.setsockopt09_sequence", "G2 O2", 0,
+	  .fn = setsockopt09_sequence },
+	{ "tx.frame_reuse", "T1", TPC_V123, .fn = tx_frame_reuse,
+	  .needs = TPC_CAP_WIRE },
+	{ "stats.no_ring_small_rcvbuf", "S1 O7", 0,
+	  .fn = no_ring_small_rcvbuf },
+	{ "opt.protocol_filter", "R16", 0, .fn = protocol_filter },
+	{ "opt.option_surface", "O9 O4", 0, .fn = option_surface },
 	{ .name = NULL },
 };
