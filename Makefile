@@ -101,6 +101,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/diff_pcap.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \
@@ -278,7 +279,8 @@ $(BUILD)/tools/bench/%.o: override CFLAGS += -Iconformance/include
 $(TPCONFORM): override LDFLAGS += -rdynamic
 $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) \
+		$(if $(filter -static,$(LDFLAGS)),,-lpcap) $(LDLIBS)
 
 $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "diff_pcap.h"
 #include "differential.h"
 #include "expect.h"
 #include "tpsim.h"
@@ -64,6 +65,11 @@ static void usage(FILE *f)
 "                       and the kernel; each difference is shrunk to what\n"
 "                       it needs; with --seed S, sequence i is\n"
 "                       reproduced by --differential 1 --seed S+i\n"
+"      --differential-pcap FILE...  instead of the cases: every record of\n"
+"                       each capture injected into the two backends\n"
+"                       (as --differential), SOCK_RAW and SOCK_DGRAM,\n"
+"                       TPACKET_V1 to V3, every frame compared field by\n"
+"                       field; exit 1 on a difference\n"
 "      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
 "                       linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
@@ -151,7 +157,8 @@ static bool is_builtin(const struct tpc_backend_ops *ops)
  */
 static int differential_run(const struct tpc_backend_ops *const *want,
 			    size_t nwant, unsigned long n,
-			    unsigned long seed)
+			    unsigned long seed, char *const *files,
+			    size_t nfiles)
 {
 	struct tpc_diff_side side[2] = { { 0 } };
 	char why[512] = "";
@@ -182,7 +189,11 @@ static int differential_run(const struct tpc_backend_ops *const *want,
 			return 2;
 		}
 	}
-	rc = tpc_differential(&side[0], &side[1], n, seed, stdout);
+	if (nfiles)
+		rc = tpc_differential_pcap(&side[0], &side[1], files, nfiles,
+					   stdout);
+	else
+		rc = tpc_differential(&side[0], &side[1], n, seed, stdout);
 	side[0].ops->close(side[0].ctx);
 	side[1].ops->close(side[1].ctx);
 	return rc;
@@ -241,6 +252,7 @@ int main(int argc, char **argv)
 		{ "ifname", required_argument, NULL, 'i' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "differential", required_argument, NULL, 'D' },
+		{ "differential-pcap", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -249,6 +261,8 @@ int main(int argc, char **argv)
 	const char *report = NULL;
 	struct tpc_expect *expect = NULL;
 	unsigned long differential = 0;
+	char *pfiles[256];
+	size_t npfiles = 0;
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
@@ -311,6 +325,12 @@ next:
 						   "of sequences", optarg);
 			break;
 		}
+		case 'P':	/* the files: these and the arguments */
+			if (npfiles == sizeof(pfiles) / sizeof(pfiles[0]))
+				return usage_error("--differential-pcap: more "
+						   "than %zu files", npfiles);
+			pfiles[npfiles++] = optarg;
+			break;
 		case 'p':	/* read by the sim backend in each case */
 			if (!tpsim_profile_find(optarg))
 				return usage_error("--profile %s: no such "
@@ -374,6 +394,9 @@ next:
 			return usage_error("%s", "bad option");
 		}
 	}
+	while (npfiles && optind < argc &&
+	       npfiles < sizeof(pfiles) / sizeof(pfiles[0]))
+		pfiles[npfiles++] = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!nwant)
@@ -385,9 +408,9 @@ next:
 		fprintf(stderr, "tpconform: out of memory\n");
 		return 1;
 	}
-	if (differential) {
+	if (differential || npfiles) {
 		int rc = differential_run(want, nwant, differential,
-					  run.seed);
+					  run.seed, pfiles, npfiles);
 
 		free(all);
 		tpc_expect_free(expect);
