@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/net_tstamp.h>
 #include <poll.h>
@@ -46,8 +47,10 @@ static uint64_t rnd(uint64_t *x)
 
 
 
-static const char *opt_name(int name)
+static const char *opt_name(int level, int name)
 {
+	if (level)
+		return name == SO_RCVBUF ? "SO_RCVBUF" : "SO_SNDBUF";
 	switch (name) {
 	case PACKET_VERSION: return "VERSION";
 	case PACKET_RESERVE: return "RESERVE";
@@ -74,6 +77,9 @@ static void gen_opt(uint64_t *x, struct tpc_seq_opt *o)
 				      SOF_TIMESTAMPING_RAW_HARDWARE };
 	static const socklen_t lens[] = { 4, 4, 4, 4, 4, 4, 0, 2, 8 };
 
+	static const int bufs[] = { -1, 0, 1, 1152, 1153, 4096, 100000,
+				    INT_MAX, INT_MIN };
+
 	o->name = PICK(x, names);
 	o->val = o->name == PACKET_VERSION    ? PICK(x, versions)
 		 : o->name == PACKET_RESERVE  ? PICK(x, reserves)
@@ -81,6 +87,13 @@ static void gen_opt(uint64_t *x, struct tpc_seq_opt *o)
 					       : (int)(rnd(x) % 2);
 	o->len = PICK(x, lens);
 	o->after_ring = rnd(x) % 4 == 0;
+	o->level = 0;
+	/* one in four: a socket buffer size, negative, tiny or huge (S1) */
+	if (rnd(x) % 4 == 0) {
+		o->level = SOL_SOCKET;
+		o->name = rnd(x) & 1 ? SO_RCVBUF : SO_SNDBUF;
+		o->val = PICK(x, bufs);
+	}
 }
 
 void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
@@ -101,10 +114,10 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 	if (s->version != TPACKET_V1)
 		s->opt[s->nopt++] = (struct tpc_seq_opt){ PACKET_VERSION,
 						      s->version, sizeof(int),
-						      false };
+						      false, 0 };
 	s->opt[s->nopt] = (struct tpc_seq_opt){ PACKET_RESERVE,
 					    PICK(&x, reserves), sizeof(int),
-					    false };
+					    false, 0 };
 	if (s->opt[s->nopt].val)
 		s->nopt++;
 	/* more options, some odd, then all of them in a random order */
@@ -148,6 +161,19 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 		s->q.tp_sizeof_priv = 0;
 		s->q.tp_feature_req_word = 0;
 	}
+	/* drawn last, so the earlier draws stay those of older seeds */
+	s->proto = ETH_P_ALL;
+	s->outgoing = s->bypass = false;
+	if (!s->tx) {
+		uint64_t pick = rnd(&x) % 16;
+
+		/* a protocol-bound socket sees only its protocol (R16) */
+		s->proto = pick == 0 ? ETH_P_IP : pick == 1 ? 0x88b5
+							    : ETH_P_ALL;
+		s->outgoing = rnd(&x) % 5 == 0;
+		s->bypass = s->outgoing && rnd(&x) % 4 == 0;
+	}
+	s->close_first = rnd(&x) % 8 == 0;
 }
 
 unsigned int tpc_seq_kept(const struct tpc_seq *s)
@@ -167,10 +193,13 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 			n = n + (size_t)k_ < len ? n + (size_t)k_ : len - 1; \
 	} while (0)
 	ADD("%s", s->type == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM");
+	if (s->proto != ETH_P_ALL)
+		ADD(" bound to 0x%04x", (unsigned int)s->proto);
 	for (unsigned int i = 0; i < s->nopt; i++) {
 		if (s->opt[i].after_ring)
 			continue;
-		ADD(" %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
+		ADD(" %s=%d", opt_name(s->opt[i].level, s->opt[i].name),
+		    s->opt[i].val);
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
 	}
@@ -184,7 +213,8 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 	for (unsigned int i = 0; i < s->nopt; i++) {
 		if (!s->opt[i].after_ring)
 			continue;
-		ADD(", then %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
+		ADD(", then %s=%d", opt_name(s->opt[i].level, s->opt[i].name),
+		    s->opt[i].val);
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
 	}
@@ -192,6 +222,9 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 	    tpc_seq_kept(s) == 1 ? "" : "s");
 	if (s->tx)
 		ADD(" sent");
+	if (s->outgoing)
+		ADD(" (some sent by a second socket%s)",
+		    s->bypass ? " with QDISC_BYPASS" : "");
 	if (tpc_seq_kept(s) != s->npkts)
 		ADD(" of %u", s->npkts);
 	if (tpc_seq_kept(s) && tpc_seq_kept(s) != s->npkts) {
@@ -201,20 +234,29 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 				ADD(" %u", k);
 		ADD(")");
 	}
+	if (s->close_first)
+		ADD(", closed before the unmap");
 #undef ADD
 }
 
-/* packet k of a sequence: size, destination, type, maybe a VLAN tag */
+/* packet k of a sequence: size, destination, type, maybe VLAN tags,
+ * stacked or of an unknown TPID, odd ethertypes, short frames */
 static uint32_t make_pkt(uint64_t *x, const uint8_t dev[6], uint8_t *f)
 {
 	static const uint8_t other[6] = { 0x02, 0x55, 0, 0, 0, 9 };
 	static const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
 	static const uint16_t types[] = { 0x0800, 0x88b5, 0x0806, 0x86dd,
-					  0x8100, 0x0040 };
+					  0x8100, 0x0040, 0x88a8, 0x9100,
+					  0x8100, 0x8847, 0x8864, 0x0000,
+					  0x05dc, 0x0600, 0xffff, 0x88a8 };
+	static const uint16_t inner[] = { 0x88b5, 0x0806, 0x0800, 0x8100,
+					  0x88a8, 0x9100 };
 	uint32_t len = 14 + (uint32_t)(rnd(x) % 1501);
 	uint16_t type = PICK(x, types);
 	uint8_t sel = rnd(x) % 4;
 
+	if (rnd(x) % 8 == 0)	/* short: around the tag's own length */
+		len = 14 + (uint32_t)(rnd(x) % 12);
 	memcpy(f, sel == 0 ? dev : sel == 1 ? other : sel == 2 ? mcast
 						      : (const uint8_t *)
 							"\xff\xff\xff\xff\xff\xff",
@@ -224,10 +266,15 @@ static uint32_t make_pkt(uint64_t *x, const uint8_t dev[6], uint8_t *f)
 	f[13] = (uint8_t)type;
 	for (uint32_t i = 14; i < len; i++)
 		f[i] = (uint8_t)(rnd(x) >> 32);
-	if (type == 0x8100 && len >= 18) {
-		f[14] = (uint8_t)(rnd(x) & 0x0f);	/* a TCI */
-		f[16] = 0x88;				/* inner type */
-		f[17] = 0xb5;
+	/* tags, up to three deep: each a TCI and the type after it */
+	for (uint32_t at = 14, depth = 0;
+	     (type == 0x8100 || type == 0x88a8 || type == 0x9100) &&
+	     at + 4 <= len && depth < 3;
+	     at += 4, depth++) {
+		type = depth == 2 ? 0x88b5 : PICK(x, inner);
+		f[at] = (uint8_t)(rnd(x) & 0x0f);	/* a TCI */
+		f[at + 2] = (uint8_t)(type >> 8);
+		f[at + 3] = (uint8_t)type;
 	}
 	return len;
 }
@@ -486,9 +533,73 @@ static void set_opt(const struct tpc_backend_ops *ops, struct tpc_sock *sk,
 		    const struct tpc_seq_opt *op, struct tpc_out *o)
 {
 	int val[2] = { op->val, 0 };	/* room for the long length */
+	int back = 0;
+	socklen_t blen = sizeof(back);
 
-	tpc_emit(o, "%s %d\n", opt_name(op->name),
-		 ops->setsockopt(sk, SOL_PACKET, op->name, val, op->len));
+	tpc_emit(o, "%s %d\n", opt_name(op->level, op->name),
+		 ops->setsockopt(sk, op->level ? SOL_SOCKET : SOL_PACKET,
+				 op->name, val, op->len));
+	if (op->level) {	/* what the buffer became (S1) */
+		int r = ops->getsockopt(sk, SOL_SOCKET, op->name, &back,
+					&blen);
+
+		tpc_emit(o, "  read back %d: %d\n", r, back);
+	}
+}
+
+static uint32_t tpc_block_status_of(const void *m)
+{
+	return __atomic_load_n(
+		&((const struct tpacket_block_desc *)m)->hdr.bh1.block_status,
+		__ATOMIC_ACQUIRE);
+}
+
+/* A second socket on the device with a one-frame TX ring: what it sends
+ * the sequence's socket sees as PACKET_OUTGOING, if at all (R13). */
+static struct tpc_sock *sender_open(const struct tpc_backend_ops *ops,
+				    void *ctx, bool bypass, char **ring)
+{
+	struct tpacket_req q = { .tp_block_size = 4096, .tp_block_nr = 1,
+				 .tp_frame_size = 4096, .tp_frame_nr = 1 };
+	struct tpc_sock *tx;
+	int v = TPACKET_V2, one = 1;
+
+	*ring = NULL;
+	if (!TPC_OPS_HAS(ops, send) || !TPC_OPS_HAS(ops, wire_read) ||
+	    ops->socket(ctx, SOCK_RAW, ETH_P_ALL, &tx))
+		return NULL;
+	if (ops->setsockopt(tx, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
+	    (bypass && ops->setsockopt(tx, SOL_PACKET, PACKET_QDISC_BYPASS,
+				       &one, sizeof(one))) ||
+	    ops->setsockopt(tx, SOL_PACKET, PACKET_TX_RING, &q, sizeof(q)) ||
+	    ops->mmap(tx, 4096, 0, (void **)ring)) {
+		ops->sock_close(tx);
+		*ring = NULL;
+		return NULL;
+	}
+	return tx;
+}
+
+/* Send f out of the device through the sender; drain the wire. */
+static void sender_send(const struct tpc_backend_ops *ops, void *ctx,
+			struct tpc_sock *tx, char *ring, const uint8_t *f,
+			uint32_t len, struct tpc_out *o)
+{
+	uint8_t buf[2048];
+	ssize_t sent, got;
+
+	memcpy(ring + 32, f, len);
+	tx_hdr_set(ring, TPACKET_V2, len, 32);
+	sent = ops->send(tx, NULL, 0);
+	tpc_emit(o, "  sent by the second socket: %zd, frame 0x%x\n", sent,
+		 tx_status(TPACKET_V2, ring));
+	/* a refused frame stays WRONG_FORMAT: hand it back */
+	__atomic_store_n(&((struct tpacket2_hdr *)(void *)ring)->tp_status,
+			 TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+	if (sent > 0) {
+		got = ops->wire_read(ctx, tx, buf, sizeof(buf), 1000);
+		tpc_emit(o, "  wire %zd\n", got);
+	}
 }
 
 void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
@@ -503,8 +614,11 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	size_t ring = (size_t)s->q.tp_block_size * s->q.tp_block_nr;
 	void *m = NULL;
 
+	struct tpc_sock *tx = NULL;
+	char *txring = NULL;
+
 	ops->dev_info(ctx, dev, &ifindex);
-	r = ops->socket(ctx, s->type, ETH_P_ALL, &sk);
+	r = ops->socket(ctx, s->type, s->proto, &sk);
 	tpc_emit(o, "socket %d\n", r);
 	if (r)
 		return;
@@ -534,12 +648,24 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		tx_run(ops, ctx, sk, s, v, m, ifindex, o);
 		goto done;
 	}
+	if (s->outgoing) {
+		tx = sender_open(ops, ctx, s->bypass, &txring);
+		tpc_emit(o, "sender %s\n", tx ? "open" : "none");
+	}
 	for (unsigned int k = 0; k < s->npkts; k++) {
 		struct tpc_inject p = { .data = f };
+		bool out;
 
 		p.len = make_pkt(&x, dev, f);
+		out = s->outgoing && rnd(&x) % 3 == 0;
 		if (!(s->keep >> k & 1))
 			continue;
+		if (out && tx) {
+			tpc_emit(o, "send %u (%u bytes, type 0x%02x%02x)\n", k,
+				 p.len, f[12], f[13]);
+			sender_send(ops, ctx, tx, txring, f, p.len, o);
+			continue;
+		}
 		r = ops->inject(ctx, sk, &p);
 		/* the class of destination, not the address: the device's
 		 * own differs between backends */
@@ -556,6 +682,28 @@ done:
 	r = ops->getsockopt(sk, SOL_PACKET, PACKET_STATISTICS, &st, &len);
 	tpc_emit(o, "stats %d: packets %u drops %u freeze %u\n", r, st.tp_packets,
 	     st.tp_drops, v == TPACKET_V3 ? st.tp_freeze_q_cnt : 0);
+	if (tx) {
+		ops->munmap(tx, txring, 4096);
+		ops->sock_close(tx);
+	}
+	if (m && s->close_first) {
+		/* the mapping outlives the socket (M4): still readable,
+		 * then unmapped on its own */
+		ops->sock_close(sk);
+		uint32_t first;
+
+		if (v == TPACKET_V3 && !s->tx)
+			first = tpc_block_status_of(m);
+		else if (v == TPACKET_V3)
+			memcpy(&first, (char *)m + hdr_at[v].status,
+			       sizeof(first));
+		else
+			first = tx_status(v, m);
+		tpc_emit(o, "closed; first status word 0x%x\n", first);
+		tpc_emit(o, "munmap after close %d\n",
+			 ops->munmap(NULL, m, ring));
+		return;
+	}
 	if (m)
 		ops->munmap(sk, m, ring);
 	ops->sock_close(sk);

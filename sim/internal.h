@@ -18,8 +18,9 @@
 
 /* Largest number of live tpsim_mmap() mappings tracked per socket. */
 #define TPSIM_MAX_MAPPINGS 16
-/* Per-packet charge against the receive buffer, on top of the bytes:
- * what an skb's bookkeeping costs the kernel, roughly. */
+
+/* Per-frame charge against the send buffer, on top of the bytes: what an
+ * skb's bookkeeping costs the kernel, roughly. */
 #define TPSIM_SKB_OVERHEAD 768u
 
 struct tpsim_mapping {
@@ -179,14 +180,19 @@ struct rx_skb {
 	bool vlan;
 	uint16_t vlan_tci, vlan_tpid;
 	const uint8_t *src;	/* link source address (halen bytes) */
+	uint32_t wire_len;	/* the frame as it arrived (truesize) */
+	uint32_t mac_extra;	/* SOCK_RAW: tags counted in the link
+				 * header for tp_net (outgoing, R13) */
+	uint16_t dgram_proto;	/* SOCK_DGRAM's sll_protocol (R14) */
+	bool data_tag;		/* SOCK_DGRAM: a tag in the data names the
+				 * VLAN fields (R14) */
+	uint16_t data_tci;
 };
 
 /* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
 				    const struct rx_skb *k, char *frame,
 				    size_t hdr_size);
-__tpsim_hidden uint16_t tpsim__sll_protocol(const struct tpsim_sock *s,
-					    const struct rx_skb *k);
 __tpsim_hidden void tpsim__rx_copy(const struct tpsim_sock *s,
 				   const struct rx_skb *k, uint8_t *dst,
 				   uint32_t n);
@@ -233,7 +239,9 @@ __tpsim_hidden int tpsim__pollin_locked(struct tpsim_sock *s);
 
 /* recvq.c */
 __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
-				  uint32_t alen, const void *b, uint32_t blen);
+				  uint32_t alen, const void *b, uint32_t blen,
+				  uint32_t truesize);
+__tpsim_hidden uint32_t tpsim__truesize(uint32_t wire_len);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
 __tpsim_hidden void tpsim__clock_read(struct tpsim_sock *s,

@@ -92,33 +92,45 @@ static bool eth_type_vlan(uint16_t type_be)
 }
 
 /*
- * R14: what SOCK_DGRAM reports as sll_protocol for a packet that still
- * carries tags in its data after the stack took the outer one off: the
- * ethertype after every remaining tag (the kernel's
- * vlan_get_protocol_dgram: at most 7 headers looked at, 0 when one is
- * cut short or the chain is longer).
+ * __vlan_get_protocol_offset: the type after the tags that follow a link
+ * header whose type field says type, the first tag at data[0]; *depth the
+ * bytes of tags. At most 7 tags are read; 0 when one is cut short or the
+ * chain is longer.
  */
-static uint16_t inner_proto(const struct rx_skb *k)
+static uint16_t skip_tags(uint16_t type, const uint8_t *data, uint32_t len,
+			  uint32_t *depth)
 {
-	uint16_t type = k->protocol;
 	uint32_t off = 0;
 
-	for (int depth = 7; eth_type_vlan(type); depth--) {
-		if (off + 4 > k->plen || depth == 1)
+	for (int left = 7; eth_type_vlan(type); left--) {
+		if (off + 4 > len || !left)
 			return 0;
-		memcpy(&type, k->payload + off + 2, 2);
+		memcpy(&type, data + off + 2, 2);
 		off += 4;
 	}
+	*depth = off;
 	return type;
 }
 
-uint16_t tpsim__sll_protocol(const struct tpsim_sock *s,
-			     const struct rx_skb *k)
+/*
+ * R14 (profile dgram_inner_proto): what SOCK_DGRAM shows of a packet that
+ * still carries tags in its data (no tag held outside it): sll_protocol
+ * is the type after all of them (vlan_get_protocol_dgram), and V2/V3 name
+ * the first one in the VLAN fields (vlan_get_tci).
+ */
+static void dgram_view(const struct tpsim_sock *s, struct rx_skb *k,
+		       const uint8_t *tag, uint32_t len)
 {
-	if (s->type == SOCK_DGRAM && s->prof->dgram_inner_proto &&
-	    eth_type_vlan(k->protocol))
-		return inner_proto(k);
-	return k->protocol;
+	uint32_t depth;
+
+	k->dgram_proto = k->protocol;
+	if (!s->prof->dgram_inner_proto || !eth_type_vlan(k->protocol))
+		return;
+	k->dgram_proto = skip_tags(k->protocol, tag, len, &depth);
+	if (!k->vlan) {
+		k->data_tag = true;
+		k->data_tci = len >= 2 ? (uint16_t)(tag[0] << 8 | tag[1]) : 0;
+	}
 }
 
 /* Returns 1 when the packet goes on to the taps, 0 when the receive path
@@ -135,6 +147,37 @@ static int parse_ether(const struct tpsim_sock *s,
 	k->payload = d + ETH_HLEN;
 	k->plen = p->len - ETH_HLEN;
 	k->src = d + ETH_ALEN;
+	k->wire_len = p->len;
+	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype
+						    : eth_pkttype(s, d);
+	if (k->pkttype == PACKET_OUTGOING) {
+		/* R13: a copy of what a socket sent, as dev_queue_xmit_nit
+		 * shows it: tags stay in the data, and the protocol is the
+		 * sender's (a SOCK_RAW sender on ETH_P_ALL: the type field
+		 * as it is, dev_parse_header_protocol) */
+		uint32_t depth = 0;
+
+		k->protocol = (p->flags & TPSIM_PKT_PROTOCOL) ? p->protocol
+							      : type;
+		if (p->flags & TPSIM_PKT_VLAN) {
+			k->vlan = true;
+			k->vlan_tci = p->vlan_tci;
+			k->vlan_tpid = p->vlan_tpid;
+		}
+		dgram_view(s, k, k->payload, k->plen);
+		/* packet_parse_headers: the network header goes after the
+		 * tags in the data; SOCK_DGRAM data starts there */
+		if (s->prof->dgram_inner_proto && eth_type_vlan(k->protocol) &&
+		    skip_tags(k->protocol, k->payload, k->plen, &depth)) {
+			if (s->type == SOCK_DGRAM) {
+				k->payload += depth;
+				k->plen -= depth;
+			} else {
+				k->mac_extra = depth;
+			}
+		}
+		return 1;
+	}
 	if (p->flags & TPSIM_PKT_VLAN) {
 		k->vlan = true;
 		k->vlan_tci = p->vlan_tci;
@@ -155,8 +198,42 @@ static int parse_ether(const struct tpsim_sock *s,
 		k->plen = p->len - ETH_HLEN - 4;
 	}
 	k->protocol = eth_proto(type, k->payload, k->plen);
-	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype
-						    : eth_pkttype(s, d);
+	return 1;
+}
+
+/*
+ * R17: what a socket bound to a protocol sees of a tagged packet. The
+ * taps of every protocol have had it by then; __netif_receive_skb_core
+ * finds no VLAN device for the tag (the simulator has none), so a tag
+ * with a VID makes the packet PACKET_OTHERHOST, a priority tag (VID 0)
+ * around another tag is stripped and the next one looked at, and the tag
+ * is cleared before the protocol handlers run. Returns 0 when stripping
+ * frees the packet (a tag cut short).
+ */
+static int vlan_for_bound(struct rx_skb *k)
+{
+	uint16_t type;
+
+	while (k->vlan) {
+		if (k->vlan_tci & 0x0fff) {
+			k->pkttype = PACKET_OTHERHOST;
+			break;
+		}
+		if (!eth_type_vlan(k->protocol))
+			break;
+		/* skb_vlan_untag() of the inner tag */
+		if (k->plen < 6)
+			return 0;
+		k->vlan_tci = (uint16_t)(k->payload[0] << 8 | k->payload[1]);
+		k->vlan_tpid = ntohs(k->protocol);
+		memcpy(&type, k->payload + 2, 2);
+		memcpy(k->lhdr + 12, &type, 2);
+		k->payload += 4;
+		k->plen -= 4;
+		k->protocol = eth_proto(type, k->payload, k->plen);
+	}
+	k->vlan = false;
+	k->vlan_tci = k->vlan_tpid = 0;
 	return 1;
 }
 
@@ -177,6 +254,7 @@ static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
 	else
 		k->protocol = 0;
 	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype : PACKET_HOST;
+	k->wire_len = p->len;
 	if (p->flags & TPSIM_PKT_VLAN) {
 		k->vlan = true;
 		k->vlan_tci = p->vlan_tci;
@@ -206,7 +284,14 @@ static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k)
 {
 	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
 
-	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen);
+	/* an outgoing copy is a clone of the sender's skb: from a TX ring,
+	 * a small head (576 + the 256-byte sk_buff) holding the link header
+	 * and the rest as page fragments (tpacket_fill_skb) */
+	uint32_t truesize = k->pkttype == PACKET_OUTGOING
+				    ? 832 + k->wire_len - s->hard_header_len
+				    : tpsim__truesize(k->wire_len);
+
+	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen, truesize);
 }
 
 uint32_t tpsim__rx_tstamp(struct tpsim_sock *s, const struct tpsim_packet *p,
@@ -242,7 +327,8 @@ void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 		memcpy(sll->sll_addr, k->src, halen);
 	sll->sll_family = AF_PACKET;
 	sll->sll_hatype = s->hatype;
-	sll->sll_protocol = tpsim__sll_protocol(s, k);
+	sll->sll_protocol = s->type == SOCK_DGRAM ? k->dgram_proto
+						 : k->protocol;
 	sll->sll_pkttype = k->pkttype;
 	sll->sll_ifindex = s->ifindex;
 }
@@ -262,7 +348,7 @@ uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 bool tpsim__rx_offsets(const struct tpsim_sock *s, const struct rx_skb *k,
 		       uint64_t *macoff, uint64_t *netoff)
 {
-	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len : 0;
+	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len + k->mac_extra : 0;
 
 	if (s->type == SOCK_DGRAM) {
 		*macoff = *netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
@@ -349,6 +435,11 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 			h2->tp_vlan_tpid = k->vlan_tpid;
 			status |= TP_STATUS_VLAN_VALID |
 				  TP_STATUS_VLAN_TPID_VALID;
+		} else if (s->type == SOCK_DGRAM && k->data_tag) {
+			h2->tp_vlan_tci = k->data_tci;
+			h2->tp_vlan_tpid = ntohs(k->protocol);
+			status |= TP_STATUS_VLAN_VALID |
+				  TP_STATUS_VLAN_TPID_VALID;
 		} else {
 			h2->tp_vlan_tci = 0;
 			h2->tp_vlan_tpid = 0;
@@ -394,6 +485,13 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 		return TPSIM_RX_IGNORED;
 
 	pthread_mutex_lock(&s->lock);
+	if (s->protocol != htons(ETH_P_ALL) && s->protocol != TPSIM_PROTO_NONE &&
+	    k.pkttype != PACKET_OUTGOING && !vlan_for_bound(&k)) {
+		pthread_mutex_unlock(&s->lock);
+		return TPSIM_RX_IGNORED;
+	}
+	if (k.pkttype != PACKET_OUTGOING)
+		dgram_view(s, &k, k.payload, k.plen);
 	/* R13: outgoing copies go only to the taps of every protocol
 	 * (dev_queue_xmit_nit walks ptype_all, never ptype_base) */
 	if (s->protocol == TPSIM_PROTO_NONE ||

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "internal.h"
 
 #define BLK_HDR_LEN TPSIM_ALIGN8((uint32_t)sizeof(struct tpacket_block_desc))
@@ -289,9 +291,11 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	/* B6: hv1 first, as prb_fill_curr_block() does */
 	h->tp_next_offset = TPSIM_ALIGN8((uint32_t)macoff + snaplen);
 	h->hv1.tp_padding = 0;
-	if (k->vlan) {
-		h->hv1.tp_vlan_tci = k->vlan_tci;
-		h->hv1.tp_vlan_tpid = k->vlan_tpid;
+	if (k->vlan || (s->type == SOCK_DGRAM && k->data_tag)) {
+		/* R8, or R14: the first tag in a SOCK_DGRAM packet's data */
+		h->hv1.tp_vlan_tci = k->vlan ? k->vlan_tci : k->data_tci;
+		h->hv1.tp_vlan_tpid = k->vlan ? k->vlan_tpid
+					      : ntohs(k->protocol);
 		status |= TP_STATUS_VLAN_VALID | TP_STATUS_VLAN_TPID_VALID;
 	} else {
 		h->hv1.tp_vlan_tci = 0;
