@@ -71,7 +71,7 @@ static void usage(FILE *f)
 "                       TPACKET_V1 to V3, every frame compared field by\n"
 "                       field; exit 1 on a difference\n"
 "      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
-"                       linux-2.6; same as TPC_SIM_PROFILE)\n"
+"                       linux-6.12, linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
 "                       reason a line: they report XFAIL, and XPASS\n"
 "                       (a failure) if they pass\n"
@@ -79,8 +79,8 @@ static void usage(FILE *f)
 "  -h, --help           this text\n"
 "\n"
 "Environment: TPC_SIM_PROFILE selects the simulator's kernel profile\n"
-"(linux, linux-6.1, linux-2.6). Exit status: 0 all passed or skipped, 1 a case\n"
-"failed, 2 usage error.\n");
+"(linux, linux-6.1, linux-6.12, linux-2.6). Exit status: 0 all passed or\n"
+"skipped, 1 a case failed, 2 usage error.\n");
 }
 
 static int usage_error(const char *fmt, ...)
@@ -335,7 +335,8 @@ next:
 			if (!tpsim_profile_find(optarg))
 				return usage_error("--profile %s: no such "
 						   "profile (linux, linux-6.1, "
-						   "linux-2.6)", optarg);
+						   "linux-6.12, linux-2.6)",
+						   optarg);
 			setenv("TPC_SIM_PROFILE", optarg, 1);
 			break;
 		case 'i':

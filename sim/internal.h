@@ -241,7 +241,8 @@ __tpsim_hidden int tpsim__pollin_locked(struct tpsim_sock *s);
 __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
 				  uint32_t alen, const void *b, uint32_t blen,
 				  uint32_t truesize);
-__tpsim_hidden uint32_t tpsim__truesize(uint32_t wire_len);
+__tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
+					uint32_t wire_len);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
 __tpsim_hidden void tpsim__clock_read(struct tpsim_sock *s,

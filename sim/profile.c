@@ -52,16 +52,20 @@ static const struct tpsim_profile profiles[] = {
 		.retire_periodic = 1,
 		.hz = 0,
 		.dgram_inner_proto = 1,
+		.copy_thresh_readable = 1,
+		.small_head_cache = 1,
 	},
 	{
 		.name = "linux-6.1",
-		.summary = "6.1 to 6.17 (Debian 12 runs 6.1): as linux, but the "
-			   "V3 retire timer is a jiffies timer re-armed at each "
-			   "block open (HZ 250)",
+		.summary = "6.1 (Debian 12): as linux-6.12, but "
+			   "PACKET_COPY_THRESH cannot be read back and skb "
+			   "heads come from kmalloc (no small-head cache)",
 		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
 		.dgram_inner_proto = 1,
+		.copy_thresh_readable = 0,
+		.small_head_cache = 0,
 	},
 	{
 		.name = "linux-2.6",
@@ -86,6 +90,18 @@ static const struct tpsim_profile profiles[] = {
 		.wmem_max = 131071,
 		.retire_periodic = 0,
 		.hz = 250,
+	},
+	{
+		.name = "linux-6.12",
+		.summary = "6.12 to 6.17 (Debian 12 backports): as linux, but "
+			   "the V3 retire timer is a jiffies timer re-armed at "
+			   "each block open (HZ 250)",
+		LINUX_6X,
+		.retire_periodic = 0,
+		.hz = 250,
+		.dgram_inner_proto = 1,
+		.copy_thresh_readable = 1,
+		.small_head_cache = 1,
 	},
 };
 

@@ -289,7 +289,7 @@ static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k)
 	 * and the rest as page fragments (tpacket_fill_skb) */
 	uint32_t truesize = k->pkttype == PACKET_OUTGOING
 				    ? 832 + k->wire_len - s->hard_header_len
-				    : tpsim__truesize(k->wire_len);
+				    : tpsim__truesize(s, k->wire_len);
 
 	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen, truesize);
 }

@@ -370,7 +370,13 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 		val = s->tstamp;
 		break;
 	case PACKET_COPY_THRESH:
-		/* read back as stored (6.18; found by opt.option_surface) */
+		/* read back as stored since 6.12 (found by
+		 * opt.option_surface); 6.1 has no get side */
+		if (!s->prof->copy_thresh_readable) {
+			tpsim__detail(s, "O9: PACKET_COPY_THRESH cannot be read "
+					 "in profile %s", s->prof->name);
+			return -ENOPROTOOPT;
+		}
 		val = s->copy_thresh;
 		break;
 	case PACKET_FANOUT:

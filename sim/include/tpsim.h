@@ -347,6 +347,12 @@ struct tpsim_profile {
 	 * data, giving the innermost ethertype (vlan_get_protocol_dgram);
 	 * 0: the skb's protocol, the next tag's TPID */
 	int dgram_inner_proto;
+	/* getsockopt(PACKET_COPY_THRESH) reads the value back (6.12 on;
+	 * 6.1: ENOPROTOOPT) */
+	int copy_thresh_readable;
+	/* skb heads of up to 576 bytes come from the small-head cache
+	 * (6.3 on), else from kmalloc: a receive queue's truesize (S1) */
+	int small_head_cache;
 };
 
 /* Returns the profile named name, or NULL. */

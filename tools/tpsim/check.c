@@ -30,7 +30,7 @@ static const char usage[] =
 "  --feature-req-word N   V3 tp_feature_req_word\n"
 "  --reserve N            PACKET_RESERVE set before the ring\n"
 "  --profile NAME         kernel profile: linux (default), linux-6.1,\n"
-"                         linux-2.6\n"
+"                         linux-6.12, linux-2.6\n"
 "Numbers are decimal or 0x hex and must fit 32 bits.\n"
 "\n"
 "Output:\n"
