@@ -76,6 +76,7 @@ UNIT_SRCS := \
 	sim/tests/t_helpers.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
+	sim/tests/test_peers.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \

@@ -129,7 +129,8 @@ static void dgram_view(const struct tpsim_sock *s, struct rx_skb *k,
 	k->dgram_proto = skip_tags(k->protocol, tag, len, &depth);
 	if (!k->vlan) {
 		k->data_tag = true;
-		k->data_tci = len >= 2 ? (uint16_t)(tag[0] << 8 | tag[1]) : 0;
+		/* a whole vlan_hdr, or vlan_get_tci() answers 0 */
+		k->data_tci = len >= 4 ? (uint16_t)(tag[0] << 8 | tag[1]) : 0;
 	}
 }
 

@@ -30,6 +30,7 @@ extern const uint8_t t_self[6];	/* the default device address */
 
 Suite *suite_edges(void);
 Suite *suite_mmap(void);
+Suite *suite_peers(void);
 Suite *suite_poll(void);
 Suite *suite_profile(void);
 Suite *suite_ring(void);
