@@ -73,6 +73,7 @@ static inline char *tpsim__frame(const struct tpsim_ring *r, uint32_t idx)
 
 struct tpsim_skb {
 	struct tpsim_skb *next;
+	uint8_t vnet[10];	/* receive queue: its virtio-net header */
 	uint32_t len;
 	uint32_t truesize;
 	uint32_t frame;		/* wire queue: TX frame to complete */
@@ -106,6 +107,7 @@ struct tpsim_sock {
 	int tstamp;
 	bool loss, auxdata, origdev, tx_has_off, qdisc_bypass;
 	bool ignore_outgoing;
+	uint32_t vnet_hdr_sz;	/* 0, 10 or 12 (PACKET_VNET_HDR[_SZ]) */
 	uint32_t rcvbuf;
 	uint32_t rmem_max, wmem_max;	/* caps of SO_RCVBUF/SO_SNDBUF */
 
@@ -187,7 +189,13 @@ struct rx_skb {
 	bool data_tag;		/* SOCK_DGRAM: a tag in the data names the
 				 * VLAN fields (R14) */
 	uint16_t data_tci;
+	uint8_t vnet[10];	/* the virtio_net_hdr the packet would carry */
+	uint32_t pulled;	/* tag bytes the stack took out of the data */
 };
+
+/* virtio_net_hdr_from_skb(): a received packet's virtio-net header. */
+__tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
+					 uint32_t tags_removed, uint8_t out[10]);
 
 /* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
@@ -240,7 +248,7 @@ __tpsim_hidden int tpsim__pollin_locked(struct tpsim_sock *s);
 /* recvq.c */
 __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
 				  uint32_t alen, const void *b, uint32_t blen,
-				  uint32_t truesize);
+				  uint32_t truesize, const uint8_t vnet[10]);
 __tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
 					uint32_t wire_len);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);

@@ -20,6 +20,8 @@
 	 OPT(PACKET_TX_HAS_OFF) | OPT(PACKET_QDISC_BYPASS) |               \
 	 OPT(PACKET_ROLLOVER_STATS) | OPT(PACKET_FANOUT_DATA) |            \
 	 OPT(PACKET_IGNORE_OUTGOING))
+/* 6.2 added PACKET_VNET_HDR_SZ (24) */
+#define OPTS_LINUX_6_2 (OPTS_LINUX | OPT(24))
 /* 2.6.26, the kernel of the original packet_mmap document: no
  * PACKET_VERSION yet, so only TPACKET_V1 and no PACKET_RESERVE. */
 #define OPTS_LINUX_2_6                                                      \
@@ -36,7 +38,7 @@
 	 * largest object is PAGE_SIZE << MAX_PAGE_ORDER(10) */             \
 	.kmalloc_max = 4u << 20,                                            \
 	.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 | 1u << TPACKET_V3, \
-	.setsockopt_known = OPTS_LINUX, .overflow_guard = 1,                \
+	.overflow_guard = 1,                                                \
 	.reserve_in_min_frame = 1, .mapped_check_first = 1,                 \
 	.owner_bitmap = 1, .rmem_default = 212992, .rmem_max = 212992,      \
 	.wmem_default = 212992, .wmem_max = 212992
@@ -54,6 +56,7 @@ static const struct tpsim_profile profiles[] = {
 		.dgram_inner_proto = 1,
 		.copy_thresh_readable = 1,
 		.small_head_cache = 1,
+		.setsockopt_known = OPTS_LINUX_6_2,
 	},
 	{
 		.name = "linux-6.1",
@@ -66,6 +69,7 @@ static const struct tpsim_profile profiles[] = {
 		.dgram_inner_proto = 1,
 		.copy_thresh_readable = 0,
 		.small_head_cache = 0,
+		.setsockopt_known = OPTS_LINUX,
 	},
 	{
 		.name = "linux-2.6",
@@ -102,6 +106,7 @@ static const struct tpsim_profile profiles[] = {
 		.dgram_inner_proto = 1,
 		.copy_thresh_readable = 1,
 		.small_head_cache = 1,
+		.setsockopt_known = OPTS_LINUX_6_2,
 	},
 };
 

@@ -39,7 +39,8 @@ uint32_t tpsim__truesize(const struct tpsim_sock *s, uint32_t wire_len)
 }
 
 int tpsim__rq_push(struct tpsim_sock *s, const void *a, uint32_t alen,
-		   const void *b, uint32_t blen, uint32_t truesize)
+		   const void *b, uint32_t blen, uint32_t truesize,
+		   const uint8_t vnet[10])
 {
 	uint32_t len = alen + blen;
 	struct tpsim_skb *skb;
@@ -51,6 +52,7 @@ int tpsim__rq_push(struct tpsim_sock *s, const void *a, uint32_t alen,
 	skb->next = NULL;
 	skb->len = len;
 	skb->truesize = truesize;
+	memcpy(skb->vnet, vnet, sizeof(skb->vnet));
 	if (alen)
 		memcpy(skb->data, a, alen);
 	if (blen)
@@ -109,10 +111,23 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags)
 		if (ret < 0)
 			return ret;
 	}
+	/* O10 (packet_rcv_vnet): the virtio-net header first, the rest of
+	 * its vnet_hdr_sz bytes zero */
+	if (s->vnet_hdr_sz) {
+		if (len < s->vnet_hdr_sz) {
+			pthread_mutex_unlock(&s->lock);
+			return -EINVAL;
+		}
+		memset(buf, 0, s->vnet_hdr_sz);
+		memcpy(buf, skb->vnet, sizeof(skb->vnet));
+		buf = (char *)buf + s->vnet_hdr_sz;
+		len -= s->vnet_hdr_sz;
+	}
 	copied = skb->len < len ? skb->len : len;
 	if (copied)
 		memcpy(buf, skb->data, copied);
 	ret = (flags & MSG_TRUNC) ? (ssize_t)skb->len : (ssize_t)copied;
+	ret += s->vnet_hdr_sz;
 	if (!(flags & MSG_PEEK)) {
 		s->rq_head = skb->next;
 		if (!s->rq_head)

@@ -197,6 +197,7 @@ static int parse_ether(const struct tpsim_sock *s,
 		memcpy(k->lhdr + 12, &type, 2);
 		k->payload = d + ETH_HLEN + 4;
 		k->plen = p->len - ETH_HLEN - 4;
+		k->pulled = 4;
 	}
 	k->protocol = eth_proto(type, k->payload, k->plen);
 	return 1;
@@ -231,6 +232,7 @@ static int vlan_for_bound(struct rx_skb *k)
 		memcpy(k->lhdr + 12, &type, 2);
 		k->payload += 4;
 		k->plen -= 4;
+		k->pulled += 4;
 		k->protocol = eth_proto(type, k->payload, k->plen);
 	}
 	k->vlan = false;
@@ -292,7 +294,29 @@ static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k)
 				    ? 832 + k->wire_len - s->hard_header_len
 				    : tpsim__truesize(s, k->wire_len);
 
-	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen, truesize);
+	return tpsim__rq_push(s, k->lhdr, h, k->payload, k->plen, truesize,
+			      k->vnet);
+}
+
+void tpsim__vnet_from_pkt(const struct tpsim_packet *p, uint32_t pulled,
+			  uint8_t out[10])
+{
+	/* struct virtio_net_hdr, little-endian fields: flags, gso_type
+	 * (NONE), hdr_len, gso_size, csum_start (from the link header, so
+	 * less what untagging took off before it), csum_offset */
+	memset(out, 0, 10);
+	if (p->flags & TPSIM_PKT_CSUM_PARTIAL) {
+		bool has = p->sz >= offsetof(struct tpsim_packet, csum_offset) +
+					    sizeof(p->csum_offset);
+		uint16_t start = has ? (uint16_t)(p->csum_start - pulled) : 0;
+		uint16_t off = has ? p->csum_offset : 0;
+
+		out[0] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
+		out[6] = (uint8_t)start, out[7] = (uint8_t)(start >> 8);
+		out[8] = (uint8_t)off, out[9] = (uint8_t)(off >> 8);
+	} else if (p->flags & TPSIM_PKT_CSUM_VALID) {
+		out[0] = 2;	/* VIRTIO_NET_HDR_F_DATA_VALID */
+	}
 }
 
 uint32_t tpsim__rx_tstamp(struct tpsim_sock *s, const struct tpsim_packet *p,
@@ -355,9 +379,10 @@ bool tpsim__rx_offsets(const struct tpsim_sock *s, const struct rx_skb *k,
 		*macoff = *netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
 				    (uint64_t)s->reserve;
 	} else {
+		/* O10: room for the virtio-net header before the link's */
 		*netoff = TPACKET_ALIGN(s->hdrlen +
 					(maclen < 16 ? 16 : maclen)) +
-			  (uint64_t)s->reserve;
+			  (uint64_t)s->reserve + s->vnet_hdr_sz;
 		*macoff = *netoff - maclen;
 	}
 	return *netoff <= USHRT_MAX;
@@ -369,7 +394,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 	struct tpsim_ring *r = &s->rx;
 	uint32_t status = TP_STATUS_USER, ts_status, snaplen, len;
 	uint64_t macoff, netoff;
-	bool copy = false;
+	bool copy = false, vnet;
 	struct timespec ts;
 	char *h;
 
@@ -380,6 +405,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
+	vnet = s->vnet_hdr_sz != 0;
 	/* R4, R5 */
 	if (macoff + snaplen > r->frame_size) {
 		if (s->copy_thresh && s->rmem_alloc < s->rcvbuf)
@@ -387,6 +413,8 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		snaplen = macoff > r->frame_size
 				  ? 0
 				  : r->frame_size - (uint32_t)macoff;
+		if (macoff > r->frame_size)
+			vnet = false;	/* no room for it either */
 	}
 	/* R1: only the head frame, only if its status is exactly KERNEL;
 	 * the kernel compares V1's unsigned long status as an int */
@@ -405,6 +433,10 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 
 	if (snaplen)
 		tpsim__rx_copy(s, k, (uint8_t *)h + macoff, snaplen);
+	/* O10: the virtio-net header right before the link header */
+	if (vnet)
+		memcpy((uint8_t *)h + macoff - sizeof(k->vnet), k->vnet,
+		       sizeof(k->vnet));
 	ts_status = tpsim__rx_tstamp(s, p, &ts);
 	status |= ts_status;
 	if (s->version == TPACKET_V1) {
@@ -493,6 +525,7 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 	}
 	if (k.pkttype != PACKET_OUTGOING)
 		dgram_view(s, &k, k.payload, k.plen);
+	tpsim__vnet_from_pkt(p, k.pulled, k.vnet);
 	/* R13: outgoing copies go only to the taps of every protocol
 	 * (dev_queue_xmit_nit walks ptype_all, never ptype_base) */
 	if (s->protocol == TPSIM_PROTO_NONE ||

@@ -254,6 +254,7 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	struct tpsim_kbdq *q = &r->v3;
 	uint32_t status = TP_STATUS_USER, snaplen, len, at;
 	uint64_t macoff, netoff;
+	bool vnet = s->vnet_hdr_sz != 0;
 	struct tpacket_block_desc *b;
 	struct tpacket3_hdr *h;
 	struct timespec ts;
@@ -275,6 +276,7 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 		if (macoff > q->max_frame_len) {
 			snaplen = 0;
 			macoff = q->max_frame_len;
+			vnet = false;	/* no room for it either */
 		} else {
 			snaplen = q->max_frame_len - (uint32_t)macoff;
 		}
@@ -313,6 +315,10 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 
 	if (snaplen)
 		tpsim__rx_copy(s, k, (uint8_t *)h + macoff, snaplen);
+	/* O10: the virtio-net header right before the link header */
+	if (vnet)
+		memcpy((uint8_t *)h + macoff - sizeof(k->vnet), k->vnet,
+		       sizeof(k->vnet));
 	status |= tpsim__rx_tstamp(s, p, &ts);
 	q->last_ts = ts;
 	/* no LOSING per packet in V3: the block carries it (B1) */

@@ -151,20 +151,30 @@ static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
 			s->origdev = val != 0;
 		return 0;
 	case PACKET_VNET_HDR:
+	case 24:	/* PACKET_VNET_HDR_SZ, 6.2 on */
+		/* O10: SOCK_RAW only, an int, 0/10/12 for the size, EBUSY
+		 * with a ring (the value checked first) */
 		if (s->type != SOCK_RAW) {
-			tpsim__detail(s, "O4: PACKET_VNET_HDR needs SOCK_RAW");
+			tpsim__detail(s, "O10: virtio-net headers need "
+					 "SOCK_RAW");
 			return -EINVAL;
 		}
-		err = get_min_int(s, "PACKET_VNET_HDR", optval, optlen, &val);
+		err = get_min_int(s, optname == PACKET_VNET_HDR
+					     ? "PACKET_VNET_HDR"
+					     : "PACKET_VNET_HDR_SZ",
+				  optval, optlen, &val);
 		if (err)
 			return err;
-		if (has_ring(s))
-			return busy(s, "O4", "PACKET_VNET_HDR");
-		if (val) {
-			tpsim__detail(s, "virtio-net headers are not "
-					 "simulated");
-			return -EOPNOTSUPP;
+		if (optname != PACKET_VNET_HDR && val && val != 10 &&
+		    val != 12) {
+			tpsim__detail(s, "O10: PACKET_VNET_HDR_SZ %d is not 0, "
+					 "10 or 12", val);
+			return -EINVAL;
 		}
+		if (has_ring(s))
+			return busy(s, "O10", "the virtio-net header size");
+		s->vnet_hdr_sz = optname == PACKET_VNET_HDR ? (val ? 10u : 0u)
+							    : (uint32_t)val;
 		return 0;
 	case PACKET_TIMESTAMP:
 		err = get_exact_int(s, "O5", "PACKET_TIMESTAMP", optval, optlen,
@@ -329,7 +339,10 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 		val = s->origdev;
 		break;
 	case PACKET_VNET_HDR:
-		val = 0;
+		val = !!s->vnet_hdr_sz;
+		break;
+	case 24:	/* PACKET_VNET_HDR_SZ */
+		val = (int)s->vnet_hdr_sz;
 		break;
 	case PACKET_VERSION:
 		val = s->version;

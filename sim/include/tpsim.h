@@ -118,10 +118,12 @@ void tpsim_close(struct tpsim_sock *s);
  * PACKET_RESERVE, PACKET_RX_RING, PACKET_COPY_THRESH, PACKET_STATISTICS
  * (get), PACKET_HDRLEN (get), PACKET_LOSS, PACKET_TIMESTAMP, PACKET_AUXDATA,
  * PACKET_ORIGDEV, PACKET_TX_HAS_OFF, PACKET_QDISC_BYPASS,
- * PACKET_IGNORE_OUTGOING, PACKET_TX_RING. level SOL_SOCKET: SO_RCVBUF,
+ * PACKET_IGNORE_OUTGOING, PACKET_TX_RING, PACKET_VNET_HDR and
+ * PACKET_VNET_HDR_SZ (a virtio-net header before each RX frame's data and
+ * in each TX frame; SOCK_RAW only). level SOL_SOCKET: SO_RCVBUF,
  * SO_SNDBUF, SO_SNDTIMEO. Options the simulator does not model (fanout,
- * membership, vnet headers) return -EOPNOTSUPP; unknown ones
- * -ENOPROTOOPT, as the kernel.
+ * membership) return -EOPNOTSUPP; unknown ones -ENOPROTOOPT, as the
+ * kernel.
  */
 int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
 		     const void *optval, socklen_t optlen);
@@ -195,6 +197,10 @@ struct tpsim_packet {
 	uint16_t protocol;	/* network order, with TPSIM_PKT_PROTOCOL */
 	uint32_t rxhash;	/* with TPSIM_PKT_RXHASH; else the simulator
 				 * hashes the IPv4/IPv6 flow itself */
+	/* with TPSIM_PKT_CSUM_PARTIAL: where the checksum starts (bytes
+	 * from the frame's start) and where it goes (from csum_start), for
+	 * the virtio-net header of a PACKET_VNET_HDR socket */
+	uint16_t csum_start, csum_offset;
 	size_t __last;
 };
 #define tpsim_packet__last_field __last

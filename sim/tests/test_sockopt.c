@@ -119,11 +119,24 @@ START_TEST(o4_vnet_hdr)
 	struct tpsim_sock *raw = t_sock(SOCK_RAW, TPACKET_V2, 0);
 	struct tpsim_sock *dgram = t_sock(SOCK_DGRAM, TPACKET_V2, 0);
 
+	int v = 0;
+
 	ck_assert_int_eq(t_setint(dgram, PACKET_VNET_HDR, 0), -EINVAL);
+	ck_assert_int_eq(t_setint(dgram, 24, 10), -EINVAL);
 	ck_assert_int_eq(t_setint(raw, PACKET_VNET_HDR, 0), 0);
-	ck_assert_int_eq(t_setint(raw, PACKET_VNET_HDR, 1), -EOPNOTSUPP);
+	ck_assert_int_eq(t_setint(raw, PACKET_VNET_HDR, 7), 0);
+	ck_assert_int_eq(t_getint(raw, PACKET_VNET_HDR, &v), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(t_getint(raw, 24, &v), 0);	/* _SZ */
+	ck_assert_int_eq(v, 10);
+	ck_assert_int_eq(t_setint(raw, 24, 11), -EINVAL);
+	ck_assert_int_eq(t_setint(raw, 24, 12), 0);
+	ck_assert_int_eq(t_getint(raw, 24, &v), 0);
+	ck_assert_int_eq(v, 12);
+	ck_assert_int_eq(tpsim_setsockopt(raw, SOL_PACKET, 24, &v, 2), -EINVAL);
 	ck_assert_int_eq(t_ring(raw, 4096, 1, 2048, 2), 0);
 	ck_assert_int_eq(t_setint(raw, PACKET_VNET_HDR, 0), -EBUSY);
+	ck_assert_int_eq(t_setint(raw, 24, 13), -EINVAL);	/* value first */
 	tpsim_close(raw);
 	tpsim_close(dgram);
 }
