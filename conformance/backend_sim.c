@@ -175,8 +175,11 @@ static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 	int r;
 
 	(void)ctx;
-	if (p->flags & TPC_INJ_CSUM_PARTIAL)
+	if (p->flags & TPC_INJ_CSUM_PARTIAL) {
 		pkt.flags |= TPSIM_PKT_CSUM_PARTIAL;
+		pkt.csum_start = p->csum_start;
+		pkt.csum_offset = p->csum_offset;
+	}
 	if (p->flags & TPC_INJ_CSUM_VALID)
 		pkt.flags |= TPSIM_PKT_CSUM_VALID;
 	r = tpsim_deliver(s->s, &pkt);

@@ -60,6 +60,8 @@ static const char *opt_name(int level, int name)
 	case PACKET_AUXDATA: return "AUXDATA";
 	case PACKET_ORIGDEV: return "ORIGDEV";
 	case PACKET_TX_HAS_OFF: return "TX_HAS_OFF";
+	case PACKET_VNET_HDR: return "VNET_HDR";
+	case 24: return "VNET_HDR_SZ";
 	default: return "?";
 	}
 }
@@ -70,13 +72,15 @@ static void gen_opt(uint64_t *x, struct tpc_seq_opt *o)
 	static const int names[] = { PACKET_VERSION, PACKET_RESERVE,
 				     PACKET_LOSS, PACKET_TIMESTAMP,
 				     PACKET_COPY_THRESH, PACKET_AUXDATA,
-				     PACKET_ORIGDEV, PACKET_TX_HAS_OFF };
+				     PACKET_ORIGDEV, PACKET_TX_HAS_OFF,
+				     PACKET_VNET_HDR, 24 /* _SZ */ };
 	static const int versions[] = { 0, 1, 2, 3, -1 };
 	static const int reserves[] = { 0, 4, 28, 100, 4096, 0x7fffffff, -1 };
 	static const int stamps[] = { 0, SOF_TIMESTAMPING_SOFTWARE,
 				      SOF_TIMESTAMPING_RAW_HARDWARE };
 	static const socklen_t lens[] = { 4, 4, 4, 4, 4, 4, 0, 2, 8 };
 
+	static const int vnet_sizes[] = { 0, 10, 12, 11 };
 	static const int bufs[] = { -1, 0, 1, 1152, 1153, 4096, 100000,
 				    INT_MAX, INT_MIN };
 
@@ -84,6 +88,7 @@ static void gen_opt(uint64_t *x, struct tpc_seq_opt *o)
 	o->val = o->name == PACKET_VERSION    ? PICK(x, versions)
 		 : o->name == PACKET_RESERVE  ? PICK(x, reserves)
 		 : o->name == PACKET_TIMESTAMP ? PICK(x, stamps)
+		 : o->name == 24	       ? PICK(x, vnet_sizes)
 					       : (int)(rnd(x) % 2);
 	o->len = PICK(x, lens);
 	o->after_ring = rnd(x) % 4 == 0;

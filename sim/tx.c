@@ -109,12 +109,12 @@ static struct tpsim_skb *wire_skb(uint32_t len)
  * O10, tpacket_snd() with a virtio-net header: the vnet_hdr_sz bytes at
  * the data offset are the header, read once; tp_len loses them. As
  * __packet_snd_vnet_parse, a checksum to fill past hdr_len raises
- * hdr_len (written back to the frame, as the kernel does in place), and
- * hdr_len past the data is EINVAL. Returns the offset of the frame's
+ * hdr_len (in a copy: 6.18 leaves the frame's alone), and hdr_len past
+ * the data is EINVAL. Returns the offset of the frame's
  * bytes, or a negative errno. GSO is not simulated: a header asking for
  * it is EINVAL (the kernel would segment the frame).
  */
-static int64_t vnet_parse(struct tpsim_sock *s, char *ph, int64_t off,
+static int64_t vnet_parse(struct tpsim_sock *s, const char *ph, int64_t off,
 			  struct tx_hdr *t)
 {
 	uint8_t h[10];
@@ -130,11 +130,8 @@ static int64_t vnet_parse(struct tpsim_sock *s, char *ph, int64_t off,
 	hdr_len = (uint32_t)(h[2] | h[3] << 8);
 	start = (uint32_t)(h[6] | h[7] << 8);
 	coff = (uint32_t)(h[8] | h[9] << 8);
-	if ((h[0] & 1) && start + coff + 2 > hdr_len) {
-		hdr_len = start + coff + 2;
-		ph[off + 2] = (char)hdr_len;
-		ph[off + 3] = (char)(hdr_len >> 8);
-	}
+	if ((h[0] & 1) && start + coff + 2 > hdr_len)
+		hdr_len = start + coff + 2;	/* the frame keeps its own */
 	if (hdr_len > t->tp_len) {
 		tpsim__detail(s, "T2: virtio-net hdr_len %u is past the %lld "
 				 "bytes of data", hdr_len, (long long)t->tp_len);
