@@ -601,6 +601,52 @@ static void option_surface(struct tpc_t *t)
 					sizeof(q) - 4));
 }
 
+/* R17: what a socket bound to a protocol sees of tagged packets. */
+static void vlan_bound_socket(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, ETH_P_ARP);
+	static const struct {
+		uint8_t tags[8];	/* after the addresses: tag(s), ARP */
+		unsigned int ntags;
+		uint8_t pkttype;
+	} c[] = {
+		{ { 0x81, 0x00, 0x00, 5, 0x08, 0x06 }, 1, PACKET_OTHERHOST },
+		{ { 0x81, 0x00, 0x00, 0, 0x08, 0x06 }, 1, PACKET_BROADCAST },
+		{ { 0x81, 0x00, 0x00, 0, 0x81, 0x00, 0x00, 7 }, 2,
+		  PACKET_OTHERHOST },
+		{ { 0x81, 0x00, 0x20, 0, 0x88, 0xa8, 0x00, 0 }, 2,
+		  PACKET_BROADCAST },
+	};
+	uint8_t pkt[64];
+	char *r;
+
+	REQUIRE(t, s);
+	r = tpc_ring_map(t, s, 4096, 1, 2048);
+	REQUIRE(t, r);
+	for (unsigned int i = 0; i < 4; i++) {
+		char *f = r + 2048 * (i % 2);
+		struct sockaddr_ll *sll = (void *)(f + 32);
+		struct tpc_hdr h;
+
+		tpc_note(t, "packet %u", i);
+		tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0);
+		memcpy(pkt + 12, c[i].tags, 4 * c[i].ntags + 2);
+		if (c[i].ntags == 2) {
+			pkt[20] = 0x08;
+			pkt[21] = 0x06;
+		}
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+		tpc_hdr(t, f, &h);
+		EXPECT_HEX(t, "status", TP_STATUS_USER,
+			   h.status & ~(unsigned long)TP_STATUS_TS_SOFTWARE);
+		EXPECT_EQ(t, "tp_len", 64 - 4 * c[i].ntags, h.len);
+		EXPECT_EQ(t, "sll_pkttype", c[i].pkttype, sll->sll_pkttype);
+		EXPECT_HEX(t, "sll_protocol", htons(ETH_P_ARP),
+			   sll->sll_protocol);
+		tpc_release(t, f);
+	}
+}
+
 #define VNET_HDR_SZ 24	/* PACKET_VNET_HDR_SZ, 6.2 on */
 
 /* O10: PACKET_VNET_HDR / PACKET_VNET_HDR_SZ, set and read back. */
@@ -810,6 +856,8 @@ const struct tpc_case tpc_cases_peers[] = {
 	{ "opt.protocol_filter", "R16", 0, .fn = protocol_filter },
 	{ "opt.option_surface", "O9 O4", 0, .fn = option_surface },
 	{ "opt.vnet_hdr_values", "O10", 0, .fn = vnet_hdr_values },
+	{ "flags.vlan_bound_socket", "R17 R8", TPC_V12,
+	  .fn = vlan_bound_socket },
 	{ "layout.vnet_hdr_rx", "O10 R3 R7", TPC_V123, .fn = vnet_hdr_rx,
 	  .needs = TPC_CAP_CSUM },
 	{ "stats.vnet_hdr_recv", "O10", 0, .fn = vnet_hdr_recv },
