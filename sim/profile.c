@@ -57,6 +57,7 @@ static const struct tpsim_profile profiles[] = {
 		.copy_thresh_readable = 1,
 		.small_head_cache = 1,
 		.setsockopt_known = OPTS_LINUX_6_2,
+		.vnet_min_csum_start = 20,
 	},
 	{
 		.name = "linux-6.1",
@@ -70,6 +71,7 @@ static const struct tpsim_profile profiles[] = {
 		.copy_thresh_readable = 0,
 		.small_head_cache = 0,
 		.setsockopt_known = OPTS_LINUX,
+		.vnet_min_csum_start = 0,
 	},
 	{
 		.name = "linux-2.6",
@@ -107,6 +109,7 @@ static const struct tpsim_profile profiles[] = {
 		.copy_thresh_readable = 1,
 		.small_head_cache = 1,
 		.setsockopt_known = OPTS_LINUX_6_2,
+		.vnet_min_csum_start = 20,
 	},
 };
 

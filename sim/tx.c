@@ -143,10 +143,10 @@ static int64_t vnet_parse(struct tpsim_sock *s, const char *ph, int64_t off,
 		return -EINVAL;
 	}
 	/* virtio_net_hdr_to_skb(): the transport header at least an IPv4
-	 * header's length into the frame */
-	if ((h[0] & 1) && start < 20) {
-		tpsim__detail(s, "T2: virtio-net csum_start %u is below 20",
-			      start);
+	 * header's length into the frame (not on 6.1) */
+	if ((h[0] & 1) && start < s->prof->vnet_min_csum_start) {
+		tpsim__detail(s, "T2: virtio-net csum_start %u is below %u",
+			      start, s->prof->vnet_min_csum_start);
 		return -EINVAL;
 	}
 	return off + s->vnet_hdr_sz;

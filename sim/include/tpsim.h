@@ -359,6 +359,10 @@ struct tpsim_profile {
 	/* skb heads of up to 576 bytes come from the small-head cache
 	 * (6.3 on), else from kmalloc: a receive queue's truesize (S1) */
 	int small_head_cache;
+	/* a TX virtio-net header's csum_start below this is EINVAL
+	 * (virtio_net_hdr_to_skb checks the transport offset: 20 since
+	 * 6.12 at the latest; 6.1 takes any) */
+	uint32_t vnet_min_csum_start;
 };
 
 /* Returns the profile named name, or NULL. */
