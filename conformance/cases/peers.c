@@ -857,7 +857,7 @@ const struct tpc_case tpc_cases_peers[] = {
 	{ "opt.option_surface", "O9 O4", 0, .fn = option_surface },
 	{ "opt.vnet_hdr_values", "O10", 0, .fn = vnet_hdr_values },
 	{ "flags.vlan_bound_socket", "R17 R8", TPC_V12,
-	  .fn = vlan_bound_socket },
+	  .fn = vlan_bound_socket, .needs = TPC_CAP_TAP_LINK },
 	{ "layout.vnet_hdr_rx", "O10 R3 R7", TPC_V123, .fn = vnet_hdr_rx,
 	  .needs = TPC_CAP_CSUM },
 	{ "stats.vnet_hdr_recv", "O10", 0, .fn = vnet_hdr_recv },
