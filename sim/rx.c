@@ -525,7 +525,10 @@ int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *p)
 	}
 	if (k.pkttype != PACKET_OUTGOING)
 		dgram_view(s, &k, k.payload, k.plen);
-	tpsim__vnet_from_pkt(p, k.pulled, k.vnet);
+	/* the header a virtio-net socket shows, in the ring or before a
+	 * recv() (the option may come later for what is queued) */
+	if (s->vnet_hdr_sz || !s->rx.live || s->copy_thresh)
+		tpsim__vnet_from_pkt(p, k.pulled, k.vnet);
 	/* R13: outgoing copies go only to the taps of every protocol
 	 * (dev_queue_xmit_nit walks ptype_all, never ptype_base) */
 	if (s->protocol == TPSIM_PROTO_NONE ||
