@@ -19,8 +19,12 @@
 #   make fuzz         libFuzzer on socket operations, pcap input and
 #                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
-#   make install      tpsim, libtpsim.a and its headers under PREFIX
-#                     [/usr/local] (DESTDIR honoured)
+#   make install      libtpsim (shared, static), headers, tpsim.pc, tpsim,
+#                     tpconform, man pages under PREFIX [/usr/local]
+#                     (DESTDIR, LIBDIR honoured); make uninstall
+#   make check-abi    exported symbols and public layouts against the
+#                     release (abi/); part of make check
+#   make deb          Debian packages in build/deb/ (mk/install.mk)
 #   make fixtures     rewrite fixtures/*.pcap (deterministic)
 #   make help         this list
 
@@ -322,15 +326,8 @@ coverage: $(DEPS_STAMP)
 		$(COV_BUILD)/tests/unit $(COV_BUILD)/tpconform $(COV_BUILD)/tpsim
 	$(Q)scripts/coverage $(COV_BUILD)
 
-PREFIX ?= /usr/local
-install: $(TPSIM_CLI) $(LIBTPSIM)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include/tpsim
-	install -m 755 $(TPSIM_CLI) $(DESTDIR)$(PREFIX)/bin/tpsim
-	install -m 644 $(LIBTPSIM) $(DESTDIR)$(PREFIX)/lib/libtpsim.a
-	install -m 644 sim/include/tpsim.h $(DESTDIR)$(PREFIX)/include/tpsim.h
-	install -m 644 sim/include/tpsim/barrier.h \
-		$(DESTDIR)$(PREFIX)/include/tpsim/barrier.h
+# shared library, install/uninstall, check-abi, deb (issue 23)
+include mk/install.mk
 
 # the capture files under fixtures/ (committed; `make fixtures` rewrites
 # them, byte for byte the same)

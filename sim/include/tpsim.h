@@ -38,6 +38,11 @@
 extern "C" {
 #endif
 
+/* Everything declared here is the library's interface: exported from
+ * libtpsim.so (the objects are built with -fvisibility=hidden), and
+ * versioned by sim/libtpsim.map (make check-abi). */
+#pragma GCC visibility push(default)
+
 #define TPSIM_VERSION_MAJOR 0
 #define TPSIM_VERSION_MINOR 2
 
@@ -447,6 +452,8 @@ static inline void tpsim_frame_send_request(void *hdr, int version)
 {
 	tpsim_frame_set_status(hdr, version, TP_STATUS_SEND_REQUEST);
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
