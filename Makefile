@@ -14,6 +14,8 @@
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
+#   make gvisor       the suite inside Debian's gVisor (runsc), with its
+#                     expect file (reports/gvisor.*; part of kernel-matrix)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input and
@@ -254,7 +256,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix stress valgrind fuzz \
+	static kernel-matrix gvisor stress valgrind fuzz \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
@@ -315,8 +317,13 @@ static: $(DEPS_STAMP)
 # The suite on several kernels under QEMU (see scripts/kernel-matrix).
 kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
 	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio xz-utils \
-		zstd
+		zstd runsc
 	$(Q)scripts/kernel-matrix
+
+# The suite inside gVisor (see scripts/gvisor); kernel-matrix runs it too.
+gvisor: $(DEPS_STAMP) static
+	$(Q)scripts/install-deps runsc
+	$(Q)scripts/gvisor
 
 # Coverage: a separate object tree, so it never mixes with the others.
 COV_BUILD := build/cov

@@ -192,6 +192,7 @@ int main(void)
 	M(tpc_backend_info, sz);
 	M(tpc_backend_info, caps);
 	M(tpc_backend_info, env);
+	M(tpc_backend_info, why);
 	END(tpc_backend_info);
 
 	begin("tpc_inject", sizeof(struct tpc_inject), "fixed");

@@ -8,17 +8,25 @@
  * inject writes the frame to the TAP fd. On x86_64 tun hands a frame
  * written without MSG_MORE to the receive path before write() returns
  * (tun_rx_batched), so the packet socket has seen it by then: no sleep.
+ *
+ * Elsewhere (a sandbox, another kernel) a step of that set-up may be
+ * missing. Each one that fails costs only the caps that need it, with the
+ * reason, so the cases needing them skip and the others still give a
+ * verdict: gVisor (make gvisor) has a TAP but no virtio_net_hdr on it and
+ * no SIOCSIFFLAGS, and cannot send on a packet socket.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +50,13 @@ struct kern_ctx {
 	int tapfd;		/* TAP injection: the device's fd */
 	int sendfd;		/* loopback injection: the sending socket */
 	bool private_netns, loopback;
+	bool vnet_hdr;		/* TAP writes carry a virtio_net_hdr */
 	char ifname[IFNAMSIZ];
 	int ifindex;
 	uint8_t addr[6];
+	int hatype, mtu;	/* -1: unknown */
+	unsigned int caps;	/* enum tpc_caps this environment offers */
+	char why[TPC_NCAPS][120];	/* why each missing cap is missing */
 };
 
 /* The one place a syscall's -1/errno becomes -errno. */
@@ -99,62 +111,148 @@ fail:
 	return TPC_BACKEND_SKIP;
 }
 
-/* Bring ifname up and learn its index and address. */
-static int link_up(struct kern_ctx *c, char *why, size_t whylen)
+static void kern_close(void *ctx);
+
+/* The environment cannot offer caps: record why (the first reason
+ * stays), so the cases that need them skip with it. */
+static void lack(struct kern_ctx *c, unsigned int caps, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void lack(struct kern_ctx *c, unsigned int caps, const char *fmt, ...)
 {
+	char msg[sizeof(c->why[0])];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < TPC_NCAPS; i++) {
+		if (!(caps & (1u << i)) || !(c->caps & (1u << i)))
+			continue;
+		c->caps &= ~(1u << i);
+		snprintf(c->why[i], sizeof(c->why[i]), "%s", msg);
+	}
+}
+
+/*
+ * Learn ifname's index, address, link type and MTU, and bring it up when
+ * it is down and ours to configure. Each step that fails costs the caps
+ * that need it, not the run: gVisor, for one, has no SIOCSIFFLAGS (its
+ * devices come up by themselves). False: there is no such device.
+ */
+static bool link_setup(struct kern_ctx *c, bool configure)
+{
+	const unsigned int dev = TPC_CAP_INJECT | TPC_CAP_WIRE |
+				 TPC_CAP_TAP_LINK | TPC_CAP_ADDR;
 	struct ifreq ifr = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (s < 0) {
-		snprintf(why, whylen, "socket(AF_INET): %s", strerror(errno));
-		return TPC_BACKEND_SKIP;
+		lack(c, dev, "socket(AF_INET) to configure %s: %s", c->ifname,
+		     strerror(errno));
+		return true;	/* it may exist: we cannot tell */
 	}
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		goto fail;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		goto fail;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		int err = errno;
+
+		lack(c, dev, "%s: SIOCGIFFLAGS: %s", c->ifname, strerror(err));
+		close(s);
+		return err != ENODEV;
+	}
+	if (!(ifr.ifr_flags & IFF_UP)) {
+		/* frames injected into a device that is down are dropped */
+		ifr.ifr_flags |= IFF_UP;
+		if (!configure)
+			lack(c, TPC_CAP_INJECT | TPC_CAP_WIRE,
+			     "%s is down and not ours to bring up", c->ifname);
+		else if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			lack(c, TPC_CAP_INJECT | TPC_CAP_WIRE,
+			     "%s is down and SIOCSIFFLAGS failed: %s",
+			     c->ifname, strerror(errno));
+	}
 	if (ioctl(s, SIOCGIFINDEX, &ifr) < 0)
-		goto fail;
-	c->ifindex = ifr.ifr_ifindex;
-	if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
-		goto fail;
-	memcpy(c->addr, ifr.ifr_hwaddr.sa_data, 6);
+		/* sockets then bind to no device; the sender needs one */
+		lack(c, TPC_CAP_TAP_LINK | (c->loopback ? TPC_CAP_INJECT : 0),
+		     "%s: SIOCGIFINDEX: %s", c->ifname, strerror(errno));
+	else
+		c->ifindex = ifr.ifr_ifindex;
+	if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0) {
+		lack(c, TPC_CAP_ADDR | TPC_CAP_TAP_LINK,
+		     "%s: address unknown: SIOCGIFHWADDR: %s", c->ifname,
+		     strerror(errno));
+	} else {
+		memcpy(c->addr, ifr.ifr_hwaddr.sa_data, 6);
+		c->hatype = ifr.ifr_hwaddr.sa_family;
+	}
+	if (ioctl(s, SIOCGIFMTU, &ifr) == 0)
+		c->mtu = ifr.ifr_mtu;
+	/* the link the cases were written against: Ethernet, MTU 1500 */
+	if (c->hatype != ARPHRD_ETHER || c->mtu != 1500)
+		lack(c, TPC_CAP_TAP_LINK, "%s has link type %d, MTU %d, not "
+		     "an Ethernet TAP's 1, 1500", c->ifname, c->hatype,
+		     c->mtu);
 	close(s);
-	return 0;
-fail:
-	snprintf(why, whylen, "configuring %s: %s", c->ifname, strerror(errno));
-	close(s);
-	return TPC_BACKEND_SKIP;
+	return true;
 }
 
-static int open_tap(struct kern_ctx *c, char *why, size_t whylen)
+/* No TAP: the sockets live on lo (brought up when the namespace is
+ * ours), and nothing can be injected. */
+static void no_device(struct kern_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void no_device(struct kern_ctx *c, const char *fmt, ...)
+{
+	char msg[sizeof(c->why[0])];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	lack(c, TPC_CAP_INJECT | TPC_CAP_WIRE | TPC_CAP_CSUM |
+		TPC_CAP_TAP_LINK, "%s", msg);
+	snprintf(c->ifname, sizeof(c->ifname), "lo");
+	link_setup(c, c->private_netns);
+}
+
+static void open_tap(struct kern_ctx *c)
 {
 	struct ifreq ifr = { 0 };
 	char path[128];
+	int err;
 
 	c->tapfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (c->tapfd < 0) {
-		snprintf(why, whylen, "/dev/net/tun: %s", strerror(errno));
-		return TPC_BACKEND_SKIP;
+		no_device(c, "no TAP: /dev/net/tun: %s", strerror(errno));
+		return;
 	}
 	/* IFF_VNET_HDR: each write carries a virtio_net_hdr, which is how a
 	 * frame gets a partial or verified checksum (R7) */
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
-	if (ioctl(c->tapfd, TUNSETIFF, &ifr) < 0) {
-		snprintf(why, whylen, "TUNSETIFF %s: %s", c->ifname,
-			 strerror(errno));
-		return TPC_BACKEND_SKIP;
+	c->vnet_hdr = true;
+	if (ioctl(c->tapfd, TUNSETIFF, &ifr) == 0)
+		goto made;
+	if (errno == EINVAL) {
+		/* gVisor's TAP has no virtio_net_hdr: frames go bare */
+		lack(c, TPC_CAP_CSUM, "TUNSETIFF refused IFF_VNET_HDR: %s",
+		     strerror(errno));
+		c->vnet_hdr = false;
+		ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+		if (ioctl(c->tapfd, TUNSETIFF, &ifr) == 0)
+			goto made;
 	}
+	err = errno;
+	close(c->tapfd);
+	c->tapfd = -1;
+	no_device(c, "no TAP: TUNSETIFF %s: %s", c->ifname, strerror(err));
+	return;
+made:
 	/* no IPv6 on the device: no router solicitations, no MLD reports */
 	if (c->private_netns)
 		write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
 		 c->ifname);
 	write_file(path, "1");
-	return link_up(c, why, whylen);
+	link_setup(c, true);
 }
 
 /*
@@ -163,94 +261,114 @@ static int open_tap(struct kern_ctx *c, char *why, size_t whylen)
  * with PACKET_QDISC_BYPASS, it skips the transmit taps, so the socket under
  * test sees it once, not also as PACKET_OUTGOING.
  */
-static int open_loopback(struct kern_ctx *c, char *why, size_t whylen)
+static void open_loopback(struct kern_ctx *c)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int one = 1, err;
+	int one = 1;
 
-	err = link_up(c, why, whylen);
-	if (err)
-		return err;
+	/* lo has another link type, MTU and speed, no checksum metadata
+	 * and no wire to read */
+	lack(c, TPC_CAP_CSUM, "loopback injection carries no checksum state");
+	lack(c, TPC_CAP_WIRE, "loopback injection has no wire to read");
+	if (!link_setup(c, true) && strcmp(c->ifname, "lo")) {
+		/* the sockets need a device to send on: lo */
+		no_device(c, "there is no device %s", c->ifname);
+		return;
+	}
+	if (!(c->caps & TPC_CAP_INJECT))
+		return;
 	c->sendfd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (c->sendfd < 0) {
-		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)",
-			 strerror(errno));
-		return TPC_BACKEND_SKIP;
+		lack(c, TPC_CAP_INJECT, "sender socket(AF_PACKET): %s",
+		     strerror(errno));
+		return;
 	}
 	sll.sll_ifindex = c->ifindex;
-	if (bind(c->sendfd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
-	    setsockopt(c->sendfd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
-		       sizeof(one)) < 0) {
-		snprintf(why, whylen, "sender socket on %s: %s", c->ifname,
-			 strerror(errno));
-		return TPC_BACKEND_SKIP;
-	}
-	return 0;
+	if (bind(c->sendfd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		lack(c, TPC_CAP_INJECT, "binding the sender to %s: %s",
+		     c->ifname, strerror(errno));
+	else if (setsockopt(c->sendfd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+			    sizeof(one)) < 0)
+		/* without it the socket under test sees each frame twice */
+		lack(c, TPC_CAP_INJECT, "sender PACKET_QDISC_BYPASS: %s",
+		     strerror(errno));
 }
 
 /*
  * Where and how, from the environment (tpconform's --netns, --inject and
  * --ifname set it): TPC_KERNEL_NETNS private (default) or none,
- * TPC_KERNEL_INJECT tap (default) or loopback, TPC_KERNEL_IFNAME.
+ * TPC_KERNEL_INJECT tap (default) or loopback, TPC_KERNEL_IFNAME;
+ * TPC_KERNEL_ENV names a kernel uname(2) does not (e.g. gVisor's runsc
+ * and version) at the head of the environment line.
+ *
+ * The set-up degrades a step at a time: whatever it cannot do costs the
+ * caps that need it, with the reason, and the cases needing those caps
+ * skip. Only a machine where no packet socket opens skips the whole run.
  */
 static int kern_open(void **ctxp, char *why, size_t whylen)
 {
 	const char *netns = getenv("TPC_KERNEL_NETNS");
 	const char *inject = getenv("TPC_KERNEL_INJECT");
 	const char *ifname = getenv("TPC_KERNEL_IFNAME");
+	char nswhy[200] = "";
 	struct kern_ctx *c;
-	int err, probe;
+	int probe;
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->tapfd = c->sendfd = -1;
+	c->caps = TPC_CAPS_ALL;
+	c->hatype = c->mtu = -1;
 	c->private_netns = !netns || strcmp(netns, "none");
 	c->loopback = inject && !strcmp(inject, "loopback");
 	snprintf(c->ifname, sizeof(c->ifname), "%s",
 		 ifname && *ifname ? ifname : c->loopback ? "lo" : TAP_NAME);
-	if (c->private_netns) {
-		err = enter_namespace(why, whylen);
-		if (err)
-			goto fail;
+	if (c->private_netns &&
+	    enter_namespace(nswhy, sizeof(nswhy)) != 0) {
+		/* the current namespace is not ours: no device is made in
+		 * it and nothing is configured, the sockets stay on lo */
+		c->private_netns = false;
+		no_device(c, "no private network namespace: %s", nswhy);
+	} else if (c->loopback) {
+		open_loopback(c);
+	} else {
+		open_tap(c);
 	}
-	err = c->loopback ? open_loopback(c, why, whylen)
-			  : open_tap(c, why, whylen);
-	if (err)
-		goto fail;
 	probe = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
-		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)",
-			 strerror(errno));
-		err = TPC_BACKEND_SKIP;
-		goto fail;
+		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)%s%s",
+			 strerror(errno), nswhy[0] ? "; " : "", nswhy);
+		kern_close(c);
+		return TPC_BACKEND_SKIP;
 	}
 	close(probe);
 	*ctxp = c;
 	return 0;
-fail:
-	if (c->tapfd >= 0)
-		close(c->tapfd);
-	if (c->sendfd >= 0)
-		close(c->sendfd);
-	free(c);
-	return err;
 }
 
 static int kern_info(void *ctx, struct tpc_backend_info *out)
 {
 	struct kern_ctx *c = ctx;
+	const char *label = getenv("TPC_KERNEL_ENV");
+	bool named = label && *label;
 	struct utsname u;
 
 	uname(&u);
-	snprintf(out->env, sizeof(out->env), "Linux %s, %s network namespace, "
-		 "%s %s", u.release, c->private_netns ? "a private" : "the "
-		 "current", c->loopback ? "loopback injection on"
-					: "TAP", c->ifname);
-	/* a TAP is the device the cases were written against; loopback
-	 * has another link type, MTU and speed, no checksum metadata and
-	 * no wire to read */
-	out->caps = c->loopback ? 0 : TPC_CAPS_ALL;
+	/* "gVisor runsc 0.0~20221219.0 (uname: Linux 4.4.0), ..." */
+	snprintf(out->env, sizeof(out->env), "%s%s%s %s%s, %s network "
+		 "namespace, %s %s", named ? label : "",
+		 named ? " (uname: " : "", u.sysname, u.release,
+		 named ? ")" : "",
+		 c->private_netns ? "a private" : "the current",
+		 c->tapfd >= 0 ? "TAP" : !(c->caps & TPC_CAP_INJECT)
+		 ? "no injection, sockets on" : "loopback injection on",
+		 c->ifname);
+	out->caps = c->caps;
+	/* a caller built before the reasons has no room for them */
+	if (out->sz >= offsetof(struct tpc_backend_info, why) +
+			   sizeof(out->why))
+		memcpy(out->why, c->why, sizeof(out->why));
 	return 0;
 }
 
@@ -367,6 +485,8 @@ static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p
 	ssize_t n;
 
 	(void)s;
+	if (!(c->caps & TPC_CAP_INJECT))
+		return -ENXIO;	/* the cases skip before they get here */
 	if (c->loopback) {
 		struct sockaddr_ll to = { .sll_family = AF_PACKET,
 					  .sll_ifindex = c->ifindex };
@@ -375,6 +495,14 @@ static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p
 			return -EOPNOTSUPP;	/* no checksum metadata */
 		n = sendto(c->sendfd, p->data, p->len, 0,
 			   (struct sockaddr *)&to, sizeof(to));
+		if (n < 0)
+			return -errno;
+		return n == (ssize_t)p->len ? 0 : -EIO;
+	}
+	if (!c->vnet_hdr) {
+		if (p->flags)
+			return -EOPNOTSUPP;	/* no checksum metadata */
+		n = write(c->tapfd, p->data, p->len);
 		if (n < 0)
 			return -errno;
 		return n == (ssize_t)p->len ? 0 : -EIO;
@@ -414,12 +542,16 @@ static ssize_t kern_wire_read(void *ctx, struct tpc_sock *s, void *buf,
 
 	(void)s;
 	if (c->tapfd < 0)
-		return -ENOSYS;	/* loopback: no wire to read */
+		return -ENOSYS;	/* loopback or no TAP: no wire to read */
 	n = poll(&p, 1, timeout_ms);
 	if (n < 0)
 		return -errno;
 	if (n == 0)
 		return -EAGAIN;
+	if (!c->vnet_hdr) {
+		n = read(c->tapfd, buf, len);
+		return n < 0 ? -errno : n;
+	}
 	n = readv(c->tapfd, iov, 2);
 	if (n < 0)
 		return -errno;

@@ -83,6 +83,7 @@ static void child(const struct tpc_backend_run *b, const struct tpc_variant *v,
 	t.version = v->version;
 	t.seed = seed;
 	t.verbose = verbose;
+	t.info = &b->info;
 	if (b->ops->dev_info(b->ctx, t.dev_addr, &t.ifindex) < 0)
 		tpc_fail(&t, __LINE__, "dev_info failed");
 	else
@@ -99,6 +100,33 @@ static void child(const struct tpc_backend_run *b, const struct tpc_variant *v,
 	if (write(fd, &r, sizeof(r)) != sizeof(r))
 		_exit(3);
 	_exit(0);
+}
+
+/* What a cap offers, as a skip message says it is needed. */
+static const char *const cap_desc[TPC_NCAPS] = {
+	"a TAP-like Ethernet link (--inject tap)",
+	"checksum state on injected frames",
+	"a readable wire",
+	"frame injection",
+	"the device's own address",
+};
+
+void tpc_caps_why(const struct tpc_backend_info *info, unsigned int miss,
+		  char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < TPC_NCAPS && n < len; i++) {
+		if (!(miss & (1u << i)))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s%s%s",
+				      n ? "; " : "needs ", cap_desc[i],
+				      info->why[i][0] ? ": " : "",
+				      info->why[i]);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, " (%s)", info->env);
 }
 
 void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
@@ -118,16 +146,9 @@ void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 		return;
 	}
 	if (v->c->needs & ~b->info.caps) {
-		unsigned int miss = v->c->needs & ~b->info.caps;
-
+		tpc_caps_why(&b->info, v->c->needs & ~b->info.caps, r->msg,
+			     sizeof(r->msg));
 		r->res = TPC_SKIP;
-		snprintf(r->msg, sizeof(r->msg), "needs %s%s%s (%s)",
-			 miss & TPC_CAP_TAP_LINK ? "a TAP-like Ethernet link "
-						   "(--inject tap) " : "",
-			 miss & TPC_CAP_CSUM ? "checksum state on injected "
-					       "frames " : "",
-			 miss & TPC_CAP_WIRE ? "a readable wire " : "",
-			 b->info.env);
 		return;
 	}
 	if (v->c->only && strcmp(v->c->only, b->ops->name)) {

@@ -45,6 +45,7 @@ struct tpc_t {
 	int ifindex;
 	unsigned int seed;
 	bool verbose;
+	const struct tpc_backend_info *info;	/* caps and environment */
 	char note[160];		/* context appended to a failure */
 	char msg[1024];
 	bool failed, skipped;
@@ -188,6 +189,11 @@ ssize_t tpc_wire_read(struct tpc_t *t, struct tpc_sock *s, void *buf,
 int tpc_sleep_ms(struct tpc_t *t, struct tpc_sock *s, int ms);
 int64_t tpc_now_ms(struct tpc_t *t, struct tpc_sock *s);
 int64_t tpc_now_ns(struct tpc_t *t, struct tpc_sock *s);
+
+/* "needs frame injection: why (env)": the skip message for the caps in
+ * miss that info's backend does not offer. */
+void tpc_caps_why(const struct tpc_backend_info *info, unsigned int miss,
+		  char *buf, size_t len);
 
 /* Mark the case SKIP with a reason (a premise the machine broke). */
 void tpc_skip(struct tpc_t *t, const char *fmt, ...)

@@ -210,6 +210,6 @@ const struct tpc_case tpc_cases_poll[] = {
 	{ "poll.pollout_always", "P1", TPC_V2, .fn = pollout_always },
 	{ "poll.times_out", "P1", TPC_V2, .fn = poll_times_out },
 	{ "poll.race_stress", "P3 R11", TPC_V12, .timeout_s = 120,
-	  .fn = race_stress },
+	  .fn = race_stress, .needs = TPC_CAP_INJECT },	/* not via tpc_inject */
 	{ NULL },
 };

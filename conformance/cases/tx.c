@@ -387,9 +387,9 @@ const struct tpc_case tpc_cases_tx[] = {
 	{ "tx.dontwait", "T3 T1", TPC_V123,
 	  .fn = dontwait, .needs = TPC_CAP_WIRE },
 	{ "tx.dgram_header", "T1 T2", TPC_V123,
-	  .fn = dgram_header, .needs = TPC_CAP_WIRE },
+	  .fn = dgram_header, .needs = TPC_CAP_WIRE | TPC_CAP_ADDR },
 	{ "tx.has_off", "T2", TPC_V123, .fn = has_off, .needs = TPC_CAP_WIRE },
 	{ "tx.send_without_ring", "T1", 0, .fn = send_without_ring,
-	  .needs = TPC_CAP_WIRE },
+	  .needs = TPC_CAP_WIRE | TPC_CAP_ADDR },
 	{ .name = NULL },
 };

@@ -17,7 +17,9 @@
  * sleep_ms and read it with clock_ns, so a backend with a virtual clock
  * (sim) runs them without sleeping while the kernel sleeps for real. open may return
  * TPC_BACKEND_SKIP with a reason in *why: every case of that backend is reported
- * SKIP with it, never pass or fail.
+ * SKIP with it, never pass or fail. Where only part of the backend works,
+ * open succeeds instead and info leaves the caps it cannot offer out of
+ * caps, each with its reason in why[]: only the cases needing them skip.
  */
 #ifndef TPC_BACKEND_H
 #define TPC_BACKEND_H
@@ -56,13 +58,24 @@ enum tpc_caps {
 	TPC_CAP_CSUM = 1u << 1,
 	/* wire_read sees what the sockets transmit */
 	TPC_CAP_WIRE = 1u << 2,
-	TPC_CAPS_ALL = (1u << 3) - 1,
+	/* inject reaches the sockets (a case that injects without it is
+	 * skipped at that point) */
+	TPC_CAP_INJECT = 1u << 3,
+	/* dev_info's address is the device's own (read, not guessed) */
+	TPC_CAP_ADDR = 1u << 4,
+	TPC_CAPS_ALL = (1u << 5) - 1,
 };
+#define TPC_NCAPS 5
 
 struct tpc_backend_info {
 	size_t sz;		/* set by the caller */
 	unsigned int caps;	/* enum tpc_caps */
 	char env[240];		/* e.g. "Linux 6.18, private netns, TAP tpc0" */
+	/* Since degraded environments: why each cap not offered is
+	 * missing, indexed by its bit (why[3]: TPC_CAP_INJECT), e.g.
+	 * "TUNSETIFF refused IFF_VNET_HDR: Invalid argument". The caller
+	 * zeroes it; an empty reason is fine. */
+	char why[TPC_NCAPS][120];
 };
 
 struct tpc_backend_ops {
