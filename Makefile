@@ -14,6 +14,12 @@
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
 #                     and on the running kernel (reports/kernel-matrix.*)
+#   make kernel-coverage  af_packet.c lines and branches the suite executes,
+#                     in total and per contract rule, on a gcov kernel built
+#                     from Debian's linux-source-6.1 (reports/kernel-coverage/;
+#                     KCOV_SOURCE=linux-source-6.12, KCOV_RULES=0 for the
+#                     whole suite only); make kernel-matrix KERNEL_IMAGE=bzImage
+#                     [KERNEL_CONFIG=.config] runs the suite on your own kernel
 #   make gvisor       the suite inside Debian's gVisor (runsc), with its
 #                     expect file (reports/gvisor.*; part of kernel-matrix)
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
@@ -256,7 +262,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
-	static kernel-matrix gvisor stress valgrind fuzz \
+	static kernel-matrix kernel-coverage gvisor stress valgrind fuzz \
 	install
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
@@ -320,6 +326,12 @@ kernel-matrix: $(DEPS_STAMP) $(TPCONFORM) static
 		zstd runsc
 	$(Q)scripts/kernel-matrix
 
+# af_packet.c coverage on a gcov kernel (see scripts/kernel-coverage).
+KCOV_SOURCE ?= linux-source-6.1
+kernel-coverage: $(DEPS_STAMP) static
+	$(Q)scripts/install-deps qemu-system-x86 busybox-static cpio \
+		$(KCOV_SOURCE) bc bison flex libelf-dev libssl-dev lcov gcovr
+	$(Q)KCOV_SOURCE=$(KCOV_SOURCE) scripts/kernel-coverage
 # The suite inside gVisor (see scripts/gvisor); kernel-matrix runs it too.
 gvisor: $(DEPS_STAMP) static
 	$(Q)scripts/install-deps runsc
@@ -376,4 +388,4 @@ check: all
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/kernel-cov -prune -o -name '*.d' -print 2>/dev/null)

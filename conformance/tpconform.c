@@ -47,6 +47,9 @@ static void usage(FILE *f)
 "  -l, --list           list the case variants with their rules and exit\n"
 "  -f, --filter GLOB    run the variants whose name (v2.ring.x) or\n"
 "                       backend-qualified name (sim.v2.ring.x) matches\n"
+"  -R, --rule ID        run only the variants that name contract rule ID\n"
+"                       (conformance/rules.tsv); with --filter, both\n"
+"                       must match\n"
 "  -F, --format FMT     human (default), tap, ktap, junit, json, md\n"
 "  -o, --output FILE    write the report there; a summary goes to stdout\n"
 "  -r, --report DIR     also write DIR/conformance.{md,json,xml,tap}\n"
@@ -224,6 +227,22 @@ static void apply_expect(const struct tpc_expect *e, const char *backend,
 	memcpy(r->msg, msg, sizeof(r->msg));
 }
 
+/* whether the space-separated rule list names rule id (NULL: any) */
+static bool names_rule(const char *rules, const char *id)
+{
+	size_t n;
+
+	if (!id)
+		return true;
+	n = strlen(id);
+	for (const char *p = rules; *p; p++) {
+		if ((p == rules || p[-1] == ' ') && !strncmp(p, id, n) &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 static bool selected(const char *filter, const char *backend,
 		     const char *name)
 {
@@ -241,6 +260,7 @@ int main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "rule", required_argument, NULL, 'R' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "report", required_argument, NULL, 'r' },
@@ -258,6 +278,7 @@ int main(int argc, char **argv)
 	};
 	const struct tpc_backend_ops *want[8];
 	const char *filter = NULL, *format = NULL, *output = NULL;
+	const char *rule = NULL;
 	const char *report = NULL;
 	struct tpc_expect *expect = NULL;
 	unsigned long differential = 0;
@@ -269,7 +290,7 @@ int main(int argc, char **argv)
 	bool list = false, verbose = false;
 	int c, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:s:vhx:", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:R:s:vhx:", opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b': {
@@ -356,6 +377,11 @@ next:
 		case 'f':
 			filter = optarg;
 			break;
+		case 'R':
+			if (!*optarg)
+				return usage_error("%s", "--rule needs an ID");
+			rule = optarg;
+			break;
 		case 'F':
 			if (strcmp(optarg, "human") && strcmp(optarg, "tap") &&
 			    strcmp(optarg, "ktap") && strcmp(optarg, "junit") &&
@@ -419,8 +445,9 @@ next:
 	}
 	if (list) {
 		for (size_t i = 0; i < nall; i++)
-			if (selected(filter, "", all[i].name) ||
-			    (filter && !fnmatch(filter, all[i].name, 0)))
+			if ((selected(filter, "", all[i].name) ||
+			     (filter && !fnmatch(filter, all[i].name, 0))) &&
+			    names_rule(all[i].c->rules, rule))
 				printf("%-52s %s\n", all[i].name,
 				       all[i].c->rules);
 		free(all);
@@ -435,6 +462,8 @@ next:
 		return 1;
 	}
 	for (size_t i = 0; i < nall; i++) {
+		if (!names_rule(all[i].c->rules, rule))
+			continue;
 		for (size_t k = 0; k < nwant; k++) {
 			if (selected(filter, want[k]->name, all[i].name)) {
 				run.v[run.nv++] = all[i];
@@ -442,8 +471,21 @@ next:
 			}
 		}
 	}
-	if (!run.nv)
-		return usage_error("no case matches '%s' (see --list)", filter);
+	if (!run.nv) {
+		int rc = rule ? usage_error("no case names rule '%s'%s%s (see "
+					    "--list)", rule,
+					    filter ? " and matches " : "",
+					    filter ? filter : "")
+			      : usage_error("no case matches '%s' (see --list)",
+					    filter);
+
+		free(all);
+		free(run.v);
+		free(run.b);
+		free(run.r);
+		tpc_expect_free(expect);
+		return rc;
+	}
 
 	run.nb = nwant;
 	for (size_t k = 0; k < nwant; k++) {

@@ -400,14 +400,41 @@ out:
 int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length)
 {
 	uint64_t len = page_round(length);
+	char *a = addr;
 	int err = -EINVAL;
 
+	if (!len || (uintptr_t)a % sys_page())
+		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
 	for (unsigned int i = 0; i < s->nr_maps; i++) {
-		if (s->maps[i].addr != addr || s->maps[i].len != len)
+		struct tpsim_mapping *m = &s->maps[i];
+		char *lo = m->addr, *hi = lo + m->len;
+
+		if (a < lo || a >= hi || len > (uint64_t)(hi - a))
 			continue;
+		if (a > lo && a + len < hi) {
+			/* the middle: two mappings remain, each counting
+			 * (M3, as packet_mm_open counts a split vma) */
+			if (s->nr_maps == TPSIM_MAX_MAPPINGS) {
+				tpsim__detail(s, "M3: splitting a mapping "
+						 "would make more than %d",
+					      TPSIM_MAX_MAPPINGS);
+				err = -ENOMEM;
+				break;
+			}
+			s->maps[s->nr_maps].addr = a + len;
+			s->maps[s->nr_maps].len = (size_t)(hi - (a + len));
+			s->nr_maps++;
+			m->len = (size_t)(a - lo);
+		} else if (a > lo) {
+			m->len -= len;			/* the tail */
+		} else if (len < m->len) {
+			m->addr = a + len;		/* the head */
+			m->len -= len;
+		} else {
+			s->maps[i] = s->maps[--s->nr_maps];	/* all */
+		}
 		munmap(addr, len);
-		s->maps[i] = s->maps[--s->nr_maps];
 		err = 0;
 		break;
 	}

@@ -440,6 +440,40 @@ static void timer_ticks_from_setup(struct tpc_t *t)
 		    tret >= 400 && tret < topen + 350);
 }
 
+/* The retire timer on a frozen queue (prb_retire_rx_blk_timer_expired):
+ * while the user holds the block the queue stopped at, the timer leaves
+ * it; once the user returns it, the timer itself reopens it, before any
+ * packet comes. With two blocks the queue always stops at block 0, even
+ * if the timer closed a block early. */
+static void timer_on_frozen_queue(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, BS, 2, 20, 0, 0, &s);
+
+	REQUIRE(t, r);
+	REQUIRE(t, !burst(t, s, 5, 1500));
+	EXPECT_HEX(t, "block 0 with the user", TP_STATUS_USER,
+		   tpc_block_status(blk(r, 0)) & TP_STATUS_USER);
+	EXPECT_HEX(t, "block 1 with the user", TP_STATUS_USER,
+		   tpc_block_status(blk(r, 1)) & TP_STATUS_USER);
+	REQUIRE(t, !tpc_sleep_ms(t, s, 200));	/* ten expiries, frozen */
+	EXPECT_HEX(t, "block 0 still the user's after 200 ms", TP_STATUS_USER,
+		   tpc_block_status(blk(r, 0)) & TP_STATUS_USER);
+	EXPECT_EQ(t, "block 0 seq_num after 200 ms", 1,
+		  blk(r, 0)->hdr.bh1.seq_num);
+	tpc_block_release(blk(r, 0));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 200));	/* the timer thaws it */
+	EXPECT_EQ(t, "block 0 reopened by the timer: seq_num", 3,
+		  blk(r, 0)->hdr.bh1.seq_num);
+	EXPECT_EQ(t, "block 0 reopened by the timer: num_pkts", 0,
+		  blk(r, 0)->hdr.bh1.num_pkts);
+	EXPECT_HEX(t, "block 0 reopened by the timer: status",
+		   TP_STATUS_KERNEL, tpc_block_status(blk(r, 0)));
+	REQUIRE(t, !burst(t, s, 1, 60));
+	EXPECT_EQ(t, "the next packet lands in block 0", 1,
+		  blk(r, 0)->hdr.bh1.num_pkts);
+}
+
 const struct tpc_case tpc_cases_blocks[] = {
 	{ "blocks.descriptor", "B1 G15 C1", TPC_V3, .fn = descriptor },
 	{ "blocks.chain_and_full_close", "B2 B1", TPC_V3,
@@ -450,6 +484,8 @@ const struct tpc_case tpc_cases_blocks[] = {
 	{ "blocks.empty_block_not_retired", "B4", TPC_V3,
 	  .fn = empty_block_not_retired },
 	{ "blocks.frozen_queue", "B3 O7", TPC_V3, .fn = frozen_queue },
+	{ "blocks.timer_on_frozen_queue", "B3 B4", TPC_V3,
+	  .fn = timer_on_frozen_queue },
 	{ "blocks.losing_on_block", "B1 R6", TPC_V3, .fn = losing_on_block },
 	{ "blocks.jumbo_closes_empty_block", "B5 B2", TPC_V3,
 	  .fn = jumbo_closes_empty_block },

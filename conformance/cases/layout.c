@@ -297,12 +297,52 @@ static void timestamp(struct tpc_t *t)
 						       : 1000000000u));
 }
 
+/* tp_net is 16 bits: a frame whose tp_net would pass 65535 is dropped and
+ * counted (tpacket_rcv), one whose tp_net is 65535 is stored. SOCK_RAW:
+ * tp_net = ALIGN16(52 + 16) + reserve = 80 + reserve. */
+static void net_past_16_bits(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *fits = tpc_open(t, SOCK_RAW);
+	unsigned int packets, drops;
+	uint8_t pkt[100];
+	struct tpc_hdr h;
+	char *m;
+
+	REQUIRE(t, s && fits);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 65536 - 80));
+	m = tpc_ring_map(t, s, 131072, 1, 131072);
+	REQUIRE(t, m);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	tpc_hdr(t, m, &h);
+	EXPECT_HEX(t, "tp_status with tp_net 65536 (dropped)", TP_STATUS_KERNEL,
+		   h.status);
+	REQUIRE(t, !tpc_stats(t, s, &packets, &drops));
+	EXPECT_EQ(t, "tp_packets (delivered + dropped)", 1, packets);
+	EXPECT_EQ(t, "tp_drops", 1, drops);
+
+	REQUIRE(t, !tpc_setint(t, fits, PACKET_RESERVE, 65535 - 80));
+	m = tpc_ring_map(t, fits, 131072, 1, 131072);
+	REQUIRE(t, m);
+	REQUIRE(t, !tpc_inject(t, fits, pkt, sizeof(pkt)));
+	tpc_hdr(t, m, &h);
+	EXPECT_HEX(t, "tp_status with tp_net 65535", TP_STATUS_USER,
+		   FLAGS(h.status));
+	EXPECT_EQ(t, "tp_net", 65535, h.net);
+	EXPECT_EQ(t, "tp_mac", 65521, h.mac);
+	EXPECT_TRUE(t, "packet bytes at tp_mac",
+		    !memcmp(m + h.mac, pkt, sizeof(pkt)));
+}
+
 const struct tpc_case tpc_cases_layout[] = {
 	{ "layout.offsets_raw", "R3 R10 C2", TPC_V12, .fn = offsets_raw },
 	{ "layout.offsets_raw_reserve", "R3 O3", TPC_V12,
 	  .fn = offsets_raw_reserve },
 	{ "layout.offsets_raw_odd_reserve", "R3 O3", TPC_V12,
 	  .fn = offsets_raw_odd_reserve },
+	{ "layout.net_past_16_bits", "R3 O7", TPC_V12,
+	  .fn = net_past_16_bits },
 	{ "layout.offsets_dgram", "R3", TPC_V12, .fn = offsets_dgram },
 	{ "layout.offsets_dgram_reserve", "R3 O3", TPC_V12,
 	  .fn = offsets_dgram_reserve },

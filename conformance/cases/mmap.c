@@ -94,6 +94,38 @@ static void unmap_then_reset(struct tpc_t *t)
 		   tpc_status(t, m) & 1);
 }
 
+/* M3 with parts: munmap of a head, a tail or the middle of the mapping
+ * leaves the rest mapped and counting (the middle splits it in two, and
+ * packet_mm_open counts the new piece); the ring is free only when the
+ * last page is gone. */
+static void partial_munmap_counts(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	void *a;
+	char *c;
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "ring", 0, tpc_ring(t, s, 4096, 4, 2048, 8));
+	REQUIRE(t, !t->ops->mmap(s, 16384, 0, &a));
+	c = a;
+	EXPECT_ERRNO(t, "munmap the head page", 0,
+		     t->ops->munmap(s, c, 4096));
+	EXPECT_ERRNO(t, "teardown with three pages mapped", -EBUSY,
+		     tpc_ring(t, s, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "munmap the third page (the middle)", 0,
+		     t->ops->munmap(s, c + 8192, 4096));
+	EXPECT_ERRNO(t, "teardown with pages 2 and 4 mapped", -EBUSY,
+		     tpc_ring(t, s, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "munmap page 2", 0,
+		     t->ops->munmap(s, c + 4096, 4096));
+	EXPECT_ERRNO(t, "teardown with the tail page mapped", -EBUSY,
+		     tpc_ring(t, s, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "munmap the tail page", 0,
+		     t->ops->munmap(s, c + 12288, 4096));
+	EXPECT_ERRNO(t, "teardown with nothing mapped", 0,
+		     tpc_ring(t, s, 0, 0, 0, 0));
+}
+
 const struct tpc_case tpc_cases_mmap[] = {
 	{ "mmap.no_ring", "M1", 0, .fn = no_ring },
 	{ "mmap.nonzero_offset", "M1", TPC_V123, .fn = nonzero_offset },
@@ -102,6 +134,8 @@ const struct tpc_case tpc_cases_mmap[] = {
 	  .fn = length_rounded_to_page },
 	{ "mmap.second_mapping_counts", "M3 G1", TPC_V123,
 	  .fn = second_mapping_counts },
+	{ "mmap.partial_munmap_counts", "M3 G1", TPC_V123,
+	  .fn = partial_munmap_counts },
 	{ "mmap.unmap_then_reset", "G15 M2", TPC_V12, .fn = unmap_then_reset },
 	{ NULL },
 };

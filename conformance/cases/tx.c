@@ -368,6 +368,72 @@ static void has_off(struct tpc_t *t)
 	EXPECT_ERR(t, tpc_send(t, s, NULL, 0), -EINVAL);
 }
 
+/* SOCK_DGRAM reads the data at tp_net, not tp_mac (tpacket_parse_header):
+ * tp_mac points at zeroes here, so the wire shows which one was read. */
+static void has_off_dgram(struct tpc_t *t)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = t->ifindex, .sll_halen = 6,
+				  .sll_addr = { 2, 0, 0, 0, 0, 9 } };
+	struct tpc_sock *s = tpc_open(t, SOCK_DGRAM);
+	uint8_t got[2048];
+	char *r;
+	void *h;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_TX_HAS_OFF, 1));
+	r = tpc_open_tx(t, SOCK_DGRAM, 2048, 4, &s);
+	REQUIRE(t, r);
+	h = frame(r, 2048, 0);
+	memset((uint8_t *)h + 300, 0xcd, 50);
+	set_len(t, h, 50);
+	if (t->version == TPACKET_V1) {
+		((struct tpacket_hdr *)h)->tp_mac = 200;
+		((struct tpacket_hdr *)h)->tp_net = 300;
+	} else if (t->version == TPACKET_V2) {
+		((struct tpacket2_hdr *)h)->tp_mac = 200;
+		((struct tpacket2_hdr *)h)->tp_net = 300;
+	} else {
+		((struct tpacket3_hdr *)h)->tp_mac = 200;
+		((struct tpacket3_hdr *)h)->tp_net = 300;
+	}
+	tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
+	EXPECT_EQ(t, "sendto with tp_net 300", 50, tpc_send(t, s, &to, 0));
+	EXPECT_EQ(t, "wire: header + data", 64,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+	EXPECT_HEX(t, "ethertype", 0x88b5, got[12] << 8 | got[13]);
+	EXPECT_HEX(t, "first data byte, read at tp_net", 0xcd, got[14]);
+	EXPECT_HEX(t, "last data byte", 0xcd, got[63]);
+}
+
+/* sendto an ifindex no device has: ENXIO before the ring is walked, the
+ * frame stays SEND_REQUEST (tpacket_snd) */
+static void sendto_no_device(struct tpc_t *t)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = 999999, .sll_halen = 6,
+				  .sll_addr = { 2, 0, 0, 0, 0, 9 } };
+	struct tpc_sock *s = NULL;
+	char *r = tpc_open_tx(t, SOCK_RAW, 2048, 4, &s);
+	uint8_t got[2048];
+	void *h;
+
+	REQUIRE(t, r);
+	h = frame(r, 2048, 0);
+	tpc_eth((uint8_t *)h + data_off(t), 60, tpc_bcast, 0x88b5);
+	set_len(t, h, 60);
+	tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
+	EXPECT_ERR(t, tpc_send(t, s, &to, 0), -ENXIO);
+	EXPECT_HEX(t, "frame 0 after ENXIO", TP_STATUS_SEND_REQUEST,
+		   tpc_status(t, h));
+	to.sll_ifindex = t->ifindex;
+	EXPECT_EQ(t, "sendto the device", 60, tpc_send(t, s, &to, 0));
+	EXPECT_EQ(t, "wire", 60,
+		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+}
+
 const struct tpc_case tpc_cases_tx[] = {
 	{ "tx.send_and_wire", "T1", TPC_V123,
 	  .fn = send_and_wire, .needs = TPC_CAP_WIRE },
@@ -389,6 +455,10 @@ const struct tpc_case tpc_cases_tx[] = {
 	{ "tx.dgram_header", "T1 T2", TPC_V123,
 	  .fn = dgram_header, .needs = TPC_CAP_WIRE | TPC_CAP_ADDR },
 	{ "tx.has_off", "T2", TPC_V123, .fn = has_off, .needs = TPC_CAP_WIRE },
+	{ "tx.has_off_dgram", "T2", TPC_V123, .fn = has_off_dgram,
+	  .needs = TPC_CAP_WIRE },
+	{ "tx.sendto_no_device", "T1", TPC_V123, .fn = sendto_no_device,
+	  .needs = TPC_CAP_WIRE },
 	{ "tx.send_without_ring", "T1", 0, .fn = send_without_ring,
 	  .needs = TPC_CAP_WIRE | TPC_CAP_ADDR },
 	{ .name = NULL },

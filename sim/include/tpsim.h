@@ -145,9 +145,13 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
  */
 int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **out);
-/* Undo one tpsim_mmap(): addr and length must be those of a mapping made
- * by tpsim_mmap on this socket (-EINVAL otherwise). After tpsim_close,
- * munmap(2) undoes it. */
+/* munmap(2) of a mapping made by tpsim_mmap on this socket, or of a part
+ * of one: addr page-aligned and [addr, addr + length) (length rounded up
+ * to a page) inside that mapping, else -EINVAL. Unmapping the middle
+ * leaves two mappings, each counting for EBUSY as the kernel's
+ * packet_mm_open counts a split vma (M3); -ENOMEM when that would make
+ * more mappings than the simulator keeps (16). Any thread. After
+ * tpsim_close, munmap(2) undoes a mapping (it outlives the socket, M4). */
 int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length);
 
 enum tpsim_ring_id { TPSIM_RING_RX = 0, TPSIM_RING_TX = 1 };

@@ -47,10 +47,53 @@ START_TEST(m1_checks)
 	ck_assert_int_eq(tpsim_munmap(s, m, 8192), 0);
 	ck_assert_int_eq(t_ring(s, 0, 0, 0, 0), -EBUSY);
 	ck_assert_int_eq(tpsim_munmap(s, m, 8192), -EINVAL);	/* twice */
-	ck_assert_int_eq(tpsim_munmap(s, m2, 4096), -EINVAL);	/* length */
-	ck_assert_int_eq(tpsim_munmap(s, m2, 8192), 0);
+	ck_assert_int_eq(tpsim_munmap(s, m2, 12288), -EINVAL);	/* length */
+	ck_assert_int_eq(tpsim_munmap(s, (char *)m2 + 1, 4096), -EINVAL);
+	ck_assert_int_eq(tpsim_munmap(s, m2, 0), -EINVAL);
+	/* a part: what is left still counts */
+	ck_assert_int_eq(tpsim_munmap(s, m2, 4096), 0);
+	ck_assert_int_eq(t_ring(s, 0, 0, 0, 0), -EBUSY);
+	ck_assert_int_eq(tpsim_munmap(s, (char *)m2 + 4096, 4096), 0);
 	ck_assert_int_eq(t_ring(s, 0, 0, 0, 0), 0);
 	tpsim_close(s);
+}
+END_TEST
+
+START_TEST(m3_split_counts)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	void *m, *more[15];
+	char *c;
+
+	ck_assert_int_eq(t_ring(s, 4096, 3, 2048, 6), 0);
+	ck_assert_int_eq(tpsim_mmap(s, NULL, 12288, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, 0, &m),
+			 0);
+	c = m;
+	/* the middle page: two mappings remain */
+	ck_assert_int_eq(tpsim_munmap(s, c + 4096, 4096), 0);
+	ck_assert_int_eq(tpsim_munmap(s, c + 4096, 4096), -EINVAL);
+	ck_assert_int_eq(tpsim_munmap(s, c, 8192), -EINVAL);	/* a hole */
+	ck_assert_int_eq(tpsim_munmap(s, c, 4096), 0);
+	ck_assert_int_eq(t_ring(s, 0, 0, 0, 0), -EBUSY);
+	ck_assert_int_eq(tpsim_munmap(s, c + 8192, 4096), 0);
+	ck_assert_int_eq(t_ring(s, 0, 0, 0, 0), 0);
+	/* a split needs a slot: at sixteen mappings it is ENOMEM */
+	ck_assert_int_eq(t_ring(s, 4096, 3, 2048, 6), 0);
+	ck_assert_int_eq(tpsim_mmap(s, NULL, 12288, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, 0, &m),
+			 0);
+	for (int i = 0; i < 15; i++)
+		ck_assert_int_eq(tpsim_mmap(s, NULL, 12288,
+					    PROT_READ | PROT_WRITE,
+					    MAP_SHARED, 0, &more[i]),
+				 0);
+	c = m;
+	ck_assert_int_eq(tpsim_munmap(s, c + 4096, 4096), -ENOMEM);
+	ck_assert_str_eq(tpsim_strerror_detail(s), "M3: splitting a mapping "
+						   "would make more than 16");
+	ck_assert_int_eq(tpsim_munmap(s, c + 8192, 4096), 0);	/* tail */
+	tpsim_close(s);	/* unmaps the rest */
 }
 END_TEST
 
@@ -195,6 +238,7 @@ Suite *suite_mmap(void)
 	tcase_add_test(tc, cross_process_consumer);
 	tcase_add_test(tc, m1_checks);
 	tcase_add_test(tc, m1_flags);
+	tcase_add_test(tc, m3_split_counts);
 	tcase_add_test(tc, m2_mapping_sees_producer);
 	suite_add_tcase(s, tc);
 	return s;
