@@ -8,8 +8,10 @@
 #   make coverage     instrumented build (build/cov), every test, code and
 #                     contract coverage in reports/; fails below 95% lines
 #                     or 85% branches of sim/, or with a rule uncovered
-#   make bench        throughput of sim, a minimal ring and the kernel ring
-#                     (reports/bench.{json,md,svg}); BENCH_ARGS=--quick
+#   make bench        cost per packet (ns, instructions) and two-thread
+#                     throughput of sim, a bare ring and the kernel ring,
+#                     with their spread (reports/bench.{json,md,svg});
+#                     BENCH_ARGS=--quick
 #   make static       build/tpconform-static: no runtime dependencies, to
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
@@ -86,6 +88,7 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
+	sim/tests/test_batch.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
@@ -249,7 +252,8 @@ valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
 # the benchmark (make bench)
 BENCH_SRCS := \
 	tools/bench/bench.c \
-	tools/bench/paths.c
+	tools/bench/paths.c \
+	tools/bench/single.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
@@ -305,7 +309,7 @@ $(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
-	$(Q)scripts/install-deps gnuplot-nox
+	$(Q)scripts/install-deps gnuplot-nox valgrind
 	$(Q)mkdir -p reports
 	$(Q)$(BENCH) --out reports --tpconform $(TPCONFORM) $(BENCH_ARGS)
 	$(Q)gnuplot scripts/bench.gp

@@ -107,6 +107,7 @@ int main(void)
 	M(tpsim_packet, pkttype);
 	M(tpsim_packet, protocol);
 	M(tpsim_packet, rxhash);
+	M(tpsim_packet, clock_at);
 	M(tpsim_packet, csum_start);
 	M(tpsim_packet, csum_offset);
 	END_LAST(tpsim_packet);
@@ -186,6 +187,7 @@ int main(void)
 	M(tpc_backend_ops, sleep_ms);
 	M(tpc_backend_ops, clock_ns);
 	M(tpc_backend_ops, info);
+	M(tpc_backend_ops, inject_batch);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The sim backend: libtpsim. inject is the producer's tpsim_deliver.
+ * The sim backend: libtpsim. inject is the producer's tpsim_deliver;
+ * in sim-batch, tpsim_deliver_batch (the frames a differential sequence
+ * injects in a row go as one batch).
  * The profile comes from TPC_SIM_PROFILE (default "linux"). Sockets run
  * on a virtual clock: sleep_ms moves it, and the V3 retire timer fires
  * inside that move, so timeout cases take no time here.
@@ -168,20 +170,26 @@ static ssize_t sim_recv(struct tpc_sock *s, void *buf, size_t len, int flags)
 	return tpsim_recv(s->s, buf, len, flags);
 }
 
+static void sim_packet(const struct tpc_inject *p, struct tpsim_packet *pkt)
+{
+	*pkt = (struct tpsim_packet){ .sz = sizeof(*pkt), .data = p->data,
+				      .len = p->len };
+	if (p->flags & TPC_INJ_CSUM_PARTIAL) {
+		pkt->flags |= TPSIM_PKT_CSUM_PARTIAL;
+		pkt->csum_start = p->csum_start;
+		pkt->csum_offset = p->csum_offset;
+	}
+	if (p->flags & TPC_INJ_CSUM_VALID)
+		pkt->flags |= TPSIM_PKT_CSUM_VALID;
+}
+
 static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 {
-	struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = p->data,
-				    .len = p->len };
+	struct tpsim_packet pkt;
 	int r;
 
 	(void)ctx;
-	if (p->flags & TPC_INJ_CSUM_PARTIAL) {
-		pkt.flags |= TPSIM_PKT_CSUM_PARTIAL;
-		pkt.csum_start = p->csum_start;
-		pkt.csum_offset = p->csum_offset;
-	}
-	if (p->flags & TPC_INJ_CSUM_VALID)
-		pkt.flags |= TPSIM_PKT_CSUM_VALID;
+	sim_packet(p, &pkt);
 	r = tpsim_deliver(s->s, &pkt);
 	return r < 0 ? r : 0;
 }
@@ -197,6 +205,50 @@ static void outgoing_copies(struct tpc_sock *from, const void *data,
 	for (struct tpc_sock *o = from->c->socks; o; o = o->next)
 		if (o != from)	/* never the sender itself (skb_loop_sk) */
 			tpsim_deliver(o->s, &pkt);
+}
+
+/* sim-batch: every frame through tpsim_deliver_batch, alone (inject) or
+ * with the frames injected with it (inject_batch) */
+#define SIM_BATCH_MAX 64
+
+static int sim_inject_batch(void *ctx, struct tpc_sock *s,
+			    const struct tpc_inject *const *p, unsigned int n,
+			    int *res)
+{
+	struct tpsim_packet pkt[SIM_BATCH_MAX];
+	const struct tpsim_packet *v[SIM_BATCH_MAX];
+	int r[SIM_BATCH_MAX], got;
+
+	(void)ctx;
+	for (unsigned int i = 0; i < n; i += SIM_BATCH_MAX) {
+		unsigned int m = n - i < SIM_BATCH_MAX ? n - i : SIM_BATCH_MAX;
+
+		for (unsigned int k = 0; k < m; k++) {
+			sim_packet(p[i + k], &pkt[k]);
+			v[k] = &pkt[k];
+		}
+		/* an invalid frame stops a batch: its answer is the error,
+		 * and the frames after it go on in a batch of their own */
+		for (unsigned int k = 0; k < m; k += (unsigned int)got) {
+			got = tpsim_deliver_batch(s->s, v + k, m - k, r + k);
+			if (got < 0) {
+				r[k] = got;
+				got = 1;
+			}
+		}
+		for (unsigned int k = 0; k < m; k++)
+			res[i + k] = r[k] < 0 ? r[k] : 0;
+	}
+	return 0;
+}
+
+static int sim_inject_one_batch(void *ctx, struct tpc_sock *s,
+				const struct tpc_inject *p)
+{
+	int res;
+	int r = sim_inject_batch(ctx, s, &p, 1, &res);
+
+	return r < 0 ? r : res;
 }
 
 static ssize_t sim_send(struct tpc_sock *s, const struct sockaddr_ll *to,
@@ -282,6 +334,18 @@ static int sim_info(void *ctx, struct tpc_backend_info *out)
 	return 0;
 }
 
+static int sim_batch_info(void *ctx, struct tpc_backend_info *out)
+{
+	struct sim_ctx *c = ctx;
+
+	snprintf(out->env, sizeof(out->env), "libtpsim %d.%d, profile %s, "
+		 "virtual clock, a 10 Gb/s Ethernet device, frames delivered "
+		 "by tpsim_deliver_batch", TPSIM_VERSION_MAJOR,
+		 TPSIM_VERSION_MINOR, c->profile);
+	out->caps = TPC_CAPS_ALL;
+	return 0;
+}
+
 const struct tpc_backend_ops tpc_backend_sim = {
 	.sz = sizeof(struct tpc_backend_ops),
 	.name = "sim",
@@ -302,4 +366,27 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
 	.info = sim_info,
+};
+
+const struct tpc_backend_ops tpc_backend_sim_batch = {
+	.sz = sizeof(struct tpc_backend_ops),
+	.name = "sim-batch",
+	.open = sim_open,
+	.close = sim_close,
+	.dev_info = sim_dev_info,
+	.socket = sim_socket,
+	.sock_close = sim_sock_close,
+	.setsockopt = sim_setsockopt,
+	.getsockopt = sim_getsockopt,
+	.mmap = sim_mmap,
+	.munmap = sim_munmap,
+	.poll = sim_poll,
+	.recv = sim_recv,
+	.inject = sim_inject_one_batch,
+	.send = sim_send,
+	.wire_read = sim_wire_read,
+	.sleep_ms = sim_sleep_ms,
+	.clock_ns = sim_clock_ns,
+	.info = sim_batch_info,
+	.inject_batch = sim_inject_batch,
 };

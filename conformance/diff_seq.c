@@ -607,6 +607,19 @@ static void sender_send(const struct tpc_backend_ops *ops, void *ctx,
 	}
 }
 
+/* the class of destination, not the address: the device's own differs
+ * between backends */
+static void emit_inject(struct tpc_out *o, unsigned int k,
+			const struct tpc_inject *p, const uint8_t dev[6], int r)
+{
+	const uint8_t *d = p->data;
+
+	tpc_emit(o, "inject %u (%u bytes, to %s, type 0x%02x%02x) %d\n", k,
+		 p->len, !memcmp(d, dev, 6) ? "this host" : d[0] == 0xff
+			? "broadcast" : d[0] & 1 ? "multicast" : "another host",
+		 d[12], d[13], r);
+}
+
 void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		 const struct tpc_seq *s, struct tpc_out *o)
 {
@@ -614,11 +627,15 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	struct tpc_sock *sk;
 	struct tpacket_stats_v3 st = { 0 };
 	socklen_t len = sizeof(st), vlen = sizeof(int);
-	uint8_t dev[6], f[1600];
+	uint8_t dev[6];
+	uint8_t f[TPC_SEQ_MAX_PKTS][1600];
+	struct tpc_inject pk[TPC_SEQ_MAX_PKTS];
+	const struct tpc_inject *pv[TPC_SEQ_MAX_PKTS];
+	int pr[TPC_SEQ_MAX_PKTS];
+	bool out[TPC_SEQ_MAX_PKTS];
 	int ifindex, r, v = TPACKET_V1;
 	size_t ring = (size_t)s->q.tp_block_size * s->q.tp_block_nr;
 	void *m = NULL;
-
 	struct tpc_sock *tx = NULL;
 	char *txring = NULL;
 
@@ -657,27 +674,47 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		tx = sender_open(ops, ctx, s->bypass, &txring);
 		tpc_emit(o, "sender %s\n", tx ? "open" : "none");
 	}
+	/* the burst: each packet made (and whether the second socket sends
+	 * it) in turn, so that dropping one leaves the others as they are */
 	for (unsigned int k = 0; k < s->npkts; k++) {
-		struct tpc_inject p = { .data = f };
-		bool out;
+		pk[k] = (struct tpc_inject){ .data = f[k] };
+		pv[k] = &pk[k];
+		pk[k].len = make_pkt(&x, dev, f[k]);
+		out[k] = s->outgoing && rnd(&x) % 3 == 0;
+	}
+	if (!s->outgoing && TPC_OPS_HAS(ops, inject_batch)) {
+		/* all at once where the backend takes a batch (the output
+		 * is the same either way) */
+		unsigned int n = 0;
+		int res[TPC_SEQ_MAX_PKTS];
 
-		p.len = make_pkt(&x, dev, f);
-		out = s->outgoing && rnd(&x) % 3 == 0;
-		if (!(s->keep >> k & 1))
-			continue;
-		if (out && tx) {
-			tpc_emit(o, "send %u (%u bytes, type 0x%02x%02x)\n", k,
-				 p.len, f[12], f[13]);
-			sender_send(ops, ctx, tx, txring, f, p.len, o);
-			continue;
+		for (unsigned int k = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				pv[n++] = &pk[k];
+		r = ops->inject_batch(ctx, sk, pv, n, res);
+		for (unsigned int k = 0, i = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				pr[k] = r < 0 ? r : res[i++];
+		for (unsigned int k = 0; k < s->npkts; k++)
+			if (s->keep >> k & 1)
+				emit_inject(o, k, &pk[k], dev, pr[k]);
+	} else {
+		/* one at a time, some sent by the second socket between
+		 * them: the order is what the sockets see */
+		for (unsigned int k = 0; k < s->npkts; k++) {
+			if (!(s->keep >> k & 1))
+				continue;
+			if (out[k] && tx) {
+				tpc_emit(o, "send %u (%u bytes, type "
+					    "0x%02x%02x)\n", k, pk[k].len,
+					 f[k][12], f[k][13]);
+				sender_send(ops, ctx, tx, txring, f[k],
+					    pk[k].len, o);
+				continue;
+			}
+			pr[k] = ops->inject(ctx, sk, &pk[k]);
+			emit_inject(o, k, &pk[k], dev, pr[k]);
 		}
-		r = ops->inject(ctx, sk, &p);
-		/* the class of destination, not the address: the device's
-		 * own differs between backends */
-		tpc_emit(o, "inject %u (%u bytes, to %s, type 0x%02x%02x) %d\n", k,
-		     p.len, !memcmp(f, dev, 6) ? "this host" : f[0] == 0xff
-			? "broadcast" : f[0] & 1 ? "multicast" : "another host",
-		     f[12], f[13], r);
 	}
 	if (m)
 		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, v, m,

@@ -151,7 +151,10 @@ void tpc_run_case(const struct tpc_backend_run *b, const struct tpc_variant *v,
 		r->res = TPC_SKIP;
 		return;
 	}
-	if (v->c->only && strcmp(v->c->only, b->ops->name)) {
+	/* "sim" covers its variants too ("sim-batch") */
+	if (v->c->only && strcmp(v->c->only, b->ops->name) &&
+	    (strncmp(v->c->only, b->ops->name, strlen(v->c->only)) ||
+	     b->ops->name[strlen(v->c->only)] != '-')) {
 		r->res = TPC_SKIP;
 		snprintf(r->msg, sizeof(r->msg), "%s only: %s", v->c->only,
 			 v->c->why_only);

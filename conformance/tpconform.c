@@ -28,6 +28,11 @@ static const struct tpc_backend_ops *const builtin[] = {
 	&tpc_backend_sim, &tpc_backend_kernel,
 };
 #define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
+/* built in, run only when asked for by name */
+static const struct tpc_backend_ops *const builtin_named[] = {
+	&tpc_backend_sim_batch,
+};
+#define NNAMED (sizeof(builtin_named) / sizeof(builtin_named[0]))
 
 static void usage(FILE *f)
 {
@@ -41,6 +46,8 @@ static void usage(FILE *f)
 "\n"
 "  -b, --backend NAME   sim (libtpsim) or kernel (a real packet socket on a\n"
 "                       TAP device in a private network namespace), or\n"
+"                       sim-batch (sim, frames through the batched\n"
+"                       producer; only when named), or\n"
 "                       PATH to a plug-in (a shared library, see\n"
 "                       tpc_plugin.h; the path needs a '/');\n"
 "                       repeatable; default: every built-in backend\n"
@@ -149,6 +156,9 @@ static bool is_builtin(const struct tpc_backend_ops *ops)
 {
 	for (size_t k = 0; k < NBUILTIN; k++)
 		if (ops == builtin[k])
+			return true;
+	for (size_t k = 0; k < NNAMED; k++)
+		if (ops == builtin_named[k])
 			return true;
 	return false;
 }
@@ -300,6 +310,9 @@ int main(int argc, char **argv)
 			for (size_t k = 0; k < NBUILTIN; k++)
 				if (!strcmp(optarg, builtin[k]->name))
 					ops = builtin[k];
+			for (size_t k = 0; k < NNAMED; k++)
+				if (!strcmp(optarg, builtin_named[k]->name))
+					ops = builtin_named[k];
 			if (!ops && strchr(optarg, '/')) {
 				if (tpc_plugin_load(optarg, &ops, why,
 						    sizeof(why)))
@@ -307,7 +320,7 @@ int main(int argc, char **argv)
 							   optarg, why);
 			} else if (!ops) {
 				return usage_error("unknown backend '%s' (sim, "
-						   "kernel, or a plug-in path "
+						   "kernel, sim-batch, or a plug-in path "
 						   "with a '/')", optarg);
 			}
 			for (size_t i = 0; i < nwant; i++)

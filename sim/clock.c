@@ -35,14 +35,6 @@ void tpsim__deadline(struct timespec *out, int64_t ns)
 	*out = from_ns(to_ns(&now) + ns);
 }
 
-void tpsim__clock_read(struct tpsim_sock *s, struct timespec *ts)
-{
-	if (s->clock == TPSIM_CLOCK_VIRTUAL)
-		*ts = s->vclock;
-	else
-		clock_gettime(CLOCK_REALTIME, ts);
-}
-
 int64_t tpsim__mono_ns(const struct tpsim_sock *s)
 {
 	struct timespec ts;
@@ -161,6 +153,12 @@ int tpsim_clock_now(struct tpsim_sock *s, struct timespec *ts)
 	tpsim__clock_read(s, ts);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+void tpsim__clock_forward(struct tpsim_sock *s, const struct timespec *ts)
+{
+	if (to_ns(ts) > to_ns(&s->vclock))
+		tpsim__timer_run_until(s, to_ns(ts));
 }
 
 int tpsim_clock_set(struct tpsim_sock *s, const struct timespec *ts)

@@ -155,8 +155,20 @@ struct tpsim_sock {
 	pthread_cond_t timer_cond;
 	bool timer_started, timer_stop;
 
+	/* a delivery run (tpsim_deliver, or up to TPSIM_BATCH_RUN packets
+	 * of tpsim_deliver_batch) under the lock: whether it published
+	 * something to wake for, and the clock read once for the run */
+	bool rx_in_run, rx_wake_due, rx_ts_valid, rx_mono_valid;
+	struct timespec rx_ts;
+	int64_t rx_mono;
+
 	char detail[160];
 };
+
+/* Packets of tpsim_deliver_batch() handled per taking of the lock: the
+ * NAPI budget of a NIC's poll, so the consumer's poll and the V3 timer
+ * wait at most that long for the lock. */
+#define TPSIM_BATCH_RUN 64u
 
 /* sock.c */
 __tpsim_hidden void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
@@ -173,7 +185,8 @@ __tpsim_hidden uint64_t tpsim__page_round(uint64_t n);
 /* A packet as the receive path leaves it: the link header (after software
  * VLAN untagging), the rest, and its metadata. */
 struct rx_skb {
-	uint8_t lhdr[14];
+	const uint8_t *lhdr;	/* in the packet, or lhdr_buf when untagged */
+	uint8_t lhdr_buf[14];
 	uint32_t lhdr_len;
 	const uint8_t *payload;
 	uint32_t plen;
@@ -235,13 +248,38 @@ __tpsim_hidden void tpsim__timer_stop(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__timer_run_until(struct tpsim_sock *s,
 					   int64_t now);
 __tpsim_hidden int64_t tpsim__timer_next_publish(const struct tpsim_sock *s);
+/* the virtual clock moves forward to ts (never back), timer on the way;
+ * lock held */
+__tpsim_hidden void tpsim__clock_forward(struct tpsim_sock *s,
+					 const struct timespec *ts);
 
 /* tx.c */
 __tpsim_hidden void tpsim__wire_purge(struct tpsim_sock *s);
 __tpsim_hidden int tpsim__pollout_locked(struct tpsim_sock *s);
 
 /* wake.c */
+__tpsim_hidden void tpsim__wake_waiters(struct tpsim_sock *s);
+#ifdef __SANITIZE_THREAD__
+/* ThreadSanitizer does not take a fence inlined into the producer: there
+ * the same function is out of line, in wake.c */
 __tpsim_hidden void tpsim__wake_publish(struct tpsim_sock *s);
+#else
+/* After publishing: wake whoever sleeps on the socket (P3). Inline: the
+ * common case is a consumer that keeps up, nobody to wake, no call. */
+static inline void tpsim__wake_publish(struct tpsim_sock *s)
+{
+	/* pairs with the fence in tpsim_wait(): the status store above is
+	 * ordered before the sleepers loads below */
+	tpsim_smp_mb();
+	if (atomic_load_explicit(&s->wake_private.sleepers,
+				 memory_order_relaxed) ||
+	    (s->shared_wake &&
+	     atomic_load_explicit(&s->shared_wake->sleepers,
+				  memory_order_relaxed)) ||
+	    atomic_load_explicit(&s->fd_armed, memory_order_relaxed))
+		tpsim__wake_waiters(s);
+}
+#endif
 __tpsim_hidden void tpsim__wake_all(struct tpsim_sock *s);
 __tpsim_hidden int tpsim__pollin_locked(struct tpsim_sock *s);
 
@@ -253,8 +291,21 @@ __tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
 					uint32_t wire_len);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
-__tpsim_hidden void tpsim__clock_read(struct tpsim_sock *s,
-				      struct timespec *ts);
+/* The producer's clock for stamps: inline, it is read per packet. */
+static inline void tpsim__clock_read(const struct tpsim_sock *s,
+				     struct timespec *ts)
+{
+	if (s->clock == TPSIM_CLOCK_VIRTUAL)
+		*ts = s->vclock;
+	else
+		clock_gettime(CLOCK_REALTIME, ts);
+}
+/* rx.c: the clock as a delivery run sees it: read once per run */
+__tpsim_hidden struct timespec tpsim__rx_now(struct tpsim_sock *s);
+__tpsim_hidden int64_t tpsim__rx_mono_ns(struct tpsim_sock *s);
+/* wake.c: a block or frame was published; inside a delivery run the
+ * wake-up waits for the end of the run */
+__tpsim_hidden void tpsim__publish(struct tpsim_sock *s);
 /* CLOCK_MONOTONIC now + ns, for timed waits */
 __tpsim_hidden void tpsim__deadline(struct timespec *out, int64_t ns);
 

@@ -118,7 +118,7 @@ static void close_block(struct tpsim_sock *s, uint32_t stat)
 	h1->blk_len = q->blk_len;
 	/* release: pairs with the consumer's acquire of block_status */
 	tpsim_store_release(&h1->block_status, status);
-	tpsim__wake_publish(s);
+	tpsim__publish(s);
 	q->active = q->active + 1 == r->block_nr ? 0 : q->active + 1;
 }
 
@@ -208,7 +208,7 @@ void tpsim__v3_timer_fire(struct tpsim_sock *s, int64_t now)
 
 /* __packet_lookup_frame_in_block(): the offset of the packet in the
  * active block, or 0 when it must be dropped. */
-static uint32_t place(struct tpsim_sock *s, uint32_t len, int64_t now)
+static uint32_t place(struct tpsim_sock *s, uint32_t len)
 {
 	struct tpsim_ring *r = &s->rx;
 	struct tpsim_kbdq *q = &r->v3;
@@ -217,12 +217,13 @@ static uint32_t place(struct tpsim_sock *s, uint32_t len, int64_t now)
 	if (q->frozen) {
 		if (block_status(r, q->active) & TP_STATUS_USER)
 			return 0;
-		open_block(s, now);	/* the user gave it back: thaw */
+		/* the user gave it back: thaw */
+		open_block(s, tpsim__rx_mono_ns(s));
 	}
 	/* B2: strictly below the block end, as the kernel compares */
 	if ((uint64_t)q->nxt_off + need >= r->block_size) {
 		retire_current(s, 0);
-		if (!dispatch_next(s, now))
+		if (!dispatch_next(s, tpsim__rx_mono_ns(s)))
 			return 0;
 		/* the kernel fills the fresh block without a second check:
 		 * B5 caps len at the block's room, so it fits */
@@ -258,7 +259,6 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	struct tpacket_block_desc *b;
 	struct tpacket3_hdr *h;
 	struct timespec ts;
-	int64_t now = tpsim__mono_ns(s);
 
 	if (!has_room(r)) {
 		s->st_drops++;
@@ -281,7 +281,7 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 			snaplen = q->max_frame_len - (uint32_t)macoff;
 		}
 	}
-	at = place(s, (uint32_t)macoff + snaplen, now);
+	at = place(s, (uint32_t)macoff + snaplen);
 	if (!at) {
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;

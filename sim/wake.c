@@ -54,15 +54,30 @@ static void wake_fd(struct tpsim_sock *s, bool always)
 	}
 }
 
+#ifdef __SANITIZE_THREAD__
 void tpsim__wake_publish(struct tpsim_sock *s)
 {
-	/* pairs with the fence in tpsim_wait(): the status store above is
-	 * ordered before the sleepers loads below */
+	/* pairs with the fence in tpsim_wait(), as the inline version */
 	tpsim_smp_mb();
+	tpsim__wake_waiters(s);
+}
+#endif
+
+/* The slow path of tpsim__wake_publish(): someone may be asleep. */
+void tpsim__wake_waiters(struct tpsim_sock *s)
+{
 	wake_word(&s->wake_private, false);
 	if (s->shared_wake)
 		wake_word(s->shared_wake, false);
 	wake_fd(s, false);
+}
+
+void tpsim__publish(struct tpsim_sock *s)
+{
+	if (s->rx_in_run)
+		s->rx_wake_due = true;
+	else
+		tpsim__wake_publish(s);
 }
 
 void tpsim__wake_all(struct tpsim_sock *s)

@@ -122,6 +122,14 @@ struct tpc_backend_ops {
 	 * its device can do (cases needing more are SKIPped with the
 	 * reason). A backend without it is assumed to offer every cap. */
 	int (*info)(void *ctx, struct tpc_backend_info *out);
+
+	/* Since batched delivery (optional): hand n frames to the producer
+	 * at once, as a NIC's poll hands the stack its packets; res[i] gets
+	 * what inject would have returned for frame i. Returns 0 or a
+	 * negative errno. Without it the frames go one inject each. */
+	int (*inject_batch)(void *ctx, struct tpc_sock *s,
+			    const struct tpc_inject *const *p, unsigned int n,
+			    int *res);
 };
 
 /* Does ops have member m (a backend built against an older header)? */
@@ -131,5 +139,7 @@ struct tpc_backend_ops {
 
 extern const struct tpc_backend_ops tpc_backend_sim;
 extern const struct tpc_backend_ops tpc_backend_kernel;
+/* sim, with every frame delivered through tpsim_deliver_batch */
+extern const struct tpc_backend_ops tpc_backend_sim_batch;
 
 #endif

@@ -192,6 +192,11 @@ enum tpsim_pkt_flags {
 	TPSIM_PKT_PKTTYPE = 1 << 5,	/* use pkttype, do not derive it */
 	TPSIM_PKT_PROTOCOL = 1 << 6,	/* use protocol (ARPHRD_NONE links) */
 	TPSIM_PKT_RXHASH = 1 << 7,	/* use rxhash, as a NIC's hash (B6) */
+	/* the packet arrives at clock_at on the virtual clock: the clock
+	 * moves there first (if it is later), and the V3 retire timer fires
+	 * on the way, as tpsim_clock_set() then tpsim_deliver() would do;
+	 * -EINVAL on a real clock. For replaying a capture's timeline. */
+	TPSIM_PKT_CLOCK = 1 << 8,
 };
 
 struct tpsim_packet {
@@ -206,6 +211,7 @@ struct tpsim_packet {
 	uint16_t protocol;	/* network order, with TPSIM_PKT_PROTOCOL */
 	uint32_t rxhash;	/* with TPSIM_PKT_RXHASH; else the simulator
 				 * hashes the IPv4/IPv6 flow itself */
+	struct timespec clock_at;	/* with TPSIM_PKT_CLOCK */
 	/* with TPSIM_PKT_CSUM_PARTIAL: where the checksum starts (bytes
 	 * from the frame's start) and where it goes (from csum_start), for
 	 * the virtio-net header of a PACKET_VNET_HDR socket */
@@ -231,6 +237,29 @@ enum tpsim_rx_result {
  * shorter than the link header, bad sz, NULL data with len > 0).
  */
 int tpsim_deliver(struct tpsim_sock *s, const struct tpsim_packet *pkt);
+
+/*
+ * Many packets at once, in order: what a NIC's poll hands the stack in one
+ * go (netif_receive_skb_list()). Each packet goes through exactly what
+ * tpsim_deliver does with it and lands in the ring the same way, frame
+ * by frame, each published with its own release store; what is paid once
+ * per run of up to 64 packets instead of once per packet is the socket
+ * lock, the full fence and look for sleepers before the wake-up, the
+ * wake-up itself, and the clock read that stamps packets carrying no
+ * timestamp (so those packets of a run share one stamp). A consumer
+ * cannot tell the frames of a batch from single deliveries.
+ *
+ * pkts: n pointers to packets. results: NULL, or n ints that receive each
+ * handled packet's enum tpsim_rx_result. Returns the number of packets
+ * handled, n unless packet k is invalid (as tpsim_deliver's -EINVAL): then
+ * packets 0..k-1 are delivered and published, k is returned, and k and
+ * the packets after it are untouched; when k is 0 the error (-EINVAL) is
+ * returned, as sendmmsg(2) does. -EINVAL also for a NULL s, a NULL pkts
+ * with n > 0, or n > INT_MAX. Producer thread, as tpsim_deliver.
+ */
+int tpsim_deliver_batch(struct tpsim_sock *s,
+			const struct tpsim_packet *const *pkts, unsigned int n,
+			int *results);
 
 /*
  * poll(2) on the socket: returns the revents for events (plus POLLERR,

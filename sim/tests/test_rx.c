@@ -613,6 +613,37 @@ START_TEST(deliver_bad_input)
 }
 END_TEST
 
+/* eth_type_trans() compares the device's own address before it looks at
+ * the group bit: a device given a group address (tpsim_create takes it)
+ * gets frames sent to it as PACKET_HOST, other group frames as
+ * MULTICAST. */
+START_TEST(pkttype_own_address_before_group_bit)
+{
+	struct tpsim_create_opts o = { .sz = sizeof(o),
+				       .addr = { 0x01, 0, 0x5e, 0, 0, 7 } };
+	static const uint8_t other[6] = { 0x01, 0, 0x5e, 0, 0, 8 };
+	struct tpsim_sock *s;
+	uint8_t pkt[60];
+	size_t len;
+	char *m;
+
+	ck_assert_int_eq(tpsim_create(&o, &s), 0);
+	ck_assert_int_eq(t_setint(s, PACKET_VERSION, TPACKET_V2), 0);
+	ck_assert_int_eq(t_ring(s, 4096, 1, 2048, 2), 0);
+	m = t_map(s, &len);
+	t_eth(pkt, sizeof(pkt), o.addr, 0x0800);
+	ck_assert_int_eq(t_deliver(s, pkt, 60), TPSIM_RX_DELIVERED);
+	t_eth(pkt, sizeof(pkt), other, 0x0800);
+	ck_assert_int_eq(t_deliver(s, pkt, 60), TPSIM_RX_DELIVERED);
+	ck_assert_uint_eq(((struct sockaddr_ll *)(m + 32))->sll_pkttype,
+			  PACKET_HOST);
+	ck_assert_uint_eq(((struct sockaddr_ll *)(m + 2048 + 32))->sll_pkttype,
+			  PACKET_MULTICAST);
+	tpsim_munmap(s, m, len);
+	tpsim_close(s);
+}
+END_TEST
+
 Suite *suite_rx(void)
 {
 	Suite *s = suite_create("rx");
@@ -622,6 +653,7 @@ Suite *suite_rx(void)
 	tcase_add_test(tc, deliver_bad_input);
 	tcase_add_test(tc, m2_frame_addresses_with_gap);
 	tcase_add_test(tc, no_ring_receive_queue);
+	tcase_add_test(tc, pkttype_own_address_before_group_bit);
 	tcase_add_test(tc, o7_statistics_count_drops);
 	tcase_add_test(tc, protocol_binding);
 	tcase_add_test(tc, r1_head_only_exact_kernel);

@@ -18,6 +18,12 @@ setup() {
 	export CHECK_ABI_MAP=$BATS_TEST_TMPDIR/map
 }
 
+# add_to_newest NAME: one line in the newest node (TPSIM_0.3), before its
+# closing brace, whether the node lists names already or not
+add_to_newest() {
+	sed -i "s/^} TPSIM_0.2;\$/\t\t$1;\n&/" "$CHECK_ABI_MAP"
+}
+
 # stand_in [EXTRA-SYMBOL...] [-NAME to leave a released one out]
 stand_in() {
 	local names s
@@ -55,14 +61,14 @@ stand_in() {
 }
 
 @test "that one line makes it pass" {
-	sed -i 's/^TPSIM_0.3 {$/&\n\tglobal:\n\t\ttpsim_foo;/' "$CHECK_ABI_MAP"
+	add_to_newest tpsim_foo
 	stand_in tpsim_foo
 	run scripts/check-abi "$B"
 	assert_success
 }
 
 @test "a public symbol without the prefix fails" {
-	sed -i 's/^TPSIM_0.3 {$/&\n\tglobal:\n\t\tring_helper;/' "$CHECK_ABI_MAP"
+	add_to_newest ring_helper
 	stand_in ring_helper
 	run scripts/check-abi "$B"
 	assert_failure
@@ -80,7 +86,7 @@ stand_in() {
 
 @test "a released symbol moved to a newer node fails" {
 	sed -i '/^\t\ttpsim_wait;$/d' "$CHECK_ABI_MAP"
-	sed -i 's/^TPSIM_0.3 {$/&\n\tglobal:\n\t\ttpsim_wait;/' "$CHECK_ABI_MAP"
+	add_to_newest tpsim_wait
 	stand_in
 	run scripts/check-abi "$B"
 	assert_failure
@@ -119,12 +125,18 @@ stand_in() {
 }
 
 @test "layout: a member abi/layout.c does not list fails, naming the line to add" {
+	local last off size
 	stand_in
-	sed '/M(tpc_backend_ops, info);/d' abi/layout.c > "$B/layout.c"
+	# the last member listed, and where the tree's layout puts it
+	last=$(sed -n 's/^\tM(tpc_backend_ops, \([a-z_]*\));$/\1/p' abi/layout.c |
+		tail -1)
+	read -r off size < <("$BUILD/abi/layout" | awk -v m="tpc_backend_ops.$last" \
+		'$1 == "member" && $2 == m { print $3, $4 }')
+	sed "/M(tpc_backend_ops, $last);/d" abi/layout.c > "$B/layout.c"
 	cc -std=c11 -D_GNU_SOURCE -Isim/include -Iconformance/include \
 		-o "$B/abi/layout" "$B/layout.c"
 	run scripts/check-abi "$B"
 	assert_failure
 	assert_line "not ok 6 - abi/layout.c does not describe every member:"
-	assert_line "#   abi/layout.c: struct tpc_backend_ops: bytes 144..152 at its end are not described: add M(tpc_backend_ops, <member>); for each new member, in order, after its last M(tpc_backend_ops, ...)"
+	assert_line "#   abi/layout.c: struct tpc_backend_ops: bytes $off..$((off + size)) at its end are not described: add M(tpc_backend_ops, <member>); for each new member, in order, after its last M(tpc_backend_ops, ...)"
 }

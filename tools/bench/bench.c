@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * `make bench`: how fast the simulated producer is, against the smallest
- * correct ring (the ceiling) and the real kernel ring fed through a TAP
- * (what it replaces), all in one run so the ratios compare like with like.
- * A benchmark, not a test: it never fails on a number.
+ * `make bench`: three kinds of figure, each with its spread.
+ *  (a) the producer's cost per packet in one thread (deliver, hand the
+ *      frame back): ns, and instructions under callgrind, which do not
+ *      depend on what else the machine runs;
+ *  (b) the handoff to a consumer thread, both threads pinned, run reps
+ *      times interleaved across paths: median and interquartile range;
+ *  (c) the kernel ring fed through a TAP, as (b) but unpinned.
+ * Ratios compare figures of this one run. A benchmark, not a test: it
+ * never fails on a number.
  *
- * Writes a table to stdout and DIR/bench.{json,md} (and bench.dat for the
- * plot). Usage: tpsim-bench [--quick] [--reps N] [--out DIR] [--tpconform PATH]
+ * Writes a table to stdout and DIR/bench.{json,md} (bench.dat and
+ * bench-st.dat for the plot). Usage: tpsim-bench [--quick] [--reps N]
+ * [--out DIR] [--tpconform PATH] [--no-instructions]
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +29,30 @@
 
 #define NSIZES 3
 static const uint32_t sizes[NSIZES] = { 64, 512, 1500 };
+#define MAXREPS 31
 
-enum path { SIM_V2, SIM_V2_TS, SIM_V3, BASELINE, KERNEL_V2, NPATHS };
+/* (b) and (c): two threads */
+enum path { SIM_V2, SIM_V2_B, SIM_V3_B, BARE_V2, BARE_V2_B, KERNEL_V2,
+	    NPATHS };
 static const char *const path_names[NPATHS] = {
-	"sim V2", "sim V2, caller stamps", "sim V3", "baseline V2",
-	"kernel V2 (TAP)",
+	"sim V2", "sim V2 batch 64", "sim V3 batch 64", "bare V2",
+	"bare V2 batch 64", "kernel V2 (TAP)",
 };
 static const char *const path_keys[NPATHS] = {
-	"sim_v2", "sim_v2_caller_ts", "sim_v3", "baseline_v2", "kernel_v2",
+	"sim_v2", "sim_v2_batch", "sim_v3_batch", "bare_v2",
+	"bare_v2_batch", "kernel_v2",
 };
 
+/* a figure: median and quartiles of reps runs */
 struct fig {
-	double med, min, max;	/* packets per second */
+	double med, q1, q3;
+	int n;		/* runs it summarises (a failed run is left out) */
 	bool ok;
+};
+
+struct st_fig {
+	struct fig ns;
+	double instr;	/* per packet, -1: valgrind cannot run */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -44,45 +62,50 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static struct fig measure(enum path p, uint32_t len, int reps, bool quick,
-			  void *kctx)
+static double quantile(const double *v, int n, double q)
 {
-	double v[32];
+	double at = q * (n - 1);
+	int lo = (int)at;
+
+	if (lo + 1 >= n)
+		return v[n - 1];
+	return v[lo] + (v[lo + 1] - v[lo]) * (at - lo);
+}
+
+static struct fig summarise(double *v, int n)
+{
 	struct fig f = { 0 };
-	uint64_t n = p == KERNEL_V2 ? (quick ? 20000 : 100000)
-				    : (quick ? 200000 : 2000000);
-	int got = 0;
 
-	for (int i = 0; i < reps && i < 32; i++) {
-		double r;
-
-		switch (p) {
-		case SIM_V2:
-			r = bench_sim(TPACKET_V2, len, n, false);
-			break;
-		case SIM_V2_TS:
-			r = bench_sim(TPACKET_V2, len, n, true);
-			break;
-		case SIM_V3:
-			r = bench_sim(TPACKET_V3, len, n, false);
-			break;
-		case BASELINE:
-			r = bench_baseline(len, n);
-			break;
-		default:
-			r = bench_kernel(kctx, TPACKET_V2, len, n);
-			break;
-		}
-		if (r <= 0)
-			return f;
-		v[got++] = r;
-	}
-	qsort(v, (size_t)got, sizeof(v[0]), cmp_double);
-	f.med = v[got / 2];
-	f.min = v[0];
-	f.max = v[got - 1];
+	if (n < 1)
+		return f;
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+	f.med = quantile(v, n, 0.5);
+	f.q1 = quantile(v, n, 0.25);
+	f.q3 = quantile(v, n, 0.75);
+	f.n = n;
 	f.ok = true;
 	return f;
+}
+
+static double run2(enum path p, uint32_t len, bool quick, void *kctx)
+{
+	uint64_t n = p == KERNEL_V2 ? (quick ? 20000 : 100000)
+				    : (quick ? 200000 : 1000000);
+
+	switch (p) {
+	case SIM_V2:
+		return bench_sim(TPACKET_V2, len, n, 1);
+	case SIM_V2_B:
+		return bench_sim(TPACKET_V2, len, n, 64);
+	case SIM_V3_B:
+		return bench_sim(TPACKET_V3, len, n, 64);
+	case BARE_V2:
+		return bench_baseline(len, n, 1);
+	case BARE_V2_B:
+		return bench_baseline(len, n, 64);
+	default:
+		return bench_kernel(kctx, TPACKET_V2, len, n);
+	}
 }
 
 /* wall time of one tpconform run on one backend, or -1 */
@@ -106,27 +129,266 @@ static double suite_time(const char *tpconform, const char *backend)
 	return bench_now() - t0;
 }
 
-static void json_fig(FILE *f, const struct fig *x)
+static void json_fig(FILE *f, const struct fig *x, double scale)
 {
 	if (x->ok)
-		fprintf(f, "{\"median\": %.0f, \"min\": %.0f, \"max\": %.0f}",
-			x->med, x->min, x->max);
+		fprintf(f, "{\"median\": %.4g, \"q1\": %.4g, \"q3\": %.4g, "
+			   "\"runs\": %d}", x->med * scale, x->q1 * scale,
+			x->q3 * scale, x->n);
 	else
 		fprintf(f, "null");
 }
 
-static void json_ratio(FILE *f, const char *key, struct fig (*r)[NPATHS],
-		       enum path a, enum path b)
+static double ratio(const struct fig *a, const struct fig *b)
 {
-	fprintf(f, "  \"%s\": {", key);
-	for (int i = 0; i < NSIZES; i++) {
-		fprintf(f, "%s\"%u\": ", i ? ", " : "", sizes[i]);
-		if (r[i][a].ok && r[i][b].ok)
-			fprintf(f, "%.3f", r[i][a].med / r[i][b].med);
-		else
-			fprintf(f, "null");
+	return a->ok && b->ok && b->med > 0 ? a->med / b->med : -1;
+}
+
+struct results {
+	struct st_fig st[NSIZES][ST_NPATHS];
+	struct fig two[NSIZES][NPATHS];
+	struct setup_cost ss, ks;
+	double conf_sim, conf_kernel;
+	int reps;
+	bool instr;
+	char host[128], why[256];
+	struct utsname u;
+};
+
+static double instr_ratio(const struct results *r, int i, enum st_path a,
+			  enum st_path b)
+{
+	if (r->st[i][a].instr <= 0 || r->st[i][b].instr <= 0)
+		return -1;
+	return r->st[i][a].instr / r->st[i][b].instr;
+}
+
+static void write_json(FILE *f, const struct results *r)
+{
+	fprintf(f, "{\n  \"machine\": {\"host\": \"%s\", \"kernel\": \"%s\", "
+		   "\"cpus\": %ld},\n  \"repetitions\": %d,\n", r->host,
+		r->u.release, sysconf(_SC_NPROCESSORS_ONLN), r->reps);
+	fprintf(f, "  \"single_thread\": {\n");
+	for (int p = 0; p < ST_NPATHS; p++) {
+		fprintf(f, "    \"%s\": {", st_keys[p]);
+		for (int i = 0; i < NSIZES; i++) {
+			fprintf(f, "%s\"%u\": {\"ns\": ", i ? ", " : "",
+				sizes[i]);
+			json_fig(f, &r->st[i][p].ns, 1);
+			if (r->st[i][p].instr > 0)
+				fprintf(f, ", \"instructions\": %.1f}",
+					r->st[i][p].instr);
+			else
+				fprintf(f, ", \"instructions\": null}");
+		}
+		fprintf(f, "}%s\n", p + 1 < ST_NPATHS ? "," : "");
 	}
-	fprintf(f, "},\n");
+	fprintf(f, "  },\n  \"two_threads_mpps\": {\n");
+	for (int p = 0; p < NPATHS; p++) {
+		fprintf(f, "    \"%s\": {", path_keys[p]);
+		for (int i = 0; i < NSIZES; i++) {
+			fprintf(f, "%s\"%u\": ", i ? ", " : "", sizes[i]);
+			json_fig(f, &r->two[i][p], 1e-6);
+		}
+		fprintf(f, "}%s\n", p + 1 < NPATHS ? "," : "");
+	}
+	fprintf(f, "  },\n  \"ratios\": {\n");
+	for (int i = 0; i < NSIZES; i++)
+		fprintf(f, "    \"%u\": {\"instructions_sim_v2_over_bare\": "
+			   "%.3f, \"instructions_sim_v2_batch_over_bare\": "
+			   "%.3f, \"two_threads_sim_over_bare\": %.3f, "
+			   "\"two_threads_batch_sim_over_bare\": %.3f, "
+			   "\"two_threads_batch_sim_over_bare_batch\": %.3f}%s\n",
+			sizes[i], instr_ratio(r, i, ST_SIM_V2, ST_BARE_V2),
+			instr_ratio(r, i, ST_SIM_V2_BATCH, ST_BARE_V2),
+			ratio(&r->two[i][SIM_V2], &r->two[i][BARE_V2]),
+			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2]),
+			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2_B]),
+			i + 1 < NSIZES ? "," : "");
+	fprintf(f, "  },\n  \"setup_1gib\": {\"sim\": {\"ms\": %.3f, "
+		   "\"rss_mapped\": %llu, \"rss_touched_1pct\": %llu}, "
+		   "\"kernel\": ", r->ss.seconds * 1e3,
+		(unsigned long long)r->ss.rss_mapped,
+		(unsigned long long)r->ss.rss_touched);
+	if (r->ks.ok)
+		fprintf(f, "{\"ms\": %.3f, \"rss_mapped\": %llu, "
+			   "\"rss_touched_1pct\": %llu}", r->ks.seconds * 1e3,
+			(unsigned long long)r->ks.rss_mapped,
+			(unsigned long long)r->ks.rss_touched);
+	else
+		fprintf(f, "null");
+	fprintf(f, "},\n  \"conformance_seconds\": {\"sim\": %.2f, "
+		   "\"kernel\": %.2f},\n  \"kernel_skipped\": \"%s\"\n}\n",
+		r->conf_sim, r->conf_kernel, r->why);
+}
+
+static void md_fig(FILE *f, const struct fig *x, double scale,
+		   const char *fmt)
+{
+	char a[32], b[32], c[32];
+
+	if (!x->ok) {
+		fprintf(f, " – |");
+		return;
+	}
+	snprintf(a, sizeof(a), fmt, x->med * scale);
+	snprintf(b, sizeof(b), fmt, x->q1 * scale);
+	snprintf(c, sizeof(c), fmt, x->q3 * scale);
+	fprintf(f, " %s (%s–%s) |", a, b, c);
+}
+
+static void write_md(FILE *f, const struct results *r)
+{
+	fprintf(f, "# tpsim benchmark\n\nMachine: %s, Linux %s, %ld CPUs. "
+		   "Each figure: median (interquartile range) of %d runs.\n\n"
+		   "## One thread: deliver, then hand the frame back\n\n"
+		   "| path | 64 B ns | 64 B instr. | 512 B ns | 512 B instr. "
+		   "| 1500 B ns | 1500 B instr. |\n|---|---|---|---|---|---|---|\n",
+		r->host, r->u.release, sysconf(_SC_NPROCESSORS_ONLN), r->reps);
+	for (int p = 0; p < ST_NPATHS; p++) {
+		fprintf(f, "| %s |", st_names[p]);
+		for (int i = 0; i < NSIZES; i++) {
+			md_fig(f, &r->st[i][p].ns, 1, "%.1f");
+			if (r->st[i][p].instr > 0)
+				fprintf(f, " %.0f |", r->st[i][p].instr);
+			else
+				fprintf(f, " – |");
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n## Two threads, pinned (Mpkt/s); kernel through a TAP\n\n"
+		   "| path | 64 B | 512 B | 1500 B |\n|---|---|---|---|\n");
+	for (int p = 0; p < NPATHS; p++) {
+		fprintf(f, "| %s |", path_names[p]);
+		for (int i = 0; i < NSIZES; i++)
+			md_fig(f, &r->two[i][p], 1e-6, "%.2f");
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n## Ratios (this run)\n\n| ratio | 64 B | 512 B | 1500 B |"
+		   "\n|---|---|---|---|\n| instructions, sim V2 / bare V2 |");
+	for (int i = 0; i < NSIZES; i++)
+		fprintf(f, " %.2f |", instr_ratio(r, i, ST_SIM_V2, ST_BARE_V2));
+	fprintf(f, "\n| instructions, sim V2 batch / bare V2 |");
+	for (int i = 0; i < NSIZES; i++)
+		fprintf(f, " %.2f |",
+			instr_ratio(r, i, ST_SIM_V2_BATCH, ST_BARE_V2));
+	fprintf(f, "\n| two threads, sim V2 / bare V2 |");
+	for (int i = 0; i < NSIZES; i++)
+		fprintf(f, " %.2f |",
+			ratio(&r->two[i][SIM_V2], &r->two[i][BARE_V2]));
+	fprintf(f, "\n| two threads, sim V2 batch / bare V2 |");
+	for (int i = 0; i < NSIZES; i++)
+		fprintf(f, " %.2f |",
+			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2]));
+	fprintf(f, "\n| two threads, sim V2 batch / bare V2 batch |");
+	for (int i = 0; i < NSIZES; i++)
+		fprintf(f, " %.2f |",
+			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2_B]));
+	fprintf(f, "\n\n1 GiB V2 ring: sim %.3f ms to set up and map, "
+		   "%.1f MiB resident after touching 1 %% of it",
+		r->ss.seconds * 1e3, (double)r->ss.rss_touched / (1 << 20));
+	if (r->ks.ok)
+		fprintf(f, "; kernel %.1f ms, %.1f MiB resident once mapped",
+			r->ks.seconds * 1e3,
+			(double)r->ks.rss_mapped / (1 << 20));
+	fprintf(f, ".\n\nConformance suite wall time: sim %.2f s, kernel "
+		   "%.2f s.\n", r->conf_sim, r->conf_kernel);
+}
+
+static void print_stdout(const struct results *r)
+{
+	printf("one thread: ns per packet, median (q1-q3), and instructions "
+	       "per packet%s\n", r->instr ? "" : " (no valgrind: skipped)");
+	printf("%-18s %6s %22s %8s\n", "path", "bytes", "ns (q1-q3)",
+	       "instr");
+	for (int i = 0; i < NSIZES; i++)
+		for (int p = 0; p < ST_NPATHS; p++) {
+			const struct st_fig *x = &r->st[i][p];
+
+			printf("%-18s %6u %8.1f (%5.1f-%5.1f) %8.0f\n",
+			       st_names[p], sizes[i], x->ns.med, x->ns.q1,
+			       x->ns.q3, x->instr);
+		}
+	printf("\ntwo threads, pinned: Mpkt/s, median (q1-q3) of %d runs\n",
+	       r->reps);
+	for (int i = 0; i < NSIZES; i++)
+		for (int p = 0; p < NPATHS; p++) {
+			const struct fig *x = &r->two[i][p];
+
+			if (x->ok)
+				printf("%-18s %6u %7.2f (%5.2f-%5.2f)%s\n",
+				       path_names[p], sizes[i], x->med * 1e-6,
+				       x->q1 * 1e-6, x->q3 * 1e-6,
+				       x->n < r->reps ? " (a run failed)" : "");
+			else
+				printf("%-18s %6u skipped (%s)\n",
+				       path_names[p], sizes[i],
+				       r->why[0] ? r->why : "cannot run here");
+		}
+	printf("\nratios (this run):\n");
+	for (int i = 0; i < NSIZES; i++)
+		printf("  %4u B: instructions sim V2/bare %.2f, sim V2 batch/"
+		       "bare %.2f; two threads sim/bare %.2f, sim batch/bare "
+		       "%.2f, sim batch/bare batch %.2f\n", sizes[i],
+		       instr_ratio(r, i, ST_SIM_V2, ST_BARE_V2),
+		       instr_ratio(r, i, ST_SIM_V2_BATCH, ST_BARE_V2),
+		       ratio(&r->two[i][SIM_V2], &r->two[i][BARE_V2]),
+		       ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2]),
+		       ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2_B]));
+	printf("\n1 GiB V2 ring: sim %.3f ms to set up and map, %.1f MiB "
+	       "resident after touching 1 %%", r->ss.seconds * 1e3,
+	       (double)r->ss.rss_touched / (1 << 20));
+	if (r->ks.ok)
+		printf("; kernel %.1f ms, %.1f MiB resident once mapped",
+		       r->ks.seconds * 1e3, (double)r->ks.rss_mapped / (1 << 20));
+	printf("\nconformance suite: sim %.2f s, kernel %.2f s\n", r->conf_sim,
+	       r->conf_kernel);
+}
+
+static int write_file(const char *dir, const char *name,
+		      void (*fn)(FILE *, const struct results *),
+		      const struct results *r)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	fn(f, r);
+	return fclose(f);
+}
+
+static void write_dat(FILE *f, const struct results *r)
+{
+	fprintf(f, "# bytes then, per two-thread path (%s ...): median q1 q3 "
+		   "in Mpkt/s\n", path_keys[0]);
+	for (int i = 0; i < NSIZES; i++) {
+		fprintf(f, "%u", sizes[i]);
+		for (int p = 0; p < NPATHS; p++) {
+			const struct fig *x = &r->two[i][p];
+
+			fprintf(f, " %.4f %.4f %.4f", x->ok ? x->med * 1e-6 : 0,
+				x->ok ? x->q1 * 1e-6 : 0,
+				x->ok ? x->q3 * 1e-6 : 0);
+		}
+		fprintf(f, "\n");
+	}
+}
+
+static void write_st_dat(FILE *f, const struct results *r)
+{
+	fprintf(f, "# path, then instructions per packet at 64 512 1500 B\n");
+	for (int p = 0; p < ST_NPATHS; p++) {
+		fprintf(f, "\"%s\"", st_names[p]);
+		for (int i = 0; i < NSIZES; i++)
+			fprintf(f, " %.1f", r->st[i][p].instr > 0
+						    ? r->st[i][p].instr : 0);
+		fprintf(f, "\n");
+	}
 }
 
 int main(int argc, char **argv)
@@ -136,29 +398,32 @@ int main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "tpconform", required_argument, NULL, 't' },
+		{ "no-instructions", no_argument, NULL, 'n' },
+		{ "st", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct fig res[NSIZES][NPATHS];
-	struct setup_cost ss, ks;
+	static struct results r;
 	const char *out = "reports", *tpconform = "build/tpconform";
-	char why[256] = "", path[512], host[128] = "?";
-	double conf_sim, conf_kernel;
-	struct utsname u;
-	bool quick = false;
-	int reps = 5, c;
+	char self[PATH_MAX];
+	double v[NSIZES][NPATHS][MAXREPS];
+	bool quick = false, child = false;
+	ssize_t sl;
+	int c;
 	void *kctx = NULL;
-	FILE *f;
 
+	r.reps = 9;
+	r.instr = true;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			quick = true;
-			reps = 3;
+			r.reps = 3;
 			break;
 		case 'r':
-			reps = atoi(optarg);
-			if (reps < 1 || reps > 31) {
-				fprintf(stderr, "tpsim-bench: --reps 1..31\n");
+			r.reps = atoi(optarg);
+			if (r.reps < 1 || r.reps > MAXREPS) {
+				fprintf(stderr, "tpsim-bench: --reps 1..%d\n",
+					MAXREPS);
 				return 2;
 			}
 			break;
@@ -168,156 +433,84 @@ int main(int argc, char **argv)
 		case 't':
 			tpconform = optarg;
 			break;
+		case 'n':
+			r.instr = false;
+			break;
+		case 's':
+			child = true;
+			break;
 		default:
 			fprintf(stderr, "usage: tpsim-bench [--quick] [--reps N] "
-					"[--out DIR] [--tpconform PATH]\n");
+					"[--out DIR] [--tpconform PATH] "
+					"[--no-instructions]\n");
 			return 2;
 		}
 	}
+	if (child) {	/* under callgrind: --st PATH LEN N */
+		if (argc - optind != 3 || atoi(argv[optind]) < 0 ||
+		    atoi(argv[optind]) >= ST_NPATHS)
+			return 2;
+		return bench_st_child((enum st_path)atoi(argv[optind]),
+				      (uint32_t)atoi(argv[optind + 1]),
+				      strtoull(argv[optind + 2], NULL, 10));
+	}
+	sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (sl < 0)
+		r.instr = false;
+	else
+		self[sl] = '\0';
+
 	/* the conformance suite first: the kernel context below moves this
 	 * process into a network namespace of its own */
-	conf_sim = suite_time(tpconform, "sim");
-	conf_kernel = suite_time(tpconform, "kernel");
-	if (tpc_backend_kernel.open(&kctx, why, sizeof(why)) != 0)
+	r.conf_sim = suite_time(tpconform, "sim");
+	r.conf_kernel = suite_time(tpconform, "kernel");
+	if (tpc_backend_kernel.open(&kctx, r.why, sizeof(r.why)) != 0)
 		kctx = NULL;
-	uname(&u);
-	gethostname(host, sizeof(host));
+	uname(&r.u);
+	gethostname(r.host, sizeof(r.host));
 
-	printf("%-24s %6s %14s %14s %14s\n", "path", "bytes", "median pkt/s",
-	       "min", "max");
-	for (int i = 0; i < NSIZES; i++) {
-		for (int p = 0; p < NPATHS; p++) {
-			res[i][p] = measure((enum path)p, sizes[i], reps, quick,
-					    kctx);
-			if (res[i][p].ok)
-				printf("%-24s %6u %14.0f %14.0f %14.0f\n",
-				       path_names[p], sizes[i], res[i][p].med,
-				       res[i][p].min, res[i][p].max);
-			else
-				printf("%-24s %6u %14s  (%s)\n", path_names[p],
-				       sizes[i], "skipped",
-				       why[0] ? why : "cannot run here");
+	/* (a) one thread */
+	for (int i = 0; i < NSIZES; i++)
+		for (int p = 0; p < ST_NPATHS; p++) {
+			double ns[MAXREPS];
+			int got = 0;
+
+			for (int k = 0; k < r.reps; k++) {
+				ns[got] = bench_st_ns((enum st_path)p,
+						      sizes[i],
+						      quick ? 200000 : 1000000);
+				got += ns[got] > 0;
+			}
+			r.st[i][p].ns = summarise(ns, got);
+			r.st[i][p].instr =
+				r.instr ? bench_st_instructions(
+						  self, (enum st_path)p, sizes[i])
+					: -1;
 		}
-	}
-	ss = bench_setup_sim();
-	ks = bench_setup_kernel(kctx);
-	printf("\nratios (medians, same run):\n");
-	for (int i = 0; i < NSIZES; i++) {
-		printf("  %4u bytes: sim/baseline %.2f", sizes[i],
-		       res[i][SIM_V2].med / res[i][BASELINE].med);
-		if (res[i][KERNEL_V2].ok)
-			printf(", sim/kernel %.1f",
-			       res[i][SIM_V2].med / res[i][KERNEL_V2].med);
-		printf("\n");
-	}
-	printf("\n1 GiB V2 ring: sim %.3f ms to set up and map, %.1f MiB "
-	       "resident after touching 1 %%", ss.seconds * 1e3,
-	       (double)ss.rss_touched / (1 << 20));
-	if (ks.ok)
-		printf("; kernel %.1f ms, %.1f MiB resident once mapped",
-		       ks.seconds * 1e3, (double)ks.rss_mapped / (1 << 20));
-	printf("\nconformance suite: sim %.2f s, kernel %.2f s\n", conf_sim,
-	       conf_kernel);
-
-	snprintf(path, sizeof(path), "%s/bench.json", out);
-	f = fopen(path, "w");
-	if (!f) {
-		perror(path);
-		return 1;
-	}
-	fprintf(f, "{\n  \"machine\": {\"host\": \"%s\", \"kernel\": \"%s\", "
-		   "\"cpus\": %ld},\n  \"repetitions\": %d,\n", host, u.release,
-		sysconf(_SC_NPROCESSORS_ONLN), reps);
-	json_ratio(f, "sim_over_baseline", res, SIM_V2, BASELINE);
-	json_ratio(f, "sim_over_kernel", res, SIM_V2, KERNEL_V2);
-	fprintf(f, "  \"packets_per_second\": {\n");
-	for (int p = 0; p < NPATHS; p++) {
-		fprintf(f, "    \"%s\": {", path_keys[p]);
-		for (int i = 0; i < NSIZES; i++) {
-			fprintf(f, "%s\"%u\": ", i ? ", " : "", sizes[i]);
-			json_fig(f, &res[i][p]);
-		}
-		fprintf(f, "}%s\n", p + 1 < NPATHS ? "," : "");
-	}
-	fprintf(f, "  },\n  \"setup_1gib\": {\"sim\": {\"ms\": %.3f, "
-		   "\"rss_mapped\": %llu, \"rss_touched_1pct\": %llu}, "
-		   "\"kernel\": ", ss.seconds * 1e3,
-		(unsigned long long)ss.rss_mapped,
-		(unsigned long long)ss.rss_touched);
-	if (ks.ok)
-		fprintf(f, "{\"ms\": %.3f, \"rss_mapped\": %llu, "
-			   "\"rss_touched_1pct\": %llu}", ks.seconds * 1e3,
-			(unsigned long long)ks.rss_mapped,
-			(unsigned long long)ks.rss_touched);
-	else
-		fprintf(f, "null");
-	fprintf(f, "},\n  \"conformance_seconds\": {\"sim\": %.2f, "
-		   "\"kernel\": %.2f},\n  \"kernel_skipped\": \"%s\"\n}\n",
-		conf_sim, conf_kernel, kctx ? "" : why);
-	fclose(f);
-
-	snprintf(path, sizeof(path), "%s/bench.md", out);
-	f = fopen(path, "w");
-	if (!f) {
-		perror(path);
-		return 1;
-	}
-	fprintf(f, "# tpsim benchmark\n\nMachine: %s, Linux %s, %ld CPUs; "
-		   "median of %d runs (min–max).\n\n| path |", host, u.release,
-		sysconf(_SC_NPROCESSORS_ONLN), reps);
-	for (int i = 0; i < NSIZES; i++)
-		fprintf(f, " %u B (Mpkt/s) |", sizes[i]);
-	fprintf(f, "\n|---|");
-	for (int i = 0; i < NSIZES; i++)
-		fprintf(f, "---|");
-	fprintf(f, "\n");
-	for (int p = 0; p < NPATHS; p++) {
-		fprintf(f, "| %s |", path_names[p]);
-		for (int i = 0; i < NSIZES; i++) {
-			if (res[i][p].ok)
-				fprintf(f, " %.2f (%.2f–%.2f) |",
-					res[i][p].med / 1e6, res[i][p].min / 1e6,
-					res[i][p].max / 1e6);
-			else
-				fprintf(f, " skipped |");
-		}
-		fprintf(f, "\n");
-	}
-	fprintf(f, "\n| ratio |");
-	for (int i = 0; i < NSIZES; i++)
-		fprintf(f, " %u B |", sizes[i]);
-	fprintf(f, "\n|---|---|---|---|\n| sim / baseline |");
-	for (int i = 0; i < NSIZES; i++)
-		fprintf(f, " %.2f |", res[i][SIM_V2].med / res[i][BASELINE].med);
-	fprintf(f, "\n| sim / kernel |");
-	for (int i = 0; i < NSIZES; i++)
-		if (res[i][KERNEL_V2].ok)
-			fprintf(f, " %.1f |",
-				res[i][SIM_V2].med / res[i][KERNEL_V2].med);
-		else
-			fprintf(f, " – |");
-	fprintf(f, "\n\n1 GiB V2 ring: sim %.3f ms to set up and map, "
-		   "%.1f MiB resident after touching 1 %% of it",
-		ss.seconds * 1e3, (double)ss.rss_touched / (1 << 20));
-	if (ks.ok)
-		fprintf(f, "; kernel %.1f ms, %.1f MiB resident once mapped",
-			ks.seconds * 1e3, (double)ks.rss_mapped / (1 << 20));
-	fprintf(f, ".\n\nConformance suite wall time: sim %.2f s, kernel "
-		   "%.2f s.\n", conf_sim, conf_kernel);
-	fclose(f);
-
-	snprintf(path, sizeof(path), "%s/bench.dat", out);
-	f = fopen(path, "w");
-	if (f) {
-		fprintf(f, "# bytes sim_v2 baseline_v2 kernel_v2 (Mpkt/s)\n");
+	/* (b), (c): the runs interleaved, so that a change of load on the
+	 * machine falls on every path alike */
+	for (int k = 0; k < r.reps; k++)
 		for (int i = 0; i < NSIZES; i++)
-			fprintf(f, "%u %.4f %.4f %.4f\n", sizes[i],
-				res[i][SIM_V2].med / 1e6,
-				res[i][BASELINE].med / 1e6,
-				res[i][KERNEL_V2].ok ? res[i][KERNEL_V2].med / 1e6
-						     : 0.0);
-		fclose(f);
-	}
+			for (int p = 0; p < NPATHS; p++)
+				v[i][p][k] = run2((enum path)p, sizes[i], quick,
+						  kctx);
+	for (int i = 0; i < NSIZES; i++)
+		for (int p = 0; p < NPATHS; p++) {
+			int got = 0;
+
+			for (int k = 0; k < r.reps; k++)
+				if (v[i][p][k] > 0)
+					v[i][p][got++] = v[i][p][k];
+			r.two[i][p] = summarise(v[i][p], got);
+		}
+	r.ss = bench_setup_sim();
+	r.ks = bench_setup_kernel(kctx);
+	print_stdout(&r);
+	if (write_file(out, "bench.json", write_json, &r) ||
+	    write_file(out, "bench.md", write_md, &r) ||
+	    write_file(out, "bench.dat", write_dat, &r) ||
+	    write_file(out, "bench-st.dat", write_st_dat, &r))
+		return 1;
 	if (kctx)
 		tpc_backend_kernel.close(kctx);
 	return 0;

@@ -59,6 +59,31 @@ uint64_t bench_rss(void)
  * high-rate capture code is, so that the producer is what is measured. */
 #define SPINS 2000
 
+/* The producer on CPU 0, the consumer on CPU 1: the figure is then the
+ * handoff between two cores, not where the scheduler put the threads.
+ * Nothing when the machine has one CPU. */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void unpin(void)
+{
+	cpu_set_t set;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	CPU_ZERO(&set);
+	for (long i = 0; i < n && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -74,6 +99,7 @@ struct consumer {
 	/* returns when maybe ready, or in 100 ms */
 	int (*wait)(struct consumer *c);
 	void *arg;
+	struct tpsim_wake *wake;	/* sim V2: the ring's wake page */
 	_Atomic uint64_t consumed;
 	_Atomic int stop;
 	uint64_t target;	/* stop on its own at this count (0: never) */
@@ -99,6 +125,7 @@ static void *consume_v2(void *arg)
 	uint32_t idx = 0, fpb = BLOCK_SIZE / FRAME_SIZE, spin = 0;
 	uint64_t n = 0, published = 0, sum = 0;
 
+	pin(1);
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		struct tpacket2_hdr *h = (void *)(c->ring +
 			(size_t)(idx / fpb) * BLOCK_SIZE +
@@ -135,6 +162,7 @@ static void *consume_v3(void *arg)
 	uint32_t blk = 0, spin = 0;
 	uint64_t n = 0, published = 0, sum = 0;
 
+	pin(1);
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		struct tpacket_block_desc *b =
 			(void *)(c->ring + (size_t)blk * BLOCK_SIZE);
@@ -174,7 +202,7 @@ static void *consume_v3(void *arg)
 	return NULL;
 }
 
-static void frame_bytes(uint8_t *f, uint32_t len)
+void bench_frame(uint8_t *f, uint32_t len)
 {
 	memset(f, 0xff, 6);
 	memcpy(f + 6, "\x02\x00\x00\x00\x00\x02\x88\xb5", 8);
@@ -184,12 +212,57 @@ static void frame_bytes(uint8_t *f, uint32_t len)
 
 /* ---- sim ---- */
 
+static char *frame_of(char *ring, uint32_t idx)
+{
+	uint32_t fpb = BLOCK_SIZE / FRAME_SIZE;
+
+	return ring + (size_t)(idx / fpb) * BLOCK_SIZE +
+	       (size_t)(idx % fpb) * FRAME_SIZE;
+}
+
 static int sim_wait(struct consumer *c)
 {
 	return tpsim_poll(c->arg, POLLIN, 100);
 }
 
-double bench_sim(int version, uint32_t len, uint64_t n, bool caller_ts)
+static int base_ready(void *arg);
+
+/* V2: on the ring's wake page for the frame it waits for, as a consumer
+ * in another process does and as the bare ring's consumer does, so the
+ * two consumers are the same code (tpsim_poll would take the socket lock
+ * the producer holds while it fills a batch) */
+static int sim_wait_page(struct consumer *c)
+{
+	return tpsim_wait(c->wake, base_ready, c, 100);
+}
+
+/* Deliver v[0..n) (all the same packet), retrying what a full ring
+ * drops: a benchmark of the ring, not of dropping. */
+static void sim_produce(struct tpsim_sock *s,
+			const struct tpsim_packet *const *v, uint32_t n)
+{
+	int res[64];
+
+	while (n) {
+		uint32_t done = 0;
+
+		if (n == 1) {
+			done = tpsim_deliver(s, v[0]) == TPSIM_RX_DELIVERED;
+		} else {
+			tpsim_deliver_batch(s, v, n, res);
+			for (uint32_t i = 0; i < n; i++)
+				done += res[i] == TPSIM_RX_DELIVERED;
+		}
+		if (!done) {
+			for (int k = 0; k < SPINS; k++)
+				cpu_relax();
+			sched_yield();
+		}
+		n -= done;
+	}
+}
+
+double bench_sim(int version, uint32_t len, uint64_t n, uint32_t batch)
 {
 	struct tpsim_create_opts o = { .sz = sizeof(o) };
 	struct tpacket_req3 q = { .tp_block_size = BLOCK_SIZE,
@@ -201,16 +274,17 @@ double bench_sim(int version, uint32_t len, uint64_t n, bool caller_ts)
 			      .spins = SPINS };
 	static uint8_t f[1514];
 	struct tpsim_packet p = { .sz = sizeof(p), .data = f, .len = len };
+	const struct tpsim_packet *v[64];
 	struct tpsim_sock *s;
 	pthread_t th;
 	double t0;
-	void *m;
+	void *m, *wp = NULL;
 
-	frame_bytes(f, len);
-	if (caller_ts) {
-		p.flags = TPSIM_PKT_SW_TS;
-		clock_gettime(CLOCK_REALTIME, &p.sw_ts);
-	}
+	if (batch < 1 || batch > 64)
+		return -EINVAL;
+	bench_frame(f, len);
+	for (int i = 0; i < 64; i++)
+		v[i] = &p;
 	if (tpsim_create(&o, &s) ||
 	    tpsim_setsockopt(s, SOL_PACKET, PACKET_VERSION, &version,
 			     sizeof(version)) ||
@@ -223,13 +297,42 @@ double bench_sim(int version, uint32_t len, uint64_t n, bool caller_ts)
 	c.ring = m;
 	c.wait = sim_wait;
 	c.arg = s;
+	if (version == TPACKET_V2) {
+		struct tpsim_ring_view rv;
+
+		tpsim_ring_view_get(s, &rv);
+		wp = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE),
+			  PROT_READ | PROT_WRITE, MAP_SHARED, tpsim_ring_fd(s),
+			  (off_t)rv.wake_offset);
+		if (wp == MAP_FAILED)
+			return -ENOMEM;
+		c.wake = wp;
+		c.wait = sim_wait_page;
+	}
+	pin(0);
 	t0 = bench_now();
 	pthread_create(&th, NULL, version == TPACKET_V3 ? consume_v3
 							 : consume_v2, &c);
-	for (uint64_t i = 0; i < n; i++)
-		for (int k = 0; tpsim_deliver(s, &p) == TPSIM_RX_DROPPED; k++)
-			k < SPINS ? cpu_relax() : (void)sched_yield();
+	for (uint64_t i = 0; i < n; i += batch) {
+		uint32_t k = n - i < batch ? (uint32_t)(n - i) : batch;
+
+		/* V2: wait, as the bare ring does frame by frame, until the
+		 * last frame this batch fills is free (the consumer returns
+		 * them in order), so that nothing is dropped and retried */
+		if (version == TPACKET_V2) {
+			struct tpacket2_hdr *h = (void *)frame_of(
+				c.ring, (uint32_t)((i + k - 1) % FRAME_NR));
+
+			for (int w = 0; tpsim_load_acquire(&h->tp_status) !=
+					TP_STATUS_KERNEL; w++)
+				w < SPINS ? cpu_relax() : (void)sched_yield();
+		}
+		sim_produce(s, v, k);
+	}
 	pthread_join(th, NULL);
+	unpin();
+	if (wp)
+		munmap(wp, (size_t)sysconf(_SC_PAGESIZE));
 	tpsim_munmap(s, m, (size_t)BLOCK_SIZE * BLOCK_NR);
 	tpsim_close(s);
 	return (double)n / (c.last - t0);
@@ -264,17 +367,20 @@ static int base_wait(struct consumer *c)
 	return tpsim_wait(&b->wake, base_ready, c, 100);
 }
 
-double bench_baseline(uint32_t len, uint64_t n)
+double bench_baseline(uint32_t len, uint64_t n, uint32_t batch)
 {
 	static uint8_t f[1514];
 	struct base b = { 0 };
 	struct consumer c = { .version = TPACKET_V2, .target = n,
 			      .spins = SPINS };
 	uint32_t fpb = BLOCK_SIZE / FRAME_SIZE;
+	struct timespec ts = { 0 };
 	pthread_t th;
 	double t0;
 
-	frame_bytes(f, len);
+	if (batch < 1)
+		return -EINVAL;
+	bench_frame(f, len);
 	b.ring = mmap(NULL, (size_t)BLOCK_SIZE * BLOCK_NR,
 		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		      0);
@@ -283,6 +389,7 @@ double bench_baseline(uint32_t len, uint64_t n)
 	c.ring = b.ring;
 	c.wait = base_wait;
 	c.arg = &b;
+	pin(0);
 	t0 = bench_now();
 	pthread_create(&th, NULL, consume_v2, &c);
 	for (uint64_t i = 0; i < n; i++) {
@@ -290,12 +397,12 @@ double bench_baseline(uint32_t len, uint64_t n)
 			(size_t)(b.head / fpb) * BLOCK_SIZE +
 			(size_t)(b.head % fpb) * FRAME_SIZE);
 		struct sockaddr_ll *sll = (void *)((char *)h + 32);
-		struct timespec ts;
 
 		for (int k = 0;
 		     tpsim_load_acquire(&h->tp_status) != TP_STATUS_KERNEL; k++)
 			k < SPINS ? cpu_relax() : (void)sched_yield();
-		clock_gettime(CLOCK_REALTIME, &ts);
+		if (i % batch == 0)
+			clock_gettime(CLOCK_REALTIME, &ts);
 		memcpy((char *)h + 66, f, len);
 		h->tp_len = h->tp_snaplen = len;
 		h->tp_mac = 66;
@@ -307,17 +414,21 @@ double bench_baseline(uint32_t len, uint64_t n)
 		sll->sll_halen = 6;
 		memcpy(sll->sll_addr, f + 6, 6);
 		tpsim_store_release(&h->tp_status, (uint32_t)TP_STATUS_USER);
-		/* the wake-up: store, full fence, look for sleepers */
-		tpsim_smp_mb();
-		if (atomic_load_explicit(&b.wake.sleepers,
-					 memory_order_relaxed)) {
-			atomic_fetch_add(&b.wake.seq, 1);
-			syscall(SYS_futex, &b.wake.seq, FUTEX_WAKE, 1, NULL,
-				NULL, 0);
+		/* the wake-up: store, full fence, look for sleepers; per
+		 * packet, or at the end of each batch */
+		if (i % batch == batch - 1 || i + 1 == n) {
+			tpsim_smp_mb();
+			if (atomic_load_explicit(&b.wake.sleepers,
+						 memory_order_relaxed)) {
+				atomic_fetch_add(&b.wake.seq, 1);
+				syscall(SYS_futex, &b.wake.seq, FUTEX_WAKE, 1,
+					NULL, NULL, 0);
+			}
 		}
 		b.head = b.head + 1 == FRAME_NR ? 0 : b.head + 1;
 	}
 	pthread_join(th, NULL);
+	unpin();
 	munmap(b.ring, (size_t)BLOCK_SIZE * BLOCK_NR);
 	return (double)n / (c.last - t0);
 }
@@ -350,7 +461,7 @@ double bench_kernel(void *kctx, int version, uint32_t len, uint64_t n)
 
 	if (!kctx)
 		return -ENOSYS;
-	frame_bytes(f, len);
+	bench_frame(f, len);
 	if (k->socket(kctx, SOCK_RAW, ETH_P_ALL, &s))
 		return -EINVAL;
 	if (k->setsockopt(s, SOL_PACKET, PACKET_VERSION, &version,

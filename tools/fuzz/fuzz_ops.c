@@ -125,6 +125,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p.pkttype = (uint8_t)take(&in, 1);
 			for (uint32_t i = 0; i < p.len && i < 64; i++)
 				pkt[i] = (uint8_t)take(&in, 1);
+			if (p.pkttype & 0x80) {
+				/* 1 to 4 copies in one tpsim_deliver_batch,
+				 * some arriving at a time of their own (the
+				 * decoding of older inputs is unchanged) */
+				const struct tpsim_packet *b[4] = { &p, &p, &p,
+								   &p };
+				int res[4];
+
+				if (p.pkttype & 0x40) {
+					p.flags |= TPSIM_PKT_CLOCK;
+					p.clock_at.tv_nsec = p.vlan_tci * 10000L;
+				}
+				r = tpsim_deliver_batch(s, b,
+							1 + (p.vlan_tci >> 14),
+							res);
+				for (long i = 0; i < r; i++) {
+					deliveries += res[i] ==
+						      TPSIM_RX_DELIVERED;
+					drops += res[i] == TPSIM_RX_DROPPED;
+				}
+				break;
+			}
 			r = tpsim_deliver(s, &p);
 			if (r == TPSIM_RX_DELIVERED)
 				deliveries++;

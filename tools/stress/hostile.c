@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * tpsim-stress: the producer against consumers it cannot trust. For each
- * ring kind (V1/V2/V3 RX, V1/V2/V3 TX) the producer runs flat out while
+ * ring kind (V1/V2/V3 RX, V1/V2/V3 TX) the producer runs flat out (RX:
+ * half of its packets through tpsim_deliver_batch) while
  *  - scribbler threads write random bytes over every header, block
  *    descriptor and status word, hand frames back out of order, twice or
  *    never, and one of them unmaps its view of the ring early;
@@ -260,16 +261,36 @@ static int run(int version, bool tx, uint64_t packets, uint64_t seed)
 				sched_yield();	/* let the consumers work */
 		}
 	} else {
-		for (uint64_t i = 0; i < packets; i++) {
-			struct tpsim_packet p = { .sz = sizeof(p), .data = pkt,
-						  .len = 60 + (uint32_t)(i % 240) };
-			int r = tpsim_deliver(s, &p);
+		/* runs of 32 packets, every other one as one batch
+		 * (tpsim_deliver_batch), the rest one by one */
+		for (uint64_t i = 0; i < packets; i += 32) {
+			struct tpsim_packet p[32];
+			const struct tpsim_packet *v[32];
+			int res[32];
+			uint32_t n = packets - i < 32 ? (uint32_t)(packets - i)
+						      : 32;
 
-			delivered += r == TPSIM_RX_DELIVERED;
-			dropped += r == TPSIM_RX_DROPPED;
-			if (r < 0 || r == TPSIM_RX_IGNORED)
-				ok = 0;
-			if ((i & 255) == 255)
+			for (uint32_t k = 0; k < n; k++) {
+				p[k] = (struct tpsim_packet){
+					.sz = sizeof(p[k]), .data = pkt,
+					.len = 60 + (uint32_t)((i + k) % 240) };
+				v[k] = &p[k];
+			}
+			if ((i / 32) & 1) {
+				if (tpsim_deliver_batch(s, v, n, res) !=
+				    (int)n)
+					ok = 0;
+			} else {
+				for (uint32_t k = 0; k < n; k++)
+					res[k] = tpsim_deliver(s, v[k]);
+			}
+			for (uint32_t k = 0; k < n; k++) {
+				delivered += res[k] == TPSIM_RX_DELIVERED;
+				dropped += res[k] == TPSIM_RX_DROPPED;
+				if (res[k] < 0 || res[k] == TPSIM_RX_IGNORED)
+					ok = 0;
+			}
+			if ((i & 255) == 224)
 				sched_yield();
 		}
 	}

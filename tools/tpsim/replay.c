@@ -56,8 +56,18 @@ static const char usage[] =
 "Example: tpsim replay --version 2 --block-nr 2 --rate 1000 -w out.pcap "
 "in.pcap\n";
 
+/* packets delivered in one call at most, and the bytes they may hold */
+#define REPLAY_BATCH 64
+#define REPLAY_ARENA (REPLAY_BATCH * 2048u + 262144u)
+
 struct replay {
 	struct tpsim_sock *s;
+	/* packets waiting for the producer (see willing()) */
+	struct tpsim_packet pend[REPLAY_BATCH];
+	const struct tpsim_packet *pv[REPLAY_BATCH];
+	unsigned int npend;
+	unsigned char *arena;
+	size_t arena_used;
 	struct tpsim_ring_view v;
 	char *ring;
 	int version;
@@ -189,6 +199,72 @@ static void consume(struct replay *rp, int64_t now_ns, bool unlimited)
 static int64_t ts_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* Would the consumer take a packet if it woke at now_ns (as consume())?
+ * Until it would, packets wait in a batch: nothing can see them earlier,
+ * so the run is the same as one tpsim_deliver per packet. */
+static bool willing(const struct replay *rp, int64_t now_ns)
+{
+	double budget;
+
+	if (rp->rate <= 0)
+		return true;
+	budget = rp->budget + rp->rate * (double)(now_ns - rp->last_ns) / 1e9;
+	if (rp->batch && budget > rp->batch)
+		budget = rp->batch;
+	return budget >= 1;
+}
+
+/* Deliver the waiting packets in one tpsim_deliver_batch. */
+static void flush(struct replay *rp)
+{
+	int res[REPLAY_BATCH];
+	int n;
+
+	for (unsigned int i = 0; i < rp->npend; i += (unsigned int)n) {
+		n = tpsim_deliver_batch(rp->s, rp->pv + i, rp->npend - i,
+					res + i);
+		if (n < 0) {	/* shorter than its link header: skipped */
+			res[i] = n;
+			n = 1;
+		}
+	}
+	for (unsigned int i = 0; i < rp->npend; i++) {
+		rp->delivered += res[i] == TPSIM_RX_DELIVERED;
+		rp->dropped += res[i] == TPSIM_RX_DROPPED;
+		rp->unseen += res[i] == TPSIM_RX_IGNORED;
+		/* refused as shorter than the link header (-EINVAL): the
+		 * kernel never sees such a record */
+		rp->runts += res[i] < 0;
+	}
+	rp->npend = 0;
+	rp->arena_used = 0;
+}
+
+/* Queue a packet arriving at ts: a copy, as libpcap reuses its buffer
+ * (one larger than the arena goes alone, from libpcap's). False when the
+ * batch is full. */
+static bool pend(struct replay *rp, const unsigned char *data, uint32_t len,
+		 const struct timespec *ts)
+{
+	struct tpsim_packet *pkt;
+
+	if (rp->arena_used + len > REPLAY_ARENA)
+		flush(rp);
+	pkt = &rp->pend[rp->npend];
+	*pkt = (struct tpsim_packet){ .sz = sizeof(*pkt), .data = data,
+				      .len = len, .flags = TPSIM_PKT_CLOCK,
+				      .clock_at = *ts };
+	rp->pv[rp->npend++] = pkt;
+	if (len > REPLAY_ARENA) {
+		flush(rp);
+		return true;
+	}
+	memcpy(rp->arena + rp->arena_used, data, len);
+	pkt->data = rp->arena + rp->arena_used;
+	rp->arena_used += len;
+	return rp->npend < REPLAY_BATCH;
 }
 
 static void print_stats(const struct replay *rp, bool json)
@@ -350,35 +426,41 @@ static int run(struct replay *rp, const struct replay_opts *o)
 			goto out;
 		}
 	}
+	rp->arena = malloc(REPLAY_ARENA);
+	if (!rp->arena) {
+		fprintf(stderr, "tpsim replay: out of memory\n");
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if (fstat(fileno(pcap_file(p)), &sb) < 0)
 		sb.st_size = 0;
 	tpsim_clock_now(rp->s, &now);	/* an empty file has no packet time */
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		struct timespec ts = { .tv_sec = h->ts.tv_sec,
 				       .tv_nsec = h->ts.tv_usec };
-		struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = data,
-					    .len = h->caplen };
-		int r;
 
-		/* the clock only moves forward; the timer fires on the way */
-		tpsim_clock_now(rp->s, &now);
+		/* the clock only moves forward; the packet carries its
+		 * time and the producer moves the clock there (the timer
+		 * fires on the way) when it delivers it */
 		if (ts_ns(&ts) > ts_ns(&now))
-			tpsim_clock_set(rp->s, &ts);
-		tpsim_clock_now(rp->s, &now);
+			now = ts;
 		if (!rp->offered)
 			rp->last_ns = ts_ns(&now);
+		/* the consumer is about to act: it must see every packet
+		 * that arrived before it, and the ring as the clock left
+		 * it at this instant (the retire timer may have fired) */
+		if (willing(rp, ts_ns(&now))) {
+			flush(rp);
+			tpsim_clock_set(rp->s, &now);
+		}
 		consume(rp, ts_ns(&now), false);
 		rp->offered++;
-		r = tpsim_deliver(rp->s, &pkt);
-		rp->delivered += r == TPSIM_RX_DELIVERED;
-		rp->dropped += r == TPSIM_RX_DROPPED;
-		rp->unseen += r == TPSIM_RX_IGNORED;
-		/* tpsim_deliver refuses what is shorter than the link
-		 * header (-EINVAL): the kernel never sees such a record */
-		rp->runts += r < 0;
+		if (!pend(rp, data, h->caplen, &ts))
+			flush(rp);
 		if (tty && !(rp->offered & 0x3fff))
 			progress(rp, p, sb.st_size, false);
 	}
+	flush(rp);
 	if (rc == PCAP_ERROR) {
 		fprintf(stderr, "tpsim replay: %s: after %llu packets: %s\n",
 			o->in, (unsigned long long)rp->offered, pcap_geterr(p));
@@ -398,6 +480,7 @@ static int run(struct replay *rp, const struct replay_opts *o)
 		progress(rp, p, sb.st_size, true);
 	print_stats(rp, o->json);
 out:
+	free(rp->arena);
 	if (rp->dump)
 		pcap_dump_close(rp->dump);
 	if (dead)

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: tpsim_deliver_batch, the vector form of the producer
+ * (netif_receive_skb_list() handing a NIC poll's packets up at once).
+ * Proves that a batch leaves the ring, the results and the statistics
+ * exactly as the same packets delivered one by one (V1, V2, V3, the
+ * receive queue), what the call returns when packet k is invalid, that
+ * one run of the lock shares one clock read, and that a consumer thread
+ * sees every frame of a batch in order (ThreadSanitizer runs it).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "t_helpers.h"
+
+#define NPKT 300
+
+/* A varied, deterministic packet list: sizes from 14 to 1514 bytes,
+ * host/broadcast/multicast/other destinations, 802.1Q tags in the data
+ * and outside it, checksum and timestamp flags, and frames too short
+ * for a tag (freed before the taps). */
+struct plist {
+	uint8_t data[NPKT][1514];
+	struct tpsim_packet p[NPKT];
+	const struct tpsim_packet *pp[NPKT];
+};
+
+static void make_list(struct plist *l)
+{
+	static const uint8_t mcast[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
+	static const uint8_t other[6] = { 0x02, 9, 9, 9, 9, 9 };
+	uint64_t x = 0x2545f4914f6cdd1dull;
+
+	for (int i = 0; i < NPKT; i++) {
+		struct tpsim_packet *p = &l->p[i];
+		uint32_t len;
+		const uint8_t *dst;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		len = 14 + (uint32_t)(x % 1501);
+		dst = (x >> 20) % 4 == 0   ? t_bcast
+		      : (x >> 20) % 4 == 1 ? t_self
+		      : (x >> 20) % 4 == 2 ? mcast
+					   : other;
+		t_eth(l->data[i], len, dst,
+		      (x >> 24) % 5 == 0 ? ETH_P_8021Q : ETH_P_IP);
+		memset(p, 0, sizeof(*p));
+		p->sz = sizeof(*p);
+		p->data = l->data[i];
+		p->len = (x >> 28) % 7 == 0 ? 18 : len;
+		if ((x >> 32) % 3 == 0)
+			p->flags |= TPSIM_PKT_CSUM_VALID;
+		if ((x >> 34) % 4 == 0) {
+			p->flags |= TPSIM_PKT_SW_TS;
+			p->sw_ts.tv_sec = 100 + i;
+			p->sw_ts.tv_nsec = 7;
+		}
+		if ((x >> 36) % 6 == 0) {
+			p->flags |= TPSIM_PKT_VLAN;
+			p->vlan_tci = (uint16_t)i;
+			p->vlan_tpid = ETH_P_8021AD;
+		}
+		l->pp[i] = p;
+	}
+}
+
+/* A socket with a small ring, so that the list fills it and drops. */
+static struct tpsim_sock *ring_sock(int type, int version)
+{
+	struct tpsim_sock *s = t_sock(type, version, 0);
+
+	if (version == TPACKET_V3) {
+		struct tpacket_req3 r = { .tp_block_size = 8192,
+					  .tp_block_nr = 8,
+					  .tp_frame_size = 2048,
+					  .tp_frame_nr = 32,
+					  .tp_retire_blk_tov = 10 };
+
+		ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET,
+						  PACKET_RX_RING, &r,
+						  sizeof(r)), 0);
+	} else {
+		ck_assert_int_eq(t_ring(s, 8192, 8, 1024, 64), 0);
+	}
+	return s;
+}
+
+static void compare_batch_with_single(int type, int version, unsigned int run)
+{
+	static struct plist l;
+	struct tpsim_sock *a = ring_sock(type, version);
+	struct tpsim_sock *b = ring_sock(type, version);
+	int single[NPKT], batch[NPKT];
+	unsigned int pa, da, pb, db;
+	size_t la, lb;
+	uint8_t *ma, *mb;
+
+	make_list(&l);
+	ma = t_map(a, &la);
+	mb = t_map(b, &lb);
+	for (int i = 0; i < NPKT; i++)
+		single[i] = tpsim_deliver(a, l.p + i);
+	/* batches of run packets: both sides of TPSIM_BATCH_RUN (64) */
+	for (unsigned int i = 0; i < NPKT; i += run) {
+		unsigned int n = NPKT - i < run ? NPKT - i : run;
+
+		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, n,
+						     batch + i), (int)n);
+	}
+	for (int i = 0; i < NPKT; i++)
+		ck_assert_msg(single[i] == batch[i],
+			      "packet %d: single %d, batch %d (V%d, type %d)",
+			      i, single[i], batch[i], version, type);
+	ck_assert_uint_eq(la, lb);
+	for (size_t off = 0; off < la; off++)
+		ck_assert_msg(ma[off] == mb[off],
+			      "ring byte %zu: single 0x%02x, batch 0x%02x "
+			      "(V%d, type %d, runs of %u)", off, ma[off],
+			      mb[off], version, type, run);
+	t_stats(a, &pa, &da);
+	t_stats(b, &pb, &db);
+	ck_assert_uint_eq(pa, pb);
+	ck_assert_uint_eq(da, db);
+	ck_assert_uint_gt(da, 0);	/* the list overflows the ring */
+	tpsim_munmap(a, ma, la);
+	tpsim_munmap(b, mb, lb);
+	tpsim_close(a);
+	tpsim_close(b);
+}
+
+START_TEST(batch_equals_single_v1_v2)
+{
+	for (int v = TPACKET_V1; v <= TPACKET_V2; v++) {
+		compare_batch_with_single(SOCK_RAW, v, 300);
+		compare_batch_with_single(SOCK_DGRAM, v, 7);
+	}
+}
+END_TEST
+
+START_TEST(batch_equals_single_v3)
+{
+	compare_batch_with_single(SOCK_RAW, TPACKET_V3, 300);
+	compare_batch_with_single(SOCK_DGRAM, TPACKET_V3, 64);
+	compare_batch_with_single(SOCK_RAW, TPACKET_V3, 1);
+}
+END_TEST
+
+/* Without a ring: the receive queue gets the same packets, in order. */
+START_TEST(batch_equals_single_queue)
+{
+	static struct plist l;
+	struct tpsim_sock *a = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_sock *b = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	int ra[NPKT], rb[NPKT];
+	static uint8_t ba[2048], bb[2048];
+	ssize_t na, nb;
+
+	make_list(&l);
+	for (int i = 0; i < NPKT; i++)
+		ra[i] = tpsim_deliver(a, l.p + i);
+	ck_assert_int_eq(tpsim_deliver_batch(b, l.pp, NPKT, rb), NPKT);
+	for (int i = 0; i < NPKT; i++)
+		ck_assert_int_eq(ra[i], rb[i]);
+	do {
+		na = tpsim_recv(a, ba, sizeof(ba), MSG_DONTWAIT);
+		nb = tpsim_recv(b, bb, sizeof(bb), MSG_DONTWAIT);
+		ck_assert_int_eq(na, nb);
+		if (na > 0)
+			ck_assert_int_eq(memcmp(ba, bb, (size_t)na), 0);
+	} while (na > 0);
+	ck_assert_int_eq(na, -EAGAIN);
+	tpsim_close(a);
+	tpsim_close(b);
+}
+END_TEST
+
+/* Packet k is invalid: 0..k-1 are delivered and published, k is returned,
+ * k and later are untouched (their results too), as sendmmsg(2). */
+START_TEST(batch_stops_at_invalid_packet)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	uint8_t f[60];
+	struct tpsim_packet ok = { .sz = sizeof(ok), .data = f, .len = 60 };
+	struct tpsim_packet shortp = { .sz = sizeof(ok), .data = f, .len = 13 };
+	const struct tpsim_packet *v[5] = { &ok, &ok, &ok, &shortp, &ok };
+	int res[5] = { -99, -99, -99, -99, -99 };
+	unsigned int p, d;
+	size_t len;
+	char *m;
+
+	ck_assert_int_eq(t_ring(s, 4096, 2, 2048, 4), 0);
+	m = t_map(s, &len);
+	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 5, res), 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(res[i], TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(res[3], -99);
+	ck_assert_int_eq(res[4], -99);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(tpsim_frame_status(m + i * 2048, TPACKET_V2),
+				  TP_STATUS_USER);
+	ck_assert_uint_eq(tpsim_frame_status(m + 3 * 2048, TPACKET_V2),
+			  TP_STATUS_KERNEL);
+	ck_assert_int_eq(tpsim_poll(s, POLLIN, 0), POLLIN);
+	/* the first invalid: the error, nothing delivered */
+	ck_assert_int_eq(tpsim_deliver_batch(s, v + 3, 2, res + 3), -EINVAL);
+	ck_assert_int_eq(res[3], -99);
+	ck_assert_int_eq(res[4], -99);
+	t_stats(s, &p, &d);
+	ck_assert_uint_eq(p, 3);
+	ck_assert_uint_eq(d, 0);
+	/* a NULL pointer in the vector is an invalid packet too */
+	v[1] = NULL;
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 3, NULL), 1);
+	ck_assert_uint_eq(tpsim_frame_status(m + 3 * 2048, TPACKET_V2),
+			  TP_STATUS_USER);
+	/* a full ring drops, and that is a result, not an error */
+	ck_assert_int_eq(tpsim_deliver_batch(s, v + 2, 1, res), 1);
+	ck_assert_int_eq(res[0], TPSIM_RX_DROPPED);
+	t_stats(s, &p, &d);
+	ck_assert_uint_eq(p, 2);
+	ck_assert_uint_eq(d, 1);
+	tpsim_munmap(s, m, len);
+	tpsim_close(s);
+}
+END_TEST
+
+START_TEST(batch_bad_arguments)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	uint8_t f[60];
+	struct tpsim_packet ok = { .sz = sizeof(ok), .data = f, .len = 60 };
+	const struct tpsim_packet *v[1] = { &ok };
+	struct tpsim_packet oldsz = ok;
+	unsigned int p, d;
+
+	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
+	oldsz.sz = offsetof(struct tpsim_packet, protocol);
+	ck_assert_int_eq(tpsim_deliver_batch(NULL, v, 1, NULL), -EINVAL);
+	ck_assert_int_eq(tpsim_deliver_batch(s, NULL, 1, NULL), -EINVAL);
+	ck_assert_int_eq(tpsim_deliver_batch(s, NULL, 0, NULL), 0);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 0, NULL), 0);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 1u << 31, NULL), -EINVAL);
+	v[0] = &oldsz;
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 1, NULL), -EINVAL);
+	t_stats(s, &p, &d);
+	ck_assert_uint_eq(p, 0);
+	ck_assert_uint_eq(d, 0);
+	tpsim_close(s);
+}
+END_TEST
+
+/* On the real clock, the packets of one run without their own stamp share
+ * the run's one clock read; a packet with its own keeps it. */
+START_TEST(batch_one_clock_read_per_run)
+{
+	struct tpsim_create_opts o = { .sz = sizeof(o) };
+	struct tpsim_sock *s;
+	uint8_t f[60];
+	struct tpsim_packet p = { .sz = sizeof(p), .data = f, .len = 60 };
+	struct tpsim_packet st = p;
+	const struct tpsim_packet *v[64];
+	struct tpacket2_hdr *h0, *h;
+	size_t len;
+	char *m;
+
+	ck_assert_int_eq(tpsim_create(&o, &s), 0);
+	ck_assert_int_eq(t_setint(s, PACKET_VERSION, TPACKET_V2), 0);
+	ck_assert_int_eq(t_ring(s, 4096, 32, 2048, 64), 0);
+	m = t_map(s, &len);
+	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
+	st.flags = TPSIM_PKT_SW_TS;
+	st.sw_ts.tv_sec = 5;
+	st.sw_ts.tv_nsec = 6;
+	for (int i = 0; i < 64; i++)
+		v[i] = i == 10 ? &st : &p;
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 64, NULL), 64);
+	h0 = (void *)m;
+	for (int i = 1; i < 64; i++) {
+		h = (void *)(m + (size_t)i * 2048);
+		if (i == 10) {
+			ck_assert_uint_eq(h->tp_sec, 5);
+			ck_assert_uint_eq(h->tp_nsec, 6);
+			continue;
+		}
+		ck_assert_msg(h->tp_sec == h0->tp_sec &&
+			      h->tp_nsec == h0->tp_nsec,
+			      "frame %d stamped %u.%09u, frame 0 %u.%09u", i,
+			      h->tp_sec, h->tp_nsec, h0->tp_sec, h0->tp_nsec);
+	}
+	tpsim_munmap(s, m, len);
+	tpsim_close(s);
+}
+END_TEST
+
+/* A consumer thread sleeping in tpsim_poll sees every frame of every
+ * batch, in order and whole; the accounting is exact. Under
+ * ThreadSanitizer (make check TSAN=1) this proves the ordering. */
+#define NBATCH_PKTS 200000u
+
+struct bconsumer {
+	struct tpsim_sock *s;
+	struct tpsim_ring_view v;
+	char *m;
+	_Atomic uint32_t delivered;
+	_Atomic int done;
+	uint32_t received;
+	const char *error;
+	uint32_t err_want, err_got;
+};
+
+static void *bconsume(void *arg)
+{
+	struct bconsumer *c = arg;
+	uint32_t idx = 0, want = 0;
+
+	for (;;) {
+		struct tpacket2_hdr *h = tpsim_frame(c->m, &c->v, idx);
+		const uint8_t *d;
+		uint32_t seq;
+
+		if (!(tpsim_frame_status(h, TPACKET_V2) & TP_STATUS_USER)) {
+			if (atomic_load(&c->done) &&
+			    c->received == atomic_load(&c->delivered))
+				return NULL;
+			tpsim_poll(c->s, POLLIN, 10);
+			continue;
+		}
+		d = (const uint8_t *)h + h->tp_mac;
+		memcpy(&seq, d + 14, 4);
+		if (seq < want || h->tp_len != 100 || d[99] != (uint8_t)seq) {
+			c->error = "frame out of order, torn or of a bad length";
+			c->err_want = want;
+			c->err_got = seq;
+			return NULL;
+		}
+		want = seq + 1;
+		c->received++;
+		tpsim_frame_release(h, TPACKET_V2);
+		idx = idx + 1 == c->v.frame_nr ? 0 : idx + 1;
+	}
+}
+
+START_TEST(batch_two_threads)
+{
+	static struct bconsumer c;
+	static uint8_t f[64][100];
+	struct tpsim_packet p[64];
+	const struct tpsim_packet *v[64];
+	int res[64];
+	uint32_t seq = 0, dropped = 0;
+	unsigned int sp, sd;
+	size_t len;
+	pthread_t t;
+
+	memset(&c, 0, sizeof(c));
+	c.s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	ck_assert_int_eq(t_ring(c.s, 4096, 16, 256, 256), 0);
+	ck_assert_int_eq(tpsim_ring_view_get(c.s, &c.v), 0);
+	c.m = t_map(c.s, &len);
+	ck_assert_int_eq(pthread_create(&t, NULL, bconsume, &c), 0);
+	for (int i = 0; i < 64; i++) {
+		t_eth(f[i], 100, t_bcast, ETH_P_IP);
+		p[i] = (struct tpsim_packet){ .sz = sizeof(p[i]),
+					      .data = f[i], .len = 100 };
+		v[i] = &p[i];
+	}
+	while (seq < NBATCH_PKTS) {
+		/* batches of 1 to 64 packets */
+		unsigned int n = 1 + seq % 64;
+
+		for (unsigned int i = 0; i < n; i++) {
+			uint32_t q = seq + i;
+
+			memcpy(f[i] + 14, &q, 4);
+			f[i][99] = (uint8_t)q;
+		}
+		ck_assert_int_eq(tpsim_deliver_batch(c.s, v, n, res), (int)n);
+		for (unsigned int i = 0; i < n; i++) {
+			if (res[i] == TPSIM_RX_DELIVERED)
+				atomic_fetch_add(&c.delivered, 1);
+			else
+				dropped++;
+		}
+		seq += n;
+	}
+	atomic_store(&c.done, 1);
+	tpsim_poll_sync(c.s);
+	pthread_join(t, NULL);
+	ck_assert_msg(!c.error, "%s (expected %u or later, got %u)", c.error,
+		      c.err_want, c.err_got);
+	ck_assert_uint_eq(c.received, atomic_load(&c.delivered));
+	ck_assert_uint_ge(c.received, 256);
+	t_stats(c.s, &sp, &sd);
+	ck_assert_uint_eq(sp, seq);
+	ck_assert_uint_eq(sd, dropped);
+	tpsim_munmap(c.s, c.m, len);
+	tpsim_close(c.s);
+}
+END_TEST
+
+/* TPSIM_PKT_CLOCK: a batch of packets that carry their arrival times
+ * leaves a V3 ring (blocks retired by the timer between them) exactly as
+ * tpsim_clock_set() before each tpsim_deliver() does. */
+START_TEST(batch_clock_follows_packets)
+{
+	static struct plist l;
+	struct tpsim_sock *a = ring_sock(SOCK_RAW, TPACKET_V3);
+	struct tpsim_sock *b = ring_sock(SOCK_RAW, TPACKET_V3);
+	int ra[NPKT], rb[NPKT];
+	struct timespec now_a, now_b;
+	unsigned int pa, da, pb, db;
+	size_t la, lb;
+	uint8_t *ma, *mb;
+
+	make_list(&l);
+	ma = t_map(a, &la);
+	mb = t_map(b, &lb);
+	for (int i = 0; i < NPKT; i++) {
+		/* 1 to 2.5 ms apart (the timer's period is 10 ms), and
+		 * once back in time */
+		struct timespec at = { .tv_sec = 0,
+				       .tv_nsec = (long)(i * 1500000L +
+							 (i % 3) * 500000L) };
+
+		if (i == 100)
+			at.tv_nsec = 1000;
+		l.p[i].flags |= TPSIM_PKT_CLOCK;
+		l.p[i].clock_at = at;
+		tpsim_clock_now(a, &now_a);
+		if (at.tv_nsec > now_a.tv_nsec)
+			ck_assert_int_eq(tpsim_clock_set(a, &at), 0);
+		l.p[i].flags &= ~(uint32_t)TPSIM_PKT_CLOCK;
+		ra[i] = tpsim_deliver(a, l.p + i);
+		l.p[i].flags |= TPSIM_PKT_CLOCK;
+	}
+	for (int i = 0; i < NPKT; i += 50)
+		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, 50, rb + i),
+				 50);
+	for (int i = 0; i < NPKT; i++)
+		ck_assert_msg(ra[i] == rb[i], "packet %d: %d, batch %d", i,
+			      ra[i], rb[i]);
+	for (size_t off = 0; off < la; off++)
+		ck_assert_msg(ma[off] == mb[off], "ring byte %zu: 0x%02x, "
+			      "batch 0x%02x", off, ma[off], mb[off]);
+	tpsim_clock_now(a, &now_a);
+	tpsim_clock_now(b, &now_b);
+	ck_assert_int_eq(now_a.tv_nsec, now_b.tv_nsec);
+	ck_assert_int_eq(now_b.tv_nsec,
+			 (NPKT - 1) * 1500000L + (NPKT - 1) % 3 * 500000L);
+	t_stats(a, &pa, &da);
+	t_stats(b, &pb, &db);
+	ck_assert_uint_eq(pa, pb);
+	ck_assert_uint_eq(da, db);
+	tpsim_munmap(a, ma, la);
+	tpsim_munmap(b, mb, lb);
+	tpsim_close(a);
+	tpsim_close(b);
+}
+END_TEST
+
+/* The clock moves for a packet the socket never sees (a tagged frame
+ * too short to untag); TPSIM_PKT_CLOCK is refused on a real clock, with
+ * an older struct or a bad time. */
+START_TEST(packet_clock_rules)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_create_opts o = { .sz = sizeof(o) };
+	struct tpsim_sock *real;
+	uint8_t f[60];
+	struct tpsim_packet p = { .sz = sizeof(p), .data = f, .len = 18,
+				  .flags = TPSIM_PKT_CLOCK,
+				  .clock_at = { 2, 5 } };
+	struct timespec now;
+
+	t_eth(f, sizeof(f), t_bcast, ETH_P_8021Q);
+	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_IGNORED);
+	tpsim_clock_now(s, &now);
+	ck_assert_int_eq(now.tv_sec, 2);
+	ck_assert_int_eq(now.tv_nsec, 5);
+	p.clock_at.tv_nsec = 1000000000L;
+	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
+	p.clock_at.tv_nsec = 0;
+	p.clock_at.tv_sec = -1;
+	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
+	p.clock_at.tv_sec = 1;
+	p.sz = offsetof(struct tpsim_packet, clock_at);
+	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
+	p.sz = sizeof(p);
+	/* earlier than now: the clock stays */
+	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_IGNORED);
+	tpsim_clock_now(s, &now);
+	ck_assert_int_eq(now.tv_sec, 2);
+	ck_assert_int_eq(tpsim_create(&o, &real), 0);
+	ck_assert_int_eq(tpsim_deliver(real, &p), -EINVAL);
+	tpsim_close(real);
+	tpsim_close(s);
+}
+END_TEST
+
+Suite *suite_batch(void)
+{
+	Suite *s = suite_create("batch");
+	TCase *tc = tcase_create("batch");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, batch_bad_arguments);
+	tcase_add_test(tc, batch_clock_follows_packets);
+	tcase_add_test(tc, batch_equals_single_queue);
+	tcase_add_test(tc, batch_equals_single_v1_v2);
+	tcase_add_test(tc, batch_equals_single_v3);
+	tcase_add_test(tc, batch_one_clock_read_per_run);
+	tcase_add_test(tc, batch_stops_at_invalid_packet);
+	tcase_add_test(tc, batch_two_threads);
+	tcase_add_test(tc, packet_clock_rules);
+	suite_add_tcase(s, tc);
+	return s;
+}
