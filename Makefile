@@ -29,6 +29,9 @@
 #   make fuzz         libFuzzer on socket operations, pcap input and
 #                     check --batch (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
+#   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
+#                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
+#                     run under tpconform -b sim (reports/mutation.*)
 #   make install      libtpsim (shared, static), headers, tpsim.pc, tpsim,
 #                     tpconform, man pages under PREFIX [/usr/local]
 #                     (DESTDIR, LIBDIR honoured); make uninstall
@@ -72,6 +75,10 @@ DEPS_STAMP := build/.deps-ok
 # libtpsim sources (keep sorted)
 SIM_SRCS := \
 	sim/clock.c \
+	sim/dev.c \
+	sim/dev_rx.c \
+	sim/fanout.c \
+	sim/mclist.c \
 	sim/profile.c \
 	sim/recvq.c \
 	sim/ring.c \
@@ -89,6 +96,7 @@ UNIT_SRCS := \
 	sim/tests/main.c \
 	sim/tests/t_helpers.c \
 	sim/tests/test_batch.c \
+	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
@@ -108,6 +116,8 @@ TPC_SRCS := \
 	conformance/backend_kernel.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
+	conformance/cases/bounds.c \
+	conformance/cases/dev.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
@@ -117,6 +127,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/diff_dev.c \
 	conformance/diff_pcap.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
@@ -258,7 +269,7 @@ BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH := $(BUILD)/tpsim-bench
 
 # the README's examples, by the name after "<!-- example: "
-README_EXAMPLES := consumer v3 tx
+README_EXAMPLES := consumer v3 tx fanout
 EXAMPLE_BINS := $(README_EXAMPLES:%=$(BUILD)/examples/%)
 TPCONFORM := $(BUILD)/tpconform
 
@@ -267,7 +278,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: all bench check conformance coverage deps clean help example fixtures \
 	static kernel-matrix kernel-coverage gvisor stress valgrind fuzz \
-	install
+	install mutation
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
 	$(FUZZ_REPLAYS)
@@ -349,6 +360,17 @@ coverage: $(DEPS_STAMP)
 		$(COV_BUILD)/tests/unit $(COV_BUILD)/tpconform $(COV_BUILD)/tpsim
 	$(Q)scripts/coverage $(COV_BUILD)
 
+# Mutation testing (tools/mutation): each mutant of the simulator rebuilt
+# alone in build/mutation and run under the conformance suite (sim
+# backend); make check replays a sample of the ones this run killed.
+MUTANTS ?= 300
+SEED ?= 1
+MUTATION_FILES ?=
+mutation: $(DEPS_STAMP)
+	$(Q)mkdir -p reports
+	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
+		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
+
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk
 
@@ -392,4 +414,4 @@ check: all
 clean:
 	rm -rf build
 
--include $(shell find build -path build/kernel-cov -prune -o -name '*.d' -print 2>/dev/null)
+-include $(shell find build \( -path build/kernel-cov -o -path build/deb \) -prune -o -type f -name '*.d' -print 2>/dev/null)

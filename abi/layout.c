@@ -112,6 +112,34 @@ int main(void)
 	M(tpsim_packet, csum_offset);
 	END_LAST(tpsim_packet);
 
+	begin("tpsim_dev_opts", sizeof(struct tpsim_dev_opts), "grows");
+	M(tpsim_dev_opts, sz);
+	M(tpsim_dev_opts, name);
+	M(tpsim_dev_opts, ifindex);
+	M(tpsim_dev_opts, hatype);
+	M(tpsim_dev_opts, addr);
+	M(tpsim_dev_opts, mtu);
+	M(tpsim_dev_opts, link_speed);
+	M(tpsim_dev_opts, kind);
+	M(tpsim_dev_opts, down);
+	END_LAST(tpsim_dev_opts);
+
+	begin("tpsim_dev_state", sizeof(struct tpsim_dev_state), "grows");
+	M(tpsim_dev_state, sz);
+	M(tpsim_dev_state, ifindex);
+	M(tpsim_dev_state, flags);
+	M(tpsim_dev_state, promiscuity);
+	M(tpsim_dev_state, allmulti);
+	M(tpsim_dev_state, mc_count);
+	M(tpsim_dev_state, uc_count);
+	END_LAST(tpsim_dev_state);
+
+	/* an array the caller allocates and the library fills: fixed */
+	begin("tpsim_dev_result", sizeof(struct tpsim_dev_result), "fixed");
+	M(tpsim_dev_result, sock);
+	M(tpsim_dev_result, result);
+	END(tpsim_dev_result);
+
 	begin("tpsim_ring_view", sizeof(struct tpsim_ring_view), "fixed");
 	M(tpsim_ring_view, version);
 	M(tpsim_ring_view, block_size);
@@ -188,6 +216,9 @@ int main(void)
 	M(tpc_backend_ops, clock_ns);
 	M(tpc_backend_ops, info);
 	M(tpc_backend_ops, inject_batch);
+	M(tpc_backend_ops, bind);
+	M(tpc_backend_ops, getsockname);
+	M(tpc_backend_ops, set_link);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

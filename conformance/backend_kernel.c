@@ -142,7 +142,8 @@ static void lack(struct kern_ctx *c, unsigned int caps, const char *fmt, ...)
 static bool link_setup(struct kern_ctx *c, bool configure)
 {
 	const unsigned int dev = TPC_CAP_INJECT | TPC_CAP_WIRE |
-				 TPC_CAP_TAP_LINK | TPC_CAP_ADDR;
+				 TPC_CAP_TAP_LINK | TPC_CAP_ADDR |
+				 TPC_CAP_DEVICE;
 	struct ifreq ifr = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -335,6 +336,11 @@ static int kern_open(void **ctxp, char *why, size_t whylen)
 	} else {
 		open_tap(c);
 	}
+	/* the device cases take the link down: only a TAP of our own, in a
+	 * namespace of our own */
+	if (!c->private_netns || c->loopback || c->tapfd < 0)
+		lack(c, TPC_CAP_DEVICE, "the link is set down and up: a TAP "
+		     "of our own in a private namespace only");
 	probe = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (probe < 0) {
 		snprintf(why, whylen, "socket(AF_PACKET): %s (CAP_NET_RAW?)%s%s",
@@ -520,6 +526,42 @@ static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p
 	return n == (ssize_t)(sizeof(vh) + p->len) ? 0 : -EIO;
 }
 
+static int kern_bind(struct tpc_sock *s, const struct sockaddr_ll *a,
+		     socklen_t len)
+{
+	return sys_ret(bind(s->fd, (const struct sockaddr *)a, len));
+}
+
+static int kern_getsockname(struct tpc_sock *s, struct sockaddr_ll *a,
+			    socklen_t *len)
+{
+	return sys_ret(getsockname(s->fd, (struct sockaddr *)a, len));
+}
+
+/* The TAP's link down or up, as `ip link set` does it. */
+static int kern_set_link(void *ctx, int up)
+{
+	struct kern_ctx *c = ctx;
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (s < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", c->ifname);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		err = -errno;
+	} else {
+		if (up)
+			ifr.ifr_flags |= IFF_UP;
+		else
+			ifr.ifr_flags &= ~IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			err = -errno;
+	}
+	close(s);
+	return err;
+}
+
 static ssize_t kern_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 			 int flags)
 {
@@ -608,5 +650,8 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.wire_read = kern_wire_read,
 	.sleep_ms = kern_sleep_ms,
 	.clock_ns = kern_clock_ns,
+	.bind = kern_bind,
+	.getsockname = kern_getsockname,
+	.set_link = kern_set_link,
 	.info = kern_info,
 };

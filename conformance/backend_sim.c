@@ -9,73 +9,73 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "tpc_backend.h"
 #include "tpsim.h"
 
-/*
- * The device: every socket of a ctx is bound to it. What one socket
- * sends goes on the device's wire (one queue, as the TAP's fd is), and
- * the other ETH_P_ALL sockets see it as PACKET_OUTGOING, as the kernel's
- * dev_queue_xmit_nit shows it to its taps (R13).
- */
-struct wire_frame {
-	struct wire_frame *next;
-	uint32_t len;
-	unsigned char data[];
-};
-
 struct tpc_sock {
 	struct tpsim_sock *s;
-	struct sim_ctx *c;
-	struct tpc_sock *next;	/* the device's sockets */
+	bool real_clock;
 };
 
 struct sim_ctx {
 	const char *profile;
-	struct tpc_sock *socks;
-	struct wire_frame *wq_head, *wq_tail;
+	bool real_clock;	/* TPC_SIM_CLOCK=real: the timer thread */
+	struct tpsim_net *net;	/* the device and every socket (issue 17) */
+	struct tpsim_dev *dev;
 };
 
 static const uint8_t sim_addr[6] = { 0x02, 0x74, 0x70, 0x73, 0x69, 0x6d };
 #define SIM_IFINDEX 2
+/* the receive queue PACKET_FANOUT_QM sees for a frame written to a
+ * single-queue TAP: 1 on 6.18 (members 1 of 2..5 get every frame) */
+#define SIM_RX_QUEUE 1
 
 static int sim_open(void **ctx, char *why, size_t whylen)
 {
 	struct sim_ctx *c = calloc(1, sizeof(*c));
 	const char *p = getenv("TPC_SIM_PROFILE");
+	const char *k = getenv("TPC_SIM_CLOCK");
 
 	(void)why;
 	(void)whylen;
 	if (!c)
 		return -ENOMEM;
 	c->profile = p && *p ? p : "linux";
+	c->real_clock = k && !strcmp(k, "real");
 	if (!tpsim_profile_find(c->profile)) {
 		free(c);
 		return -EINVAL;
+	}
+	{
+		struct tpsim_dev_opts d = { .sz = sizeof(d),
+					    .ifindex = SIM_IFINDEX,
+					    .link_speed = 10000 };
+		int err;
+
+		memcpy(d.addr, sim_addr, 6);
+		err = tpsim_net_create(&c->net);
+		if (!err)
+			err = tpsim_dev_add(c->net, &d, &c->dev);
+		if (err) {
+			tpsim_net_destroy(c->net);
+			free(c);
+			return err;
+		}
 	}
 	*ctx = c;
 	return 0;
 }
 
-static void wire_drain(struct sim_ctx *c)
-{
-	while (c->wq_head) {
-		struct wire_frame *f = c->wq_head;
-
-		c->wq_head = f->next;
-		free(f);
-	}
-	c->wq_tail = NULL;
-}
-
 static void sim_close(void *ctx)
 {
-	wire_drain(ctx);
+	tpsim_net_destroy(((struct sim_ctx *)ctx)->net);
 	free(ctx);
 }
 
@@ -97,7 +97,8 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 				     : TPSIM_PROTO_NONE,
 		.ifindex = SIM_IFINDEX,
 		.profile = c->profile,
-		.clock = TPSIM_CLOCK_VIRTUAL,
+		.clock = c->real_clock ? TPSIM_CLOCK_REAL
+				       : TPSIM_CLOCK_VIRTUAL,
 		/* the kernel backend's TAP says 10 Gb/s (tun, since 6.0):
 		 * the default V3 retire timeout depends on it (G14) */
 		.link_speed = 10000,
@@ -108,28 +109,31 @@ static int sim_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 	if (!s)
 		return -ENOMEM;
 	memcpy(o.addr, sim_addr, 6);
+	s->real_clock = c->real_clock;
 	err = tpsim_create(&o, &s->s);
 	if (err) {
 		free(s);
 		return err;
 	}
-	/* as the kernel backend drains its TAP: what an earlier socket sent
-	 * and no one read is not this one's */
-	wire_drain(c);
-	s->c = c;
-	s->next = c->socks;
-	c->socks = s;
+	/* in the net, bound to the device as the kernel backend binds */
+	err = tpsim_net_add_sock(c->net, s->s);
+	if (!err && protocol) {
+		struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+					   .sll_ifindex = SIM_IFINDEX };
+
+		err = tpsim_bind(s->s, (struct sockaddr *)&sll, sizeof(sll));
+	}
+	if (err) {
+		tpsim_close(s->s);
+		free(s);
+		return err;
+	}
 	*out = s;
 	return 0;
 }
 
 static void sim_sock_close(struct tpc_sock *s)
 {
-	struct tpc_sock **pp = &s->c->socks;
-
-	while (*pp != s)
-		pp = &(*pp)->next;
-	*pp = s->next;
 	tpsim_close(s->s);
 	free(s);
 }
@@ -190,21 +194,30 @@ static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 
 	(void)ctx;
 	sim_packet(p, &pkt);
+	if (!s) {	/* on the device, for every socket */
+		r = tpsim_dev_deliver(((struct sim_ctx *)ctx)->dev, &pkt, 0,
+				      SIM_RX_QUEUE, NULL, 0);
+		return r < 0 ? r : 0;
+	}
 	r = tpsim_deliver(s->s, &pkt);
 	return r < 0 ? r : 0;
 }
 
-/* The device's other sockets see a sent frame as PACKET_OUTGOING. */
-static void outgoing_copies(struct tpc_sock *from, const void *data,
-			    uint32_t len)
+static int sim_bind(struct tpc_sock *s, const struct sockaddr_ll *a,
+		    socklen_t len)
 {
-	struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = data,
-				    .len = len, .flags = TPSIM_PKT_PKTTYPE,
-				    .pkttype = PACKET_OUTGOING };
+	return tpsim_bind(s->s, (const struct sockaddr *)a, len);
+}
 
-	for (struct tpc_sock *o = from->c->socks; o; o = o->next)
-		if (o != from)	/* never the sender itself (skb_loop_sk) */
-			tpsim_deliver(o->s, &pkt);
+static int sim_getsockname(struct tpc_sock *s, struct sockaddr_ll *a,
+			   socklen_t *len)
+{
+	return tpsim_getsockname(s->s, (struct sockaddr *)a, len);
+}
+
+static int sim_set_link(void *ctx, int up)
+{
+	return tpsim_dev_set_link(((struct sim_ctx *)ctx)->dev, up);
 }
 
 /* sim-batch: every frame through tpsim_deliver_batch, alone (inject) or
@@ -219,7 +232,11 @@ static int sim_inject_batch(void *ctx, struct tpc_sock *s,
 	const struct tpsim_packet *v[SIM_BATCH_MAX];
 	int r[SIM_BATCH_MAX], got;
 
-	(void)ctx;
+	if (!s) {	/* on the device: frame by frame, for every socket */
+		for (unsigned int i = 0; i < n; i++)
+			res[i] = sim_inject(ctx, NULL, p[i]);
+		return 0;
+	}
 	for (unsigned int i = 0; i < n; i += SIM_BATCH_MAX) {
 		unsigned int m = n - i < SIM_BATCH_MAX ? n - i : SIM_BATCH_MAX;
 
@@ -246,72 +263,34 @@ static int sim_inject_one_batch(void *ctx, struct tpc_sock *s,
 				const struct tpc_inject *p)
 {
 	int res;
-	int r = sim_inject_batch(ctx, s, &p, 1, &res);
+	int r;
 
+	if (!s)		/* on the device: one frame for every socket */
+		return sim_inject(ctx, s, p);
+	r = sim_inject_batch(ctx, s, &p, 1, &res);
 	return r < 0 ? r : res;
 }
 
 static ssize_t sim_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 			int flags)
 {
-	struct sim_ctx *c = s->c;
-	unsigned char *buf = malloc(65536 + 64);
-	ssize_t r = tpsim_send(s->s, to, flags), n;
-	int bypass = 0;
-	socklen_t blen = sizeof(bypass);
-
-	tpsim_getsockopt(s->s, SOL_PACKET, PACKET_QDISC_BYPASS, &bypass,
-			 &blen);
-	/* everything sent is on the socket's wire at once: move it to the
-	 * device's, showing it to the taps on the way (not with
-	 * PACKET_QDISC_BYPASS, whose direct xmit skips them) */
-	if (!buf)
-		return -ENOMEM;
-	while ((n = tpsim_wire_recv(s->s, buf, 65536 + 64, MSG_DONTWAIT)) >=
-	       0) {
-		struct wire_frame *f = malloc(sizeof(*f) + (size_t)n);
-
-		if (!f) {
-			r = -ENOMEM;
-			break;
-		}
-		f->next = NULL;
-		f->len = (uint32_t)n;
-		memcpy(f->data, buf, (size_t)n);
-		if (c->wq_tail)
-			c->wq_tail->next = f;
-		else
-			c->wq_head = f;
-		c->wq_tail = f;
-		if (!bypass)
-			outgoing_copies(s, f->data, f->len);
-	}
-	free(buf);
-	return r;
+	return tpsim_send(s->s, to, flags);
 }
 
 static ssize_t sim_wire_read(void *ctx, struct tpc_sock *s, void *buf,
 			     size_t len, int timeout_ms)
 {
-	struct sim_ctx *c = ctx;
-	struct wire_frame *f = c->wq_head;
-	size_t n;
-
-	(void)s;
+	(void)ctx;
 	(void)timeout_ms;	/* a sent frame is on the wire at once */
-	if (!f)
-		return -EAGAIN;
-	c->wq_head = f->next;
-	if (!c->wq_head)
-		c->wq_tail = NULL;
-	n = f->len < len ? f->len : len;
-	memcpy(buf, f->data, n);
-	free(f);
-	return (ssize_t)n;
+	return tpsim_wire_recv(s->s, buf, len, MSG_DONTWAIT);
 }
 
 static int sim_sleep_ms(struct tpc_sock *s, int ms)
 {
+	struct timespec d = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	if (s->real_clock)	/* the timer thread runs meanwhile */
+		return nanosleep(&d, NULL) ? -errno : 0;
 	return tpsim_clock_advance_ns(s->s, (int64_t)ms * 1000000);
 }
 
@@ -328,8 +307,9 @@ static int sim_info(void *ctx, struct tpc_backend_info *out)
 	struct sim_ctx *c = ctx;
 
 	snprintf(out->env, sizeof(out->env), "libtpsim %d.%d, profile %s, "
-		 "virtual clock, a 10 Gb/s Ethernet device", TPSIM_VERSION_MAJOR,
-		 TPSIM_VERSION_MINOR, c->profile);
+		 "%s clock, a 10 Gb/s Ethernet device", TPSIM_VERSION_MAJOR,
+		 TPSIM_VERSION_MINOR, c->profile,
+		 c->real_clock ? "real" : "virtual");
 	out->caps = TPC_CAPS_ALL;
 	return 0;
 }
@@ -366,6 +346,9 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
 	.info = sim_info,
+	.bind = sim_bind,
+	.getsockname = sim_getsockname,
+	.set_link = sim_set_link,
 };
 
 const struct tpc_backend_ops tpc_backend_sim_batch = {
@@ -388,5 +371,8 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
 	.info = sim_batch_info,
+	.bind = sim_bind,
+	.getsockname = sim_getsockname,
+	.set_link = sim_set_link,
 	.inject_batch = sim_inject_batch,
 };

@@ -22,4 +22,10 @@ int tpc_differential(const struct tpc_diff_side *a,
 		     const struct tpc_diff_side *b, unsigned long n,
 		     unsigned long seed, FILE *f);
 
+/* --differential-dev: sequences of many sockets on the device
+ * (diff_dev.c); same return values. */
+int tpc_differential_dev(const struct tpc_diff_side *a,
+			 const struct tpc_diff_side *b, unsigned long n,
+			 unsigned long seed, FILE *f);
+
 #endif

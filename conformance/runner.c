@@ -23,7 +23,7 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_ring, tpc_cases_options, tpc_cases_mmap,
 		tpc_cases_layout, tpc_cases_flags, tpc_cases_stats,
 		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx,
-		tpc_cases_peers, NULL,
+		tpc_cases_bounds, tpc_cases_dev, tpc_cases_peers, NULL,
 	};
 	return t;
 }
@@ -109,6 +109,7 @@ static const char *const cap_desc[TPC_NCAPS] = {
 	"a readable wire",
 	"frame injection",
 	"the device's own address",
+	"many sockets on a device (bind, getsockname, link down/up)",
 };
 
 void tpc_caps_why(const struct tpc_backend_info *info, unsigned int miss,

@@ -61,6 +61,8 @@ struct tpc_t {
 
 /* Case tables, one per file, each ended by an entry with a NULL name. */
 extern const struct tpc_case tpc_cases_blocks[];
+extern const struct tpc_case tpc_cases_bounds[];
+extern const struct tpc_case tpc_cases_dev[];
 extern const struct tpc_case tpc_cases_flags[];
 extern const struct tpc_case tpc_cases_layout[];
 extern const struct tpc_case tpc_cases_mmap[];

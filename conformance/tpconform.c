@@ -75,6 +75,9 @@ static void usage(FILE *f)
 "                       and the kernel; each difference is shrunk to what\n"
 "                       it needs; with --seed S, sequence i is\n"
 "                       reproduced by --differential 1 --seed S+i\n"
+"      --differential-dev N  the same with sequences of 2-4 sockets on one\n"
+"                       device: fanout groups, rings, frames, link\n"
+"                       down/up, poll, recv, SO_ERROR\n"
 "      --differential-pcap FILE...  instead of the cases: every record of\n"
 "                       each capture injected into the two backends\n"
 "                       (as --differential), SOCK_RAW and SOCK_DGRAM,\n"
@@ -86,6 +89,8 @@ static void usage(FILE *f)
 "                       reason a line: they report XFAIL, and XPASS\n"
 "                       (a failure) if they pass\n"
 "  -v, --verbose        more detail from the cases\n"
+"      --fail-fast      stop at the first failure (the cases not run\n"
+"                       report SKIP); make mutation uses it\n"
 "  -h, --help           this text\n"
 "\n"
 "Environment: TPC_SIM_PROFILE selects the simulator's kernel profile\n"
@@ -170,8 +175,8 @@ static bool is_builtin(const struct tpc_backend_ops *ops)
  */
 static int differential_run(const struct tpc_backend_ops *const *want,
 			    size_t nwant, unsigned long n,
-			    unsigned long seed, char *const *files,
-			    size_t nfiles)
+			    unsigned long seed, bool dev_seqs,
+			    char *const *files, size_t nfiles)
 {
 	struct tpc_diff_side side[2] = { { 0 } };
 	char why[512] = "";
@@ -206,7 +211,9 @@ static int differential_run(const struct tpc_backend_ops *const *want,
 		rc = tpc_differential_pcap(&side[0], &side[1], files, nfiles,
 					   stdout);
 	else
-		rc = tpc_differential(&side[0], &side[1], n, seed, stdout);
+		rc = (dev_seqs ? tpc_differential_dev
+			       : tpc_differential)(&side[0], &side[1], n, seed,
+						   stdout);
 	side[0].ops->close(side[0].ctx);
 	side[1].ops->close(side[1].ctx);
 	return rc;
@@ -282,6 +289,8 @@ int main(int argc, char **argv)
 		{ "ifname", required_argument, NULL, 'i' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "differential", required_argument, NULL, 'D' },
+		{ "fail-fast", no_argument, NULL, 'X' },
+		{ "differential-dev", required_argument, NULL, 'E' },
 		{ "differential-pcap", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -292,12 +301,13 @@ int main(int argc, char **argv)
 	const char *report = NULL;
 	struct tpc_expect *expect = NULL;
 	unsigned long differential = 0;
+	bool dev_seqs = false;
 	char *pfiles[256];
 	size_t npfiles = 0;
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
-	bool list = false, verbose = false;
+	bool list = false, verbose = false, fail_fast = false;
 	int c, failed = 0;
 
 	while ((c = getopt_long(argc, argv, "b:lf:F:o:r:R:s:vhx:", opts, NULL)) !=
@@ -350,6 +360,9 @@ next:
 						   optarg);
 			setenv("TPC_KERNEL_INJECT", optarg, 1);
 			break;
+		case 'E':
+			dev_seqs = true;
+			/* fall through */
 		case 'D': {
 			char *end;
 
@@ -378,6 +391,9 @@ next:
 				return usage_error("--ifname '%s': 1 to 15 "
 						   "characters", optarg);
 			setenv("TPC_KERNEL_IFNAME", optarg, 1);
+			break;
+		case 'X':
+			fail_fast = true;
 			break;
 		case 'x': {
 			char why[512];
@@ -450,7 +466,7 @@ next:
 	}
 	if (differential || npfiles) {
 		int rc = differential_run(want, nwant, differential,
-					  run.seed, pfiles, npfiles);
+					  run.seed, dev_seqs, pfiles, npfiles);
 
 		free(all);
 		tpc_expect_free(expect);
@@ -535,6 +551,12 @@ next:
 				r->res = TPC_SKIP;
 				snprintf(r->msg, sizeof(r->msg),
 					 "not selected by --filter");
+				continue;
+			}
+			if (fail_fast && failed) {
+				r->res = TPC_SKIP;
+				snprintf(r->msg, sizeof(r->msg),
+					 "not run: --fail-fast");
 				continue;
 			}
 			tpc_run_case(&run.b[k], &run.v[i], run.seed, verbose,

@@ -155,6 +155,21 @@ struct tpsim_sock {
 	pthread_cond_t timer_cond;
 	bool timer_started, timer_stop;
 
+	/* the net, the device binding, fanout and memberships (dev.c,
+	 * fanout.c, mclist.c), all under the net's lock; net NULL: a lone
+	 * socket on the one device of its tpsim_create options */
+	struct tpsim_net *net;
+	struct tpsim_sock *net_next;
+	int bound_ifindex;	/* as getsockname: 0 every device, -1 gone */
+	bool running;		/* PACKET_SOCK_RUNNING: its hook is in */
+	_Atomic int sk_err;	/* positive errno, read once (sock_error) */
+	_Atomic bool pressure;	/* PACKET_SOCK_PRESSURE (rollover) */
+	struct tpsim_fanout *fanout;
+	struct tpsim_rollover *rollover;
+	struct tpsim_mc *mclist;
+	/* frames sent while in a net, waiting to be shown to the device's
+	 * other taps (dev_queue_xmit_nit) once the socket's lock is let go */
+	struct tpsim_skb *nit_head, *nit_tail;
 	/* a delivery run (tpsim_deliver, or up to TPSIM_BATCH_RUN packets
 	 * of tpsim_deliver_batch) under the lock: whether it published
 	 * something to wake for, and the clock read once for the run */
@@ -173,6 +188,97 @@ struct tpsim_sock {
 /* sock.c */
 __tpsim_hidden void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* dev.c, fanout.c, mclist.c: the net a socket is in (issue 17). Lock
+ * order: the net's lock, then a socket's. */
+struct tpsim_net {
+	pthread_mutex_t lock;
+	struct tpsim_dev *devs;
+	struct tpsim_sock *socks;	/* in the order they were added */
+	struct tpsim_fanout *groups;
+	uint16_t next_id;		/* PACKET_FANOUT_FLAG_UNIQUEID */
+	uint32_t rnd;			/* PACKET_FANOUT_RND's generator */
+};
+
+/* A hardware address list entry (struct netdev_hw_addr). */
+struct tpsim_hwaddr {
+	struct tpsim_hwaddr *next;
+	uint8_t addr[32];
+	uint16_t alen;
+	unsigned int refs;
+};
+
+struct tpsim_dev {
+	struct tpsim_net *net;
+	struct tpsim_dev *next;
+	char name[16];
+	int ifindex;
+	uint16_t hatype;
+	uint8_t addr[8];
+	uint8_t addr_len, hard_header_len;
+	unsigned int mtu, link_speed;
+	enum tpsim_dev_kind kind;
+	bool up;
+	unsigned int promiscuity, allmulti;
+	struct tpsim_hwaddr *mc, *uc;
+};
+
+__tpsim_hidden struct tpsim_dev *tpsim__dev_find(struct tpsim_net *n,
+						  int ifindex);
+__tpsim_hidden void tpsim__net_sock_release(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__sock_take_dev(struct tpsim_sock *s,
+					 const struct tpsim_dev *d);
+__tpsim_hidden int tpsim__dev_xmit_check(struct tpsim_sock *s,
+					 const struct sockaddr_ll *to);
+/* the frame's protocol as the stack dispatches it (network order) */
+__tpsim_hidden uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
+					   const struct tpsim_packet *p);
+
+/* dev_rx.c: a sent frame noted under the socket's lock, shown to the
+ * other ETH_P_ALL sockets of the device as PACKET_OUTGOING after it */
+__tpsim_hidden void tpsim__nit_note(struct tpsim_sock *s,
+				    const struct tpsim_skb *skb);
+__tpsim_hidden void tpsim__nit_flush(struct tpsim_sock *s,
+				     const struct sockaddr_ll *to);
+__tpsim_hidden void tpsim__nit_purge(struct tpsim_sock *s);
+
+/* fanout.c */
+__tpsim_hidden void tpsim__fanout_link(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__fanout_unlink(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__fanout_release(struct tpsim_sock *s);
+__tpsim_hidden struct tpsim_sock *
+tpsim__fanout_pick(struct tpsim_fanout *f, const struct tpsim_packet *p,
+		   const struct tpsim_dev *d, unsigned int cpu,
+		   unsigned int queue);
+__tpsim_hidden bool tpsim__fanout_takes(const struct tpsim_fanout *f,
+					const struct tpsim_dev *d,
+					uint16_t proto);
+__tpsim_hidden struct tpsim_fanout *tpsim__fanout_next(
+	const struct tpsim_fanout *f);
+/* PACKET_FANOUT_FLAG_IGNORE_OUTGOING, or the sender is a member */
+__tpsim_hidden bool tpsim__fanout_skips_outgoing(
+	const struct tpsim_fanout *f, const struct tpsim_sock *sender);
+__tpsim_hidden int tpsim__fanout_setsockopt(struct tpsim_sock *s,
+					    int optname, const void *optval,
+					    socklen_t optlen);
+__tpsim_hidden int tpsim__fanout_getsockopt(struct tpsim_sock *s,
+					    int optname, void *optval,
+					    int *len);
+/* __packet_rcv_has_room(): ROOM_NONE 0, ROOM_LOW 1, ROOM_NORMAL 2; the
+ * socket's lock held */
+__tpsim_hidden int tpsim__rcv_room_locked(struct tpsim_sock *s,
+					  uint32_t truesize);
+/* packet_poll()/packet_recvmsg(): pressure off once there is room */
+__tpsim_hidden void tpsim__pressure_check_locked(struct tpsim_sock *s);
+
+/* mclist.c */
+__tpsim_hidden int tpsim__mc_setsockopt(struct tpsim_sock *s, int optname,
+					const void *optval, socklen_t optlen);
+__tpsim_hidden void tpsim__mc_flush(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__mc_dev_gone(struct tpsim_sock *s,
+				       struct tpsim_dev *d);
+__tpsim_hidden bool tpsim__dev_accepts(const struct tpsim_dev *d,
+				       const struct tpsim_packet *p);
 
 /* ring.c */
 __tpsim_hidden int tpsim__set_ring(struct tpsim_sock *s,

@@ -84,7 +84,7 @@ static int rq_nonempty(void *arg)
 	int r;
 
 	pthread_mutex_lock(&s->lock);
-	r = s->rq_head != NULL;
+	r = s->rq_head != NULL || atomic_load(&s->sk_err);
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
@@ -100,6 +100,12 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags)
 	if (!buf && len)
 		return -EFAULT;
 	for (;;) {
+		/* __skb_try_recv_datagram: a pending error comes first,
+		 * once (ENETDOWN after the link went down) */
+		int err = atomic_exchange(&s->sk_err, 0);
+
+		if (err)
+			return -err;
 		pthread_mutex_lock(&s->lock);
 		skb = s->rq_head;
 		if (skb)
@@ -111,6 +117,9 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags)
 		if (ret < 0)
 			return ret;
 	}
+	/* packet_recvmsg: pressure off, if there is room, only once a
+	 * packet was taken (a recv that finds none leaves it) */
+	tpsim__pressure_check_locked(s);
 	/* O10 (packet_rcv_vnet): the virtio-net header first, the rest of
 	 * its vnet_hdr_sz bytes zero */
 	if (s->vnet_hdr_sz) {

@@ -180,7 +180,8 @@ static int check_geometry(struct tpsim_sock *s, const union tpsim_req *u,
 }
 
 /* Where the kernel would fail to allocate (G12), fail the same way. */
-static int check_memory(struct tpsim_sock *s, const struct tpacket_req *q)
+static int check_memory(struct tpsim_sock *s, const struct tpacket_req *q,
+			bool tx)
 {
 	const struct tpsim_profile *p = s->prof;
 	uint64_t bytes = (uint64_t)q->tp_block_size * q->tp_block_nr;
@@ -207,7 +208,9 @@ static int check_memory(struct tpsim_sock *s, const struct tpacket_req *q)
 			      (unsigned long long)s->mem_limit);
 		return -ENOMEM;
 	}
-	if (p->owner_bitmap && p->kmalloc_max && bitmap > p->kmalloc_max) {
+	/* the owner bitmap: V1/V2 RX rings only (a V3 ring has blocks) */
+	if (p->owner_bitmap && !tx && s->version != TPACKET_V3 &&
+	    p->kmalloc_max && bitmap > p->kmalloc_max) {
 		tpsim__detail(s, "G12: owner bitmap of %u frames exceeds the "
 				 "%llu-byte kmalloc limit", q->tp_frame_nr,
 			      (unsigned long long)p->kmalloc_max);
@@ -237,7 +240,7 @@ int tpsim__set_ring(struct tpsim_sock *s, const union tpsim_req *u,
 	if (q->tp_block_nr) {
 		err = check_geometry(s, u, tx);
 		if (!err)
-			err = check_memory(s, q);
+			err = check_memory(s, q, tx);
 		if (err)
 			return err;
 		nr.block_size = q->tp_block_size;
@@ -351,9 +354,13 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	/* the mmap(2) syscall's own checks */
-	if (!length || offset < 0 || offset % (off_t)sys_page())
+	/* the mmap(2) syscall's own checks: an offset off the page, a length
+	 * of 0; a negative offset is beyond a socket's largest file size
+	 * (file_mmap_ok(): EOVERFLOW) */
+	if (!length || offset % (off_t)sys_page())
 		return -EINVAL;
+	if (offset < 0)
+		return -EOVERFLOW;
 	if (!(flags & MAP_SHARED) || (flags & (MAP_FIXED | MAP_PRIVATE))) {
 		tpsim__detail(s, "M1: the simulator maps MAP_SHARED without "
 				 "MAP_FIXED only");

@@ -150,6 +150,7 @@ void tpsim_close(struct tpsim_sock *s)
 {
 	if (!s)
 		return;
+	tpsim__net_sock_release(s);
 	tpsim__timer_stop(s);
 	pthread_mutex_lock(&s->lock);
 	/* the caller's mappings are left alone: each holds its memfd's
@@ -163,6 +164,7 @@ void tpsim_close(struct tpsim_sock *s)
 	tpsim__ring_free(&s->tx);
 	tpsim__rq_purge(s);
 	tpsim__wire_purge(s);
+	tpsim__nit_purge(s);
 	pthread_mutex_unlock(&s->lock);
 	pthread_cond_destroy(&s->tx_cond);
 	pthread_cond_destroy(&s->timer_cond);

@@ -288,11 +288,59 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 	return 0;
 }
 
+/* Options of a socket in a net that the net's lock guards (fanout.c,
+ * mclist.c); taken before, never under, the socket's lock. */
+static bool net_option(int optname)
+{
+	return optname == PACKET_FANOUT || optname == PACKET_FANOUT_DATA ||
+	       optname == PACKET_ADD_MEMBERSHIP ||
+	       optname == PACKET_DROP_MEMBERSHIP;
+}
+
+static int set_net(struct tpsim_sock *s, int optname, const void *optval,
+		   socklen_t optlen)
+{
+	s->detail[0] = '\0';
+	if (optname == PACKET_ADD_MEMBERSHIP ||
+	    optname == PACKET_DROP_MEMBERSHIP)
+		return tpsim__mc_setsockopt(s, optname, optval, optlen);
+	return tpsim__fanout_setsockopt(s, optname, optval, optlen);
+}
+
+/* SO_ERROR: sock_error(), the pending error read and cleared at once */
+static int get_net(struct tpsim_sock *s, int level, int optname,
+		   void *optval, socklen_t *optlen)
+{
+	int len = (int)*optlen, err;
+
+	s->detail[0] = '\0';
+	if (level == SOL_SOCKET) {
+		int v;
+
+		if (len < 0)
+			return -EINVAL;
+		if (len && !optval)
+			return -EFAULT;
+		v = atomic_exchange(&s->sk_err, 0);
+		if (len > (int)sizeof(v))
+			len = sizeof(v);
+		memcpy(optval, &v, (size_t)len);
+		*optlen = (socklen_t)len;
+		return 0;
+	}
+	err = tpsim__fanout_getsockopt(s, optname, optval, &len);
+	if (!err)
+		*optlen = (socklen_t)len;
+	return err;
+}
+
 int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
 		     const void *optval, socklen_t optlen)
 {
 	int err;
 
+	if (level == SOL_PACKET && s->net && net_option(optname))
+		return set_net(s, optname, optval, optlen);
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (level == SOL_SOCKET) {
@@ -425,6 +473,10 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
 	if (!optlen)
 		return -EFAULT;
 	len = (int)*optlen;
+	if ((level == SOL_PACKET && s->net &&
+	     (optname == PACKET_FANOUT || optname == PACKET_ROLLOVER_STATS)) ||
+	    (level == SOL_SOCKET && optname == SO_ERROR))
+		return get_net(s, level, optname, optval, optlen);
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (level == SOL_SOCKET) {

@@ -221,6 +221,10 @@ static void wire_push(struct tpsim_sock *s, struct tpsim_skb *skb)
 	s->wire_len++;
 	s->wire_st.packets++;
 	s->wire_st.bytes += skb->len;
+	/* the device's taps see it, unless PACKET_QDISC_BYPASS sends it
+	 * past them (packet_direct_xmit) */
+	if (s->net && !s->qdisc_bypass)
+		tpsim__nit_note(s, skb);
 	pthread_cond_broadcast(&s->tx_cond);
 }
 
@@ -405,11 +409,15 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 
 	if (!s || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
+	ret = tpsim__dev_xmit_check(s, to);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (!s->tx.live) {
 		ret = snd_no_ring(s, to);
 		pthread_mutex_unlock(&s->lock);
+		tpsim__nit_flush(s, to);
 		return ret;
 	}
 	if (need_wait && s->sndtimeo_ns) {
@@ -419,6 +427,7 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	}
 	ret = snd(s, to, need_wait, timed ? &deadline : NULL);
 	pthread_mutex_unlock(&s->lock);
+	tpsim__nit_flush(s, to);
 	return ret;
 }
 

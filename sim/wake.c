@@ -171,6 +171,11 @@ static short poll_mask_locked(struct tpsim_sock *s, short events)
 {
 	short mask = 0;
 
+	/* packet_poll: pressure off once there is room; datagram_poll:
+	 * POLLERR while an error is pending */
+	tpsim__pressure_check_locked(s);
+	if (atomic_load(&s->sk_err))
+		mask |= POLLERR;
 	if (tpsim__pollout_locked(s))
 		mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	if (tpsim__pollin_locked(s))

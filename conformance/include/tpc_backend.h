@@ -63,9 +63,13 @@ enum tpc_caps {
 	TPC_CAP_INJECT = 1u << 3,
 	/* dev_info's address is the device's own (read, not guessed) */
 	TPC_CAP_ADDR = 1u << 4,
-	TPC_CAPS_ALL = (1u << 5) - 1,
+	/* many sockets on the device: inject with s NULL reaches every
+	 * socket on it (fanout groups included), bind, getsockname and
+	 * set_link work */
+	TPC_CAP_DEVICE = 1u << 5,
+	TPC_CAPS_ALL = (1u << 6) - 1,
 };
-#define TPC_NCAPS 5
+#define TPC_NCAPS 6
 
 struct tpc_backend_info {
 	size_t sz;		/* set by the caller */
@@ -130,6 +134,15 @@ struct tpc_backend_ops {
 	int (*inject_batch)(void *ctx, struct tpc_sock *s,
 			    const struct tpc_inject *const *p, unsigned int n,
 			    int *res);
+	/* Since the device cases (TPC_CAP_DEVICE): bind(2) and
+	 * getsockname(2) of a socket, and the device's link set down (0)
+	 * or up (1) as SIOCSIFFLAGS with IFF_UP does. A socket is bound to
+	 * the device at creation when it has a protocol. */
+	int (*bind)(struct tpc_sock *s, const struct sockaddr_ll *a,
+		    socklen_t len);
+	int (*getsockname)(struct tpc_sock *s, struct sockaddr_ll *a,
+			   socklen_t *len);
+	int (*set_link)(void *ctx, int up);
 };
 
 /* Does ops have member m (a backend built against an older header)? */

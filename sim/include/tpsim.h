@@ -486,6 +486,121 @@ static inline void tpsim_frame_send_request(void *hdr, int version)
 	tpsim_frame_set_status(hdr, version, TP_STATUS_SEND_REQUEST);
 }
 
+/*
+ * Devices and many sockets (issue 17). A struct tpsim_net is a network
+ * namespace: devices with ifindexes, the packet sockets added to it, and
+ * its fanout groups. A socket added with tpsim_net_add_sock() is as
+ * socket(2) leaves it: bound to its protocol and to every device
+ * (ifindex 0). tpsim_bind() then binds it as bind(2) does (packet_bind),
+ * and tpsim_dev_deliver() hands a frame arriving on a device to every
+ * socket bound to it or to any device, each fanout group taking one copy
+ * for one member. One lock per net: every call below may come from any
+ * thread, but tpsim_deliver() on a socket of a net must not race with
+ * tpsim_dev_deliver() on the same net.
+ */
+struct tpsim_net;
+struct tpsim_dev;
+
+/* Returns 0 and *out, or -EINVAL (NULL out), -ENOMEM. */
+int tpsim_net_create(struct tpsim_net **out);
+/* Removes every device (as tpsim_dev_remove) and lets go of every socket
+ * (they stay usable, bound to no net). Safe on NULL. */
+void tpsim_net_destroy(struct tpsim_net *n);
+/* Puts socket s in net n: from now on its ifindex is 0 (every device)
+ * until tpsim_bind. -EINVAL (NULL), -EBUSY (s is in a net already). */
+int tpsim_net_add_sock(struct tpsim_net *n, struct tpsim_sock *s);
+
+/* How a device takes frames that are not addressed to it. */
+enum tpsim_dev_kind {
+	TPSIM_DEV_TAP = 0,	/* passes every frame up, as a TAP does */
+	TPSIM_DEV_NIC,		/* a NIC's filter: unicast to others only
+				 * while promiscuous (or in its unicast
+				 * list), multicast only while all-multicast
+				 * or a member; broadcast always */
+};
+
+/* Options for tpsim_dev_add(); zero-initialise, set sz. */
+struct tpsim_dev_opts {
+	size_t sz;
+	const char *name;	/* [tpsimN, N the ifindex]; up to 15 bytes */
+	int ifindex;		/* [lowest free from 1]: -EEXIST if taken */
+	uint16_t hatype;	/* ARPHRD_ETHER or ARPHRD_NONE [ETHER] */
+	uint8_t addr[8];	/* [02:00:00:00:00:01] */
+	unsigned int mtu;	/* [1500] */
+	unsigned int link_speed;/* Mb/s as ethtool reports it [0: unknown] */
+	enum tpsim_dev_kind kind;	/* [TPSIM_DEV_TAP] */
+	int down;		/* created down (IFF_UP clear) [0: up] */
+	size_t __last;
+};
+#define tpsim_dev_opts__last_field __last
+
+/* Adds a device to n. -EINVAL (bad sz, hatype, name too long, negative
+ * ifindex), -EEXIST (ifindex or name taken), -ENOMEM. */
+int tpsim_dev_add(struct tpsim_net *n, const struct tpsim_dev_opts *o,
+		  struct tpsim_dev **out);
+/* unregister_netdevice(): the device goes down first (its sockets get
+ * ENETDOWN, as packet_notifier's NETDEV_DOWN), then sockets bound to it
+ * keep ifindex -1 (getsockname says so, send without an address fails
+ * with ENXIO), and memberships on it are dropped. d is freed. */
+void tpsim_dev_remove(struct tpsim_dev *d);
+/* Link up (1) or down (0), as SIOCSIFFLAGS with IFF_UP: down sets
+ * ENETDOWN on every socket bound to d that was receiving (poll reports
+ * POLLERR, SO_ERROR returns it once, tpsim_recv fails with it once) and
+ * stops delivery; fanout members leave their group's array and come back
+ * at its end when the link is up again. Rings and mappings stay. */
+int tpsim_dev_set_link(struct tpsim_dev *d, int up);
+
+/* A device's state, as ip -d link and ip maddr show it. */
+struct tpsim_dev_state {
+	size_t sz;
+	int ifindex;
+	unsigned int flags;	/* IFF_UP, IFF_PROMISC, IFF_ALLMULTI */
+	unsigned int promiscuity;	/* reference count */
+	unsigned int allmulti;		/* reference count */
+	unsigned int mc_count;	/* multicast addresses in the list */
+	unsigned int uc_count;	/* secondary unicast addresses */
+	size_t __last;
+};
+#define tpsim_dev_state__last_field __last
+int tpsim_dev_state_get(struct tpsim_dev *d, struct tpsim_dev_state *st);
+
+/*
+ * bind(2) and getsockname(2) of a packet socket (packet_bind,
+ * packet_getname): addr a struct sockaddr_ll; len shorter than it or a
+ * family other than AF_PACKET is -EINVAL, an ifindex no device of the
+ * net has -ENODEV, a socket in a fanout group -EINVAL; protocol 0 keeps
+ * the socket's protocol. Binding to a device that is down succeeds and
+ * sets ENETDOWN on the socket. A socket in no net knows only the device
+ * of its tpsim_create options (ifindex 0 or that one). getsockname
+ * writes min(*len, the address's length) bytes and sets *len to that
+ * length: 12 + the device's address length, 12 when bound to no device.
+ */
+int tpsim_bind(struct tpsim_sock *s, const struct sockaddr *addr,
+	       socklen_t len);
+int tpsim_getsockname(struct tpsim_sock *s, struct sockaddr *addr,
+		      socklen_t *len);
+
+/* What tpsim_dev_deliver did for one socket that saw the frame. */
+struct tpsim_dev_result {
+	struct tpsim_sock *sock;
+	int result;		/* enum tpsim_rx_result or a negative errno */
+};
+
+/*
+ * A frame arriving on device d (__netif_receive_skb's delivery to
+ * packet taps): every socket bound to d or to every device, by its own
+ * protocol, filter, ring and statistics; a fanout group picks one member
+ * (packet_rcv_fanout). cpu and queue are the CPU the frame is received
+ * on and its receive queue (PACKET_FANOUT_CPU / _QM). res (NULL, or nres
+ * entries) gets one entry per socket handed the frame, in delivery
+ * order. Returns how many sockets were handed it (which may exceed nres),
+ * 0 when a NIC-like device filters the frame out, -ENETDOWN when d is
+ * down, -EINVAL as tpsim_deliver for a bad packet. Producer thread.
+ */
+int tpsim_dev_deliver(struct tpsim_dev *d, const struct tpsim_packet *pkt,
+		      unsigned int cpu, unsigned int queue,
+		      struct tpsim_dev_result *res, unsigned int nres);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

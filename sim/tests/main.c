@@ -29,6 +29,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_batch());
 	srunner_add_suite(sr, suite_peers());
 	srunner_add_suite(sr, suite_threads());
+	srunner_add_suite(sr, suite_dev());
 	srunner_set_tap(sr, tap);
 	srunner_set_xml(sr, xml);
 	srunner_run_all(sr, CK_NORMAL);

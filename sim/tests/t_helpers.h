@@ -28,6 +28,7 @@ void t_stats(struct tpsim_sock *s, unsigned int *packets, unsigned int *drops);
 extern const uint8_t t_bcast[6];
 extern const uint8_t t_self[6];	/* the default device address */
 
+Suite *suite_dev(void);
 Suite *suite_batch(void);
 Suite *suite_edges(void);
 Suite *suite_mmap(void);
