@@ -106,6 +106,7 @@ UNIT_SRCS := \
 	sim/tests/test_edges.c \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
+	sim/tests/test_peers.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \
@@ -130,12 +131,14 @@ TPC_SRCS := \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
 	conformance/cases/options.c \
+	conformance/cases/peers.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \
+	conformance/diff_pcap.c \
 	conformance/diff_seq.c \
 	conformance/differential.c \
 	conformance/expect.c \
@@ -338,7 +341,8 @@ $(BUILD)/tools/bench/%.o: override CFLAGS += -Iconformance/include
 $(TPCONFORM): override LDFLAGS += -rdynamic
 $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) \
+		$(if $(filter -static,$(LDFLAGS)),,-lpcap) $(LDLIBS)
 
 $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")

@@ -91,6 +91,8 @@ int main(void)
 	M(tpsim_create_opts, wire);
 	M(tpsim_create_opts, wire_queue_len);
 	M(tpsim_create_opts, link_speed);
+	M(tpsim_create_opts, rmem_max);
+	M(tpsim_create_opts, wmem_max);
 	END_LAST(tpsim_create_opts);
 
 	begin("tpsim_packet", sizeof(struct tpsim_packet), "grows");
@@ -108,6 +110,8 @@ int main(void)
 	M(tpsim_packet, clock_at);
 	M(tpsim_packet, mark);
 	M(tpsim_packet, queue_mapping);
+	M(tpsim_packet, csum_start);
+	M(tpsim_packet, csum_offset);
 	END_LAST(tpsim_packet);
 
 	begin("tpsim_dev_opts", sizeof(struct tpsim_dev_opts), "grows");
@@ -187,6 +191,10 @@ int main(void)
 	M(tpsim_profile, retire_periodic);
 	M(tpsim_profile, hz);
 	M(tpsim_profile, optmem_max);
+	M(tpsim_profile, dgram_inner_proto);
+	M(tpsim_profile, copy_thresh_readable);
+	M(tpsim_profile, small_head_cache);
+	M(tpsim_profile, vnet_min_csum_start);
 	END(tpsim_profile);
 
 	/* tpconform plug-ins (tpc_backend.h, tpc_plugin.h) */

@@ -159,6 +159,8 @@ static int sim_mmap(struct tpc_sock *s, size_t length, off_t offset,
 
 static int sim_munmap(struct tpc_sock *s, void *addr, size_t length)
 {
+	if (!s)		/* closed: the mapping outlived the socket (M4) */
+		return munmap(addr, length) ? -errno : 0;
 	return tpsim_munmap(s->s, addr, length);
 }
 
@@ -178,8 +180,11 @@ static void sim_packet(const struct tpc_inject *p, struct tpsim_packet *pkt)
 	 * filter's SKF_AD_QUEUE reads */
 	*pkt = (struct tpsim_packet){ .sz = sizeof(*pkt), .data = p->data,
 				      .len = p->len, .queue_mapping = 1 };
-	if (p->flags & TPC_INJ_CSUM_PARTIAL)
+	if (p->flags & TPC_INJ_CSUM_PARTIAL) {
 		pkt->flags |= TPSIM_PKT_CSUM_PARTIAL;
+		pkt->csum_start = p->csum_start;
+		pkt->csum_offset = p->csum_offset;
+	}
 	if (p->flags & TPC_INJ_CSUM_VALID)
 		pkt->flags |= TPSIM_PKT_CSUM_VALID;
 }

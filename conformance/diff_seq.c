@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
+#include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/net_tstamp.h>
 #include <poll.h>
@@ -47,8 +48,10 @@ static uint64_t rnd(uint64_t *x)
 
 
 
-static const char *opt_name(int name)
+static const char *opt_name(int level, int name)
 {
+	if (level)
+		return name == SO_RCVBUF ? "SO_RCVBUF" : "SO_SNDBUF";
 	switch (name) {
 	case PACKET_VERSION: return "VERSION";
 	case PACKET_RESERVE: return "RESERVE";
@@ -58,6 +61,8 @@ static const char *opt_name(int name)
 	case PACKET_AUXDATA: return "AUXDATA";
 	case PACKET_ORIGDEV: return "ORIGDEV";
 	case PACKET_TX_HAS_OFF: return "TX_HAS_OFF";
+	case PACKET_VNET_HDR: return "VNET_HDR";
+	case 24: return "VNET_HDR_SZ";
 	default: return "?";
 	}
 }
@@ -68,20 +73,33 @@ static void gen_opt(uint64_t *x, struct tpc_seq_opt *o)
 	static const int names[] = { PACKET_VERSION, PACKET_RESERVE,
 				     PACKET_LOSS, PACKET_TIMESTAMP,
 				     PACKET_COPY_THRESH, PACKET_AUXDATA,
-				     PACKET_ORIGDEV, PACKET_TX_HAS_OFF };
+				     PACKET_ORIGDEV, PACKET_TX_HAS_OFF,
+				     PACKET_VNET_HDR, 24 /* _SZ */ };
 	static const int versions[] = { 0, 1, 2, 3, -1 };
 	static const int reserves[] = { 0, 4, 28, 100, 4096, 0x7fffffff, -1 };
 	static const int stamps[] = { 0, SOF_TIMESTAMPING_SOFTWARE,
 				      SOF_TIMESTAMPING_RAW_HARDWARE };
 	static const socklen_t lens[] = { 4, 4, 4, 4, 4, 4, 0, 2, 8 };
 
+	static const int vnet_sizes[] = { 0, 10, 12, 11 };
+	static const int bufs[] = { -1, 0, 1, 1152, 1153, 4096, 100000,
+				    INT_MAX, INT_MIN };
+
 	o->name = PICK(x, names);
 	o->val = o->name == PACKET_VERSION    ? PICK(x, versions)
 		 : o->name == PACKET_RESERVE  ? PICK(x, reserves)
 		 : o->name == PACKET_TIMESTAMP ? PICK(x, stamps)
+		 : o->name == 24	       ? PICK(x, vnet_sizes)
 					       : (int)(rnd(x) % 2);
 	o->len = PICK(x, lens);
 	o->after_ring = rnd(x) % 4 == 0;
+	o->level = 0;
+	/* one in four: a socket buffer size, negative, tiny or huge (S1) */
+	if (rnd(x) % 4 == 0) {
+		o->level = SOL_SOCKET;
+		o->name = rnd(x) & 1 ? SO_RCVBUF : SO_SNDBUF;
+		o->val = PICK(x, bufs);
+	}
 }
 
 void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
@@ -102,10 +120,10 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 	if (s->version != TPACKET_V1)
 		s->opt[s->nopt++] = (struct tpc_seq_opt){ PACKET_VERSION,
 						      s->version, sizeof(int),
-						      false };
+						      false, 0 };
 	s->opt[s->nopt] = (struct tpc_seq_opt){ PACKET_RESERVE,
 					    PICK(&x, reserves), sizeof(int),
-					    false };
+					    false, 0 };
 	if (s->opt[s->nopt].val)
 		s->nopt++;
 	/* more options, some odd, then all of them in a random order */
@@ -158,6 +176,19 @@ void tpc_seq_gen(uint64_t seed, struct tpc_seq *s)
 		s->q.tp_sizeof_priv = 0;
 		s->q.tp_feature_req_word = 0;
 	}
+	/* drawn last, so the earlier draws stay those of older seeds */
+	s->proto = ETH_P_ALL;
+	s->outgoing = s->bypass = false;
+	if (!s->tx) {
+		uint64_t pick = rnd(&x) % 16;
+
+		/* a protocol-bound socket sees only its protocol (R16) */
+		s->proto = pick == 0 ? ETH_P_IP : pick == 1 ? 0x88b5
+							    : ETH_P_ALL;
+		s->outgoing = rnd(&x) % 5 == 0;
+		s->bypass = s->outgoing && rnd(&x) % 4 == 0;
+	}
+	s->close_first = rnd(&x) % 8 == 0;
 }
 
 unsigned int tpc_seq_kept(const struct tpc_seq *s)
@@ -177,10 +208,13 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 			n = n + (size_t)k_ < len ? n + (size_t)k_ : len - 1; \
 	} while (0)
 	ADD("%s", s->type == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM");
+	if (s->proto != ETH_P_ALL)
+		ADD(" bound to 0x%04x", (unsigned int)s->proto);
 	for (unsigned int i = 0; i < s->nopt; i++) {
 		if (s->opt[i].after_ring)
 			continue;
-		ADD(" %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
+		ADD(" %s=%d", opt_name(s->opt[i].level, s->opt[i].name),
+		    s->opt[i].val);
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
 	}
@@ -194,7 +228,8 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 	for (unsigned int i = 0; i < s->nopt; i++) {
 		if (!s->opt[i].after_ring)
 			continue;
-		ADD(", then %s=%d", opt_name(s->opt[i].name), s->opt[i].val);
+		ADD(", then %s=%d", opt_name(s->opt[i].level, s->opt[i].name),
+		    s->opt[i].val);
 		if (s->opt[i].len != sizeof(int))
 			ADD(" (optlen %u)", (unsigned int)s->opt[i].len);
 	}
@@ -210,6 +245,9 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 	    tpc_seq_kept(s) == 1 ? "" : "s");
 	if (s->tx)
 		ADD(" sent");
+	if (s->outgoing)
+		ADD(" (some sent by a second socket%s)",
+		    s->bypass ? " with QDISC_BYPASS" : "");
 	if (tpc_seq_kept(s) != s->npkts)
 		ADD(" of %u", s->npkts);
 	if (tpc_seq_kept(s) && tpc_seq_kept(s) != s->npkts) {
@@ -219,20 +257,29 @@ void tpc_seq_describe(const struct tpc_seq *s, char *buf, size_t len)
 				ADD(" %u", k);
 		ADD(")");
 	}
+	if (s->close_first)
+		ADD(", closed before the unmap");
 #undef ADD
 }
 
-/* packet k of a sequence: size, destination, type, maybe a VLAN tag */
+/* packet k of a sequence: size, destination, type, maybe VLAN tags,
+ * stacked or of an unknown TPID, odd ethertypes, short frames */
 static uint32_t make_pkt(uint64_t *x, const uint8_t dev[6], uint8_t *f)
 {
 	static const uint8_t other[6] = { 0x02, 0x55, 0, 0, 0, 9 };
 	static const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
 	static const uint16_t types[] = { 0x0800, 0x88b5, 0x0806, 0x86dd,
-					  0x8100, 0x0040 };
+					  0x8100, 0x0040, 0x88a8, 0x9100,
+					  0x8100, 0x8847, 0x8864, 0x0000,
+					  0x05dc, 0x0600, 0xffff, 0x88a8 };
+	static const uint16_t inner[] = { 0x88b5, 0x0806, 0x0800, 0x8100,
+					  0x88a8, 0x9100 };
 	uint32_t len = 14 + (uint32_t)(rnd(x) % 1501);
 	uint16_t type = PICK(x, types);
 	uint8_t sel = rnd(x) % 4;
 
+	if (rnd(x) % 8 == 0)	/* short: around the tag's own length */
+		len = 14 + (uint32_t)(rnd(x) % 12);
 	memcpy(f, sel == 0 ? dev : sel == 1 ? other : sel == 2 ? mcast
 						      : (const uint8_t *)
 							"\xff\xff\xff\xff\xff\xff",
@@ -242,10 +289,15 @@ static uint32_t make_pkt(uint64_t *x, const uint8_t dev[6], uint8_t *f)
 	f[13] = (uint8_t)type;
 	for (uint32_t i = 14; i < len; i++)
 		f[i] = (uint8_t)(rnd(x) >> 32);
-	if (type == 0x8100 && len >= 18) {
-		f[14] = (uint8_t)(rnd(x) & 0x0f);	/* a TCI */
-		f[16] = 0x88;				/* inner type */
-		f[17] = 0xb5;
+	/* tags, up to three deep: each a TCI and the type after it */
+	for (uint32_t at = 14, depth = 0;
+	     (type == 0x8100 || type == 0x88a8 || type == 0x9100) &&
+	     at + 4 <= len && depth < 3;
+	     at += 4, depth++) {
+		type = depth == 2 ? 0x88b5 : PICK(x, inner);
+		f[at] = (uint8_t)(rnd(x) & 0x0f);	/* a TCI */
+		f[at + 2] = (uint8_t)(type >> 8);
+		f[at + 3] = (uint8_t)type;
 	}
 	return len;
 }
@@ -504,9 +556,86 @@ static void set_opt(const struct tpc_backend_ops *ops, struct tpc_sock *sk,
 		    const struct tpc_seq_opt *op, struct tpc_out *o)
 {
 	int val[2] = { op->val, 0 };	/* room for the long length */
+	int back = 0;
+	socklen_t blen = sizeof(back);
 
-	tpc_emit(o, "%s %d\n", opt_name(op->name),
-		 ops->setsockopt(sk, SOL_PACKET, op->name, val, op->len));
+	tpc_emit(o, "%s %d\n", opt_name(op->level, op->name),
+		 ops->setsockopt(sk, op->level ? SOL_SOCKET : SOL_PACKET,
+				 op->name, val, op->len));
+	if (op->level) {	/* what the buffer became (S1) */
+		int r = ops->getsockopt(sk, SOL_SOCKET, op->name, &back,
+					&blen);
+
+		tpc_emit(o, "  read back %d: %d\n", r, back);
+	}
+}
+
+static uint32_t tpc_block_status_of(const void *m)
+{
+	return __atomic_load_n(
+		&((const struct tpacket_block_desc *)m)->hdr.bh1.block_status,
+		__ATOMIC_ACQUIRE);
+}
+
+/* A second socket on the device with a one-frame TX ring: what it sends
+ * the sequence's socket sees as PACKET_OUTGOING, if at all (R13). */
+static struct tpc_sock *sender_open(const struct tpc_backend_ops *ops,
+				    void *ctx, bool bypass, char **ring)
+{
+	struct tpacket_req q = { .tp_block_size = 4096, .tp_block_nr = 1,
+				 .tp_frame_size = 4096, .tp_frame_nr = 1 };
+	struct tpc_sock *tx;
+	int v = TPACKET_V2, one = 1;
+
+	*ring = NULL;
+	if (!TPC_OPS_HAS(ops, send) || !TPC_OPS_HAS(ops, wire_read) ||
+	    ops->socket(ctx, SOCK_RAW, ETH_P_ALL, &tx))
+		return NULL;
+	if (ops->setsockopt(tx, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
+	    (bypass && ops->setsockopt(tx, SOL_PACKET, PACKET_QDISC_BYPASS,
+				       &one, sizeof(one))) ||
+	    ops->setsockopt(tx, SOL_PACKET, PACKET_TX_RING, &q, sizeof(q)) ||
+	    ops->mmap(tx, 4096, 0, (void **)ring)) {
+		ops->sock_close(tx);
+		*ring = NULL;
+		return NULL;
+	}
+	return tx;
+}
+
+/* Send f out of the device through the sender; drain the wire. */
+static void sender_send(const struct tpc_backend_ops *ops, void *ctx,
+			struct tpc_sock *tx, char *ring, const uint8_t *f,
+			uint32_t len, struct tpc_out *o)
+{
+	uint8_t buf[2048];
+	ssize_t sent, got;
+
+	memcpy(ring + 32, f, len);
+	tx_hdr_set(ring, TPACKET_V2, len, 32);
+	sent = ops->send(tx, NULL, 0);
+	tpc_emit(o, "  sent by the second socket: %zd, frame 0x%x\n", sent,
+		 tx_status(TPACKET_V2, ring));
+	/* a refused frame stays WRONG_FORMAT: hand it back */
+	__atomic_store_n(&((struct tpacket2_hdr *)(void *)ring)->tp_status,
+			 TP_STATUS_AVAILABLE, __ATOMIC_RELEASE);
+	if (sent > 0) {
+		got = ops->wire_read(ctx, tx, buf, sizeof(buf), 1000);
+		tpc_emit(o, "  wire %zd\n", got);
+	}
+}
+
+/* the class of destination, not the address: the device's own differs
+ * between backends */
+static void emit_inject(struct tpc_out *o, unsigned int k,
+			const struct tpc_inject *p, const uint8_t dev[6], int r)
+{
+	const uint8_t *d = p->data;
+
+	tpc_emit(o, "inject %u (%u bytes, to %s, type 0x%02x%02x) %d\n", k,
+		 p->len, !memcmp(d, dev, 6) ? "this host" : d[0] == 0xff
+			? "broadcast" : d[0] & 1 ? "multicast" : "another host",
+		 d[12], d[13], r);
 }
 
 /* SO_ATTACH_FILTER with the sequence's program, the program shown */
@@ -555,12 +684,15 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 	struct tpc_inject pk[TPC_SEQ_MAX_PKTS];
 	const struct tpc_inject *pv[TPC_SEQ_MAX_PKTS];
 	int pr[TPC_SEQ_MAX_PKTS];
+	bool out[TPC_SEQ_MAX_PKTS];
 	int ifindex, r, v = TPACKET_V1;
 	size_t ring = (size_t)s->q.tp_block_size * s->q.tp_block_nr;
 	void *m = NULL;
+	struct tpc_sock *tx = NULL;
+	char *txring = NULL;
 
 	ops->dev_info(ctx, dev, &ifindex);
-	r = ops->socket(ctx, s->type, ETH_P_ALL, &sk);
+	r = ops->socket(ctx, s->type, s->proto, &sk);
 	tpc_emit(o, "socket %d\n", r);
 	if (r)
 		return;
@@ -594,14 +726,21 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		tx_run(ops, ctx, sk, s, v, m, ifindex, o);
 		goto done;
 	}
-	/* the burst: one inject each, or all at once where the backend
-	 * takes a batch (the output is the same either way) */
+	if (s->outgoing) {
+		tx = sender_open(ops, ctx, s->bypass, &txring);
+		tpc_emit(o, "sender %s\n", tx ? "open" : "none");
+	}
+	/* the burst: each packet made (and whether the second socket sends
+	 * it) in turn, so that dropping one leaves the others as they are */
 	for (unsigned int k = 0; k < s->npkts; k++) {
 		pk[k] = (struct tpc_inject){ .data = f[k] };
 		pv[k] = &pk[k];
 		pk[k].len = make_pkt(&x, dev, f[k]);
+		out[k] = s->outgoing && rnd(&x) % 3 == 0;
 	}
-	if (TPC_OPS_HAS(ops, inject_batch)) {
+	if (!s->outgoing && TPC_OPS_HAS(ops, inject_batch)) {
+		/* all at once where the backend takes a batch (the output
+		 * is the same either way) */
 		unsigned int n = 0;
 		int res[TPC_SEQ_MAX_PKTS];
 
@@ -612,22 +751,26 @@ void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		for (unsigned int k = 0, i = 0; k < s->npkts; k++)
 			if (s->keep >> k & 1)
 				pr[k] = r < 0 ? r : res[i++];
-	} else {
 		for (unsigned int k = 0; k < s->npkts; k++)
 			if (s->keep >> k & 1)
-				pr[k] = ops->inject(ctx, sk, &pk[k]);
-	}
-	for (unsigned int k = 0; k < s->npkts; k++) {
-		const uint8_t *d = f[k];
-
-		if (!(s->keep >> k & 1))
-			continue;
-		/* the class of destination, not the address: the device's
-		 * own differs between backends */
-		tpc_emit(o, "inject %u (%u bytes, to %s, type 0x%02x%02x) %d\n", k,
-		     pk[k].len, !memcmp(d, dev, 6) ? "this host" : d[0] == 0xff
-			? "broadcast" : d[0] & 1 ? "multicast" : "another host",
-		     d[12], d[13], pr[k]);
+				emit_inject(o, k, &pk[k], dev, pr[k]);
+	} else {
+		/* one at a time, some sent by the second socket between
+		 * them: the order is what the sockets see */
+		for (unsigned int k = 0; k < s->npkts; k++) {
+			if (!(s->keep >> k & 1))
+				continue;
+			if (out[k] && tx) {
+				tpc_emit(o, "send %u (%u bytes, type "
+					    "0x%02x%02x)\n", k, pk[k].len,
+					 f[k][12], f[k][13]);
+				sender_send(ops, ctx, tx, txring, f[k],
+					    pk[k].len, o);
+				continue;
+			}
+			pr[k] = ops->inject(ctx, sk, &pk[k]);
+			emit_inject(o, k, &pk[k], dev, pr[k]);
+		}
 	}
 	if (m)
 		(v == TPACKET_V3 ? snap_blocks : snap_frames)(o, s, v, m,
@@ -639,6 +782,28 @@ done:
 	r = ops->getsockopt(sk, SOL_PACKET, PACKET_STATISTICS, &st, &len);
 	tpc_emit(o, "stats %d: packets %u drops %u freeze %u\n", r, st.tp_packets,
 	     st.tp_drops, v == TPACKET_V3 ? st.tp_freeze_q_cnt : 0);
+	if (tx) {
+		ops->munmap(tx, txring, 4096);
+		ops->sock_close(tx);
+	}
+	if (m && s->close_first) {
+		/* the mapping outlives the socket (M4): still readable,
+		 * then unmapped on its own */
+		ops->sock_close(sk);
+		uint32_t first;
+
+		if (v == TPACKET_V3 && !s->tx)
+			first = tpc_block_status_of(m);
+		else if (v == TPACKET_V3)
+			memcpy(&first, (char *)m + hdr_at[v].status,
+			       sizeof(first));
+		else
+			first = tx_status(v, m);
+		tpc_emit(o, "closed; first status word 0x%x\n", first);
+		tpc_emit(o, "munmap after close %d\n",
+			 ops->munmap(NULL, m, ring));
+		return;
+	}
 	if (m)
 		ops->munmap(sk, m, ring);
 	ops->sock_close(sk);

@@ -27,6 +27,7 @@ struct tpc_seq_opt {
 	int name, val;
 	socklen_t len;
 	bool after_ring;
+	int level;	/* 0: SOL_PACKET, else SOL_SOCKET */
 };
 
 struct tpc_seq {
@@ -46,6 +47,13 @@ struct tpc_seq {
 	 * ring request; shrinking takes it away */
 	bool filter, filter_after_ring;
 	uint64_t filter_seed;
+	/* widened for what peers' suites found (issue 15): */
+	int proto;	/* the RX socket's protocol (ETH_P_ALL mostly) */
+	bool outgoing;	/* some packets are sent by a second socket on the
+			 * device instead: OUTGOING copies (R13) */
+	bool bypass;	/* ... with PACKET_QDISC_BYPASS on the sender */
+	bool close_first;	/* close the socket, then read the mapping
+				 * and unmap it (M4) */
 };
 
 #define TPC_FILTER_MAX 32

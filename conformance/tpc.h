@@ -73,6 +73,7 @@ extern const struct tpc_case tpc_cases_poll[];
 extern const struct tpc_case tpc_cases_ring[];
 extern const struct tpc_case tpc_cases_stats[];
 extern const struct tpc_case tpc_cases_tx[];
+extern const struct tpc_case tpc_cases_peers[];
 
 void tpc_fail(struct tpc_t *t, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "diff_pcap.h"
 #include "differential.h"
 #include "expect.h"
 #include "tpsim.h"
@@ -77,8 +78,13 @@ static void usage(FILE *f)
 "      --differential-dev N  the same with sequences of 2-4 sockets on one\n"
 "                       device: fanout groups, rings, frames, link\n"
 "                       down/up, poll, recv, SO_ERROR\n"
+"      --differential-pcap FILE...  instead of the cases: every record of\n"
+"                       each capture injected into the two backends\n"
+"                       (as --differential), SOCK_RAW and SOCK_DGRAM,\n"
+"                       TPACKET_V1 to V3, every frame compared field by\n"
+"                       field; exit 1 on a difference\n"
 "      --profile NAME   sim backend: the kernel profile (linux, linux-6.1,\n"
-"                       linux-2.6; same as TPC_SIM_PROFILE)\n"
+"                       linux-6.12, linux-2.6; same as TPC_SIM_PROFILE)\n"
 "  -x, --expect FILE    cases the target is known to fail, a glob and a\n"
 "                       reason a line: they report XFAIL, and XPASS\n"
 "                       (a failure) if they pass\n"
@@ -88,8 +94,8 @@ static void usage(FILE *f)
 "  -h, --help           this text\n"
 "\n"
 "Environment: TPC_SIM_PROFILE selects the simulator's kernel profile\n"
-"(linux, linux-6.1, linux-2.6). Exit status: 0 all passed or skipped, 1 a case\n"
-"failed, 2 usage error.\n");
+"(linux, linux-6.1, linux-6.12, linux-2.6). Exit status: 0 all passed or\n"
+"skipped, 1 a case failed, 2 usage error.\n");
 }
 
 static int usage_error(const char *fmt, ...)
@@ -169,7 +175,8 @@ static bool is_builtin(const struct tpc_backend_ops *ops)
  */
 static int differential_run(const struct tpc_backend_ops *const *want,
 			    size_t nwant, unsigned long n,
-			    unsigned long seed, bool dev_seqs)
+			    unsigned long seed, bool dev_seqs,
+			    char *const *files, size_t nfiles)
 {
 	struct tpc_diff_side side[2] = { { 0 } };
 	char why[512] = "";
@@ -200,9 +207,13 @@ static int differential_run(const struct tpc_backend_ops *const *want,
 			return 2;
 		}
 	}
-	rc = (dev_seqs ? tpc_differential_dev
-		       : tpc_differential)(&side[0], &side[1], n, seed,
+	if (nfiles)
+		rc = tpc_differential_pcap(&side[0], &side[1], files, nfiles,
 					   stdout);
+	else
+		rc = (dev_seqs ? tpc_differential_dev
+			       : tpc_differential)(&side[0], &side[1], n, seed,
+						   stdout);
 	side[0].ops->close(side[0].ctx);
 	side[1].ops->close(side[1].ctx);
 	return rc;
@@ -280,6 +291,7 @@ int main(int argc, char **argv)
 		{ "differential", required_argument, NULL, 'D' },
 		{ "fail-fast", no_argument, NULL, 'X' },
 		{ "differential-dev", required_argument, NULL, 'E' },
+		{ "differential-pcap", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -290,6 +302,8 @@ int main(int argc, char **argv)
 	struct tpc_expect *expect = NULL;
 	unsigned long differential = 0;
 	bool dev_seqs = false;
+	char *pfiles[256];
+	size_t npfiles = 0;
 	struct tpc_run run = { .seed = (unsigned int)time(NULL) };
 	struct tpc_variant *all;
 	size_t nwant = 0, nall;
@@ -358,11 +372,18 @@ next:
 						   "of sequences", optarg);
 			break;
 		}
+		case 'P':	/* the files: these and the arguments */
+			if (npfiles == sizeof(pfiles) / sizeof(pfiles[0]))
+				return usage_error("--differential-pcap: more "
+						   "than %zu files", npfiles);
+			pfiles[npfiles++] = optarg;
+			break;
 		case 'p':	/* read by the sim backend in each case */
 			if (!tpsim_profile_find(optarg))
 				return usage_error("--profile %s: no such "
 						   "profile (linux, linux-6.1, "
-						   "linux-2.6)", optarg);
+						   "linux-6.12, linux-2.6)",
+						   optarg);
 			setenv("TPC_SIM_PROFILE", optarg, 1);
 			break;
 		case 'i':
@@ -429,6 +450,9 @@ next:
 			return usage_error("%s", "bad option");
 		}
 	}
+	while (npfiles && optind < argc &&
+	       npfiles < sizeof(pfiles) / sizeof(pfiles[0]))
+		pfiles[npfiles++] = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!nwant)
@@ -440,9 +464,9 @@ next:
 		fprintf(stderr, "tpconform: out of memory\n");
 		return 1;
 	}
-	if (differential) {
+	if (differential || npfiles) {
 		int rc = differential_run(want, nwant, differential,
-					  run.seed, dev_seqs);
+					  run.seed, dev_seqs, pfiles, npfiles);
 
 		free(all);
 		tpc_expect_free(expect);

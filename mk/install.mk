@@ -35,7 +35,7 @@ $(BUILD)/dyn/tpconform: $(TPC_OBJS) $(LIBTPSIM_SO)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $(TPC_OBJS) -L$(BUILD) -ltpsim \
-		$(LDLIBS)
+		-lpcap $(LDLIBS)
 $(BUILD)/dyn/tpsim: $(CLI_OBJS) $(LIBTPSIM_SO)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")

@@ -20,8 +20,9 @@ struct tpsim_bpf_prog;	/* bpf.h */
 
 /* Largest number of live tpsim_mmap() mappings tracked per socket. */
 #define TPSIM_MAX_MAPPINGS 16
-/* Per-packet charge against the receive buffer, on top of the bytes:
- * what an skb's bookkeeping costs the kernel, roughly. */
+
+/* Per-frame charge against the send buffer, on top of the bytes: what an
+ * skb's bookkeeping costs the kernel, roughly. */
 #define TPSIM_SKB_OVERHEAD 768u
 
 struct tpsim_mapping {
@@ -74,6 +75,7 @@ static inline char *tpsim__frame(const struct tpsim_ring *r, uint32_t idx)
 
 struct tpsim_skb {
 	struct tpsim_skb *next;
+	uint8_t vnet[10];	/* receive queue: its virtio-net header */
 	uint32_t len;
 	uint32_t truesize;
 	uint32_t frame;		/* wire queue: TX frame to complete */
@@ -107,7 +109,9 @@ struct tpsim_sock {
 	int tstamp;
 	bool loss, auxdata, origdev, tx_has_off, qdisc_bypass;
 	bool ignore_outgoing;
+	uint32_t vnet_hdr_sz;	/* 0, 10 or 12 (PACKET_VNET_HDR[_SZ]) */
 	uint32_t rcvbuf;
+	uint32_t rmem_max, wmem_max;	/* caps of SO_RCVBUF/SO_SNDBUF */
 
 	struct tpsim_ring rx, tx;
 	uint32_t hdrlen;	/* tp_hdrlen of the live ring (C2) */
@@ -306,7 +310,20 @@ struct rx_skb {
 	const uint8_t *src;	/* link source address (halen bytes) */
 	uint32_t snaplen;	/* run_filter()'s answer, at most the length
 				 * the socket sees: the bytes to copy */
+	uint32_t wire_len;	/* the frame as it arrived (truesize) */
+	uint32_t mac_extra;	/* SOCK_RAW: tags counted in the link
+				 * header for tp_net (outgoing, R13) */
+	uint16_t dgram_proto;	/* SOCK_DGRAM's sll_protocol (R14) */
+	bool data_tag;		/* SOCK_DGRAM: a tag in the data names the
+				 * VLAN fields (R14) */
+	uint16_t data_tci;
+	uint8_t vnet[10];	/* the virtio_net_hdr the packet would carry */
+	uint32_t pulled;	/* tag bytes the stack took out of the data */
 };
+
+/* virtio_net_hdr_from_skb(): a received packet's virtio-net header. */
+__tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
+					 uint32_t tags_removed, uint8_t out[10]);
 
 /* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
@@ -396,7 +413,10 @@ __tpsim_hidden void tpsim__filter_free(struct tpsim_sock *s);
 
 /* recvq.c */
 __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
-				  uint32_t alen, const void *b, uint32_t blen);
+				  uint32_t alen, const void *b, uint32_t blen,
+				  uint32_t truesize, const uint8_t vnet[10]);
+__tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
+					uint32_t wire_len);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
 /* The producer's clock for stamps: inline, it is read per packet. */

@@ -20,6 +20,8 @@
 	 OPT(PACKET_TX_HAS_OFF) | OPT(PACKET_QDISC_BYPASS) |               \
 	 OPT(PACKET_ROLLOVER_STATS) | OPT(PACKET_FANOUT_DATA) |            \
 	 OPT(PACKET_IGNORE_OUTGOING))
+/* 6.2 added PACKET_VNET_HDR_SZ (24) */
+#define OPTS_LINUX_6_2 (OPTS_LINUX | OPT(24))
 /* 2.6.26, the kernel of the original packet_mmap document: no
  * PACKET_VERSION yet, so only TPACKET_V1 and no PACKET_RESERVE. */
 #define OPTS_LINUX_2_6                                                      \
@@ -36,7 +38,7 @@
 	 * largest object is PAGE_SIZE << MAX_PAGE_ORDER(10) */             \
 	.kmalloc_max = 4u << 20,                                            \
 	.versions = 1u << TPACKET_V1 | 1u << TPACKET_V2 | 1u << TPACKET_V3, \
-	.setsockopt_known = OPTS_LINUX, .overflow_guard = 1,                \
+	.overflow_guard = 1,                                                \
 	.reserve_in_min_frame = 1, .mapped_check_first = 1,                 \
 	.owner_bitmap = 1, .rmem_default = 212992, .rmem_max = 212992,      \
 	.wmem_default = 212992, .wmem_max = 212992
@@ -53,17 +55,27 @@ static const struct tpsim_profile profiles[] = {
 		.hz = 0,
 		/* 128 KiB since 6.9 */
 		.optmem_max = 131072,
+		.dgram_inner_proto = 1,
+		.copy_thresh_readable = 1,
+		.small_head_cache = 1,
+		.setsockopt_known = OPTS_LINUX_6_2,
+		.vnet_min_csum_start = 20,
 	},
 	{
 		.name = "linux-6.1",
-		.summary = "6.1 to 6.17 (Debian 12 runs 6.1): as linux, but the "
-			   "V3 retire timer is a jiffies timer re-armed at each "
-			   "block open (HZ 250)",
+		.summary = "6.1 (Debian 12): as linux-6.12, but "
+			   "PACKET_COPY_THRESH cannot be read back and skb "
+			   "heads come from kmalloc (no small-head cache)",
 		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
 		/* sizeof(unsigned long) * (2 * UIO_MAXIOV + 512) */
 		.optmem_max = 20480,
+		.dgram_inner_proto = 1,
+		.copy_thresh_readable = 0,
+		.small_head_cache = 0,
+		.setsockopt_known = OPTS_LINUX,
+		.vnet_min_csum_start = 0,
 	},
 	{
 		.name = "linux-2.6",
@@ -89,6 +101,22 @@ static const struct tpsim_profile profiles[] = {
 		.retire_periodic = 0,
 		.hz = 250,
 		.optmem_max = 20480,
+	},
+	{
+		.name = "linux-6.12",
+		.summary = "6.12 to 6.17 (Debian 12 backports): as linux, but "
+			   "the V3 retire timer is a jiffies timer re-armed at "
+			   "each block open (HZ 250)",
+		LINUX_6X,
+		.retire_periodic = 0,
+		.hz = 250,
+		/* 128 KiB since 6.9 */
+		.optmem_max = 131072,
+		.dgram_inner_proto = 1,
+		.copy_thresh_readable = 1,
+		.small_head_cache = 1,
+		.setsockopt_known = OPTS_LINUX_6_2,
+		.vnet_min_csum_start = 20,
 	},
 };
 

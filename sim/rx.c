@@ -89,6 +89,54 @@ uint32_t tpsim__flow_hash(const struct rx_skb *k)
 	return h ? h : 1;
 }
 
+static bool eth_type_vlan(uint16_t type_be)
+{
+	return type_be == htons(ETH_P_8021Q) || type_be == htons(ETH_P_8021AD);
+}
+
+/*
+ * __vlan_get_protocol_offset: the type after the tags that follow a link
+ * header whose type field says type, the first tag at data[0]; *depth the
+ * bytes of tags. At most 7 tags are read; 0 when one is cut short or the
+ * chain is longer.
+ */
+static uint16_t skip_tags(uint16_t type, const uint8_t *data, uint32_t len,
+			  uint32_t *depth)
+{
+	uint32_t off = 0;
+
+	for (int left = 7; eth_type_vlan(type); left--) {
+		if (off + 4 > len || !left)
+			return 0;
+		memcpy(&type, data + off + 2, 2);
+		off += 4;
+	}
+	*depth = off;
+	return type;
+}
+
+/*
+ * R14 (profile dgram_inner_proto): what SOCK_DGRAM shows of a packet that
+ * still carries tags in its data (no tag held outside it): sll_protocol
+ * is the type after all of them (vlan_get_protocol_dgram), and V2/V3 name
+ * the first one in the VLAN fields (vlan_get_tci).
+ */
+static void dgram_view(const struct tpsim_sock *s, struct rx_skb *k,
+		       const uint8_t *tag, uint32_t len)
+{
+	uint32_t depth;
+
+	k->dgram_proto = k->protocol;
+	if (!s->prof->dgram_inner_proto || !eth_type_vlan(k->protocol))
+		return;
+	k->dgram_proto = skip_tags(k->protocol, tag, len, &depth);
+	if (!k->vlan) {
+		k->data_tag = true;
+		/* a whole vlan_hdr, or vlan_get_tci() answers 0 */
+		k->data_tci = len >= 4 ? (uint16_t)(tag[0] << 8 | tag[1]) : 0;
+	}
+}
+
 /* Returns 1 when the packet goes on to the taps, 0 when the receive path
  * would free it before (a VLAN header too short to pull). */
 static int parse_ether(const struct tpsim_sock *s,
@@ -103,11 +151,42 @@ static int parse_ether(const struct tpsim_sock *s,
 	k->payload = d + ETH_HLEN;
 	k->plen = p->len - ETH_HLEN;
 	k->src = d + ETH_ALEN;
+	k->wire_len = p->len;
+	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype
+						    : eth_pkttype(s, d);
+	if (k->pkttype == PACKET_OUTGOING) {
+		/* R13: a copy of what a socket sent, as dev_queue_xmit_nit
+		 * shows it: tags stay in the data, and the protocol is the
+		 * sender's (a SOCK_RAW sender on ETH_P_ALL: the type field
+		 * as it is, dev_parse_header_protocol) */
+		uint32_t depth = 0;
+
+		k->protocol = (p->flags & TPSIM_PKT_PROTOCOL) ? p->protocol
+							      : type;
+		if (p->flags & TPSIM_PKT_VLAN) {
+			k->vlan = true;
+			k->vlan_tci = p->vlan_tci;
+			k->vlan_tpid = p->vlan_tpid;
+		}
+		dgram_view(s, k, k->payload, k->plen);
+		/* packet_parse_headers: the network header goes after the
+		 * tags in the data; SOCK_DGRAM data starts there */
+		if (s->prof->dgram_inner_proto && eth_type_vlan(k->protocol) &&
+		    skip_tags(k->protocol, k->payload, k->plen, &depth)) {
+			if (s->type == SOCK_DGRAM) {
+				k->payload += depth;
+				k->plen -= depth;
+			} else {
+				k->mac_extra = depth;
+			}
+		}
+		return 1;
+	}
 	if (p->flags & TPSIM_PKT_VLAN) {
 		k->vlan = true;
 		k->vlan_tci = p->vlan_tci;
 		k->vlan_tpid = p->vlan_tpid;
-	} else if (type == htons(ETH_P_8021Q) || type == htons(ETH_P_8021AD)) {
+	} else if (eth_type_vlan(type)) {
 		/* R8: the stack takes one tag off before the taps see it;
 		 * skb_vlan_untag() wants the tag and the type after it, and
 		 * frees a shorter frame before any tap (found by tpconform
@@ -123,10 +202,49 @@ static int parse_ether(const struct tpsim_sock *s,
 		k->lhdr = k->lhdr_buf;
 		k->payload = d + ETH_HLEN + 4;
 		k->plen = p->len - ETH_HLEN - 4;
+		k->pulled = 4;
 	}
 	k->protocol = eth_proto(type, k->payload, k->plen);
-	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype
-						    : eth_pkttype(s, d);
+	return 1;
+}
+
+/*
+ * R17: what a socket bound to a protocol sees of a tagged packet. The
+ * taps of every protocol have had it by then; __netif_receive_skb_core
+ * finds no VLAN device for the tag (the simulator has none), so a tag
+ * with a VID makes the packet PACKET_OTHERHOST, a priority tag (VID 0)
+ * around another tag is stripped and the next one looked at, and the tag
+ * is cleared before the protocol handlers run. Returns 0 when stripping
+ * frees the packet (a tag cut short).
+ */
+static int vlan_for_bound(struct rx_skb *k)
+{
+	uint16_t type;
+
+	while (k->vlan) {
+		if (k->vlan_tci & 0x0fff) {
+			k->pkttype = PACKET_OTHERHOST;
+			break;
+		}
+		if (!eth_type_vlan(k->protocol))
+			break;
+		/* skb_vlan_untag() of the inner tag */
+		if (k->plen < 6)
+			return 0;
+		k->vlan_tci = (uint16_t)(k->payload[0] << 8 | k->payload[1]);
+		k->vlan_tpid = ntohs(k->protocol);
+		memcpy(&type, k->payload + 2, 2);
+		if (k->lhdr != k->lhdr_buf)
+			memcpy(k->lhdr_buf, k->lhdr, 12);
+		memcpy(k->lhdr_buf + 12, &type, 2);
+		k->lhdr = k->lhdr_buf;
+		k->payload += 4;
+		k->plen -= 4;
+		k->pulled += 4;
+		k->protocol = eth_proto(type, k->payload, k->plen);
+	}
+	k->vlan = false;
+	k->vlan_tci = k->vlan_tpid = 0;
 	return 1;
 }
 
@@ -148,6 +266,7 @@ static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
 	else
 		k->protocol = 0;
 	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype : PACKET_HOST;
+	k->wire_len = p->len;
 	if (p->flags & TPSIM_PKT_VLAN) {
 		k->vlan = true;
 		k->vlan_tci = p->vlan_tci;
@@ -186,9 +305,38 @@ static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k,
 {
 	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
 
+	/* an outgoing copy is a clone of the sender's skb: from a TX ring,
+	 * a small head (576 + the 256-byte sk_buff) holding the link header
+	 * and the rest as page fragments (tpacket_fill_skb) */
+	uint32_t truesize = k->pkttype == PACKET_OUTGOING
+				    ? 832 + k->wire_len - s->hard_header_len
+				    : tpsim__truesize(s, k->wire_len);
+
 	if (h > n)
 		h = n;
-	return tpsim__rq_push(s, k->lhdr, h, k->payload, n - h);
+	return tpsim__rq_push(s, k->lhdr, h, k->payload, n - h, truesize,
+			      k->vnet);
+}
+
+void tpsim__vnet_from_pkt(const struct tpsim_packet *p, uint32_t pulled,
+			  uint8_t out[10])
+{
+	/* struct virtio_net_hdr, little-endian fields: flags, gso_type
+	 * (NONE), hdr_len, gso_size, csum_start (from the link header, so
+	 * less what untagging took off before it), csum_offset */
+	memset(out, 0, 10);
+	if (p->flags & TPSIM_PKT_CSUM_PARTIAL) {
+		bool has = p->sz >= offsetof(struct tpsim_packet, csum_offset) +
+					    sizeof(p->csum_offset);
+		uint16_t start = has ? (uint16_t)(p->csum_start - pulled) : 0;
+		uint16_t off = has ? p->csum_offset : 0;
+
+		out[0] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
+		out[6] = (uint8_t)start, out[7] = (uint8_t)(start >> 8);
+		out[8] = (uint8_t)off, out[9] = (uint8_t)(off >> 8);
+	} else if (p->flags & TPSIM_PKT_CSUM_VALID) {
+		out[0] = 2;	/* VIRTIO_NET_HDR_F_DATA_VALID */
+	}
 }
 
 struct timespec tpsim__rx_now(struct tpsim_sock *s)
@@ -244,7 +392,8 @@ void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 		memcpy(sll->sll_addr, k->src, halen);
 	sll->sll_family = AF_PACKET;
 	sll->sll_hatype = s->hatype;
-	sll->sll_protocol = k->protocol;
+	sll->sll_protocol = s->type == SOCK_DGRAM ? k->dgram_proto
+						 : k->protocol;
 	sll->sll_pkttype = k->pkttype;
 	sll->sll_ifindex = s->ifindex;
 }
@@ -266,15 +415,16 @@ uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 bool tpsim__rx_offsets(const struct tpsim_sock *s, const struct rx_skb *k,
 		       uint64_t *macoff, uint64_t *netoff)
 {
-	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len : 0;
+	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len + k->mac_extra : 0;
 
 	if (s->type == SOCK_DGRAM) {
 		*macoff = *netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
 				    (uint64_t)s->reserve;
 	} else {
+		/* O10: room for the virtio-net header before the link's */
 		*netoff = TPACKET_ALIGN(s->hdrlen +
 					(maclen < 16 ? 16 : maclen)) +
-			  (uint64_t)s->reserve;
+			  (uint64_t)s->reserve + s->vnet_hdr_sz;
 		*macoff = *netoff - maclen;
 	}
 	return *netoff <= USHRT_MAX;
@@ -286,7 +436,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 	struct tpsim_ring *r = &s->rx;
 	uint32_t status = TP_STATUS_USER, ts_status, snaplen, len;
 	uint64_t macoff, netoff;
-	bool copy = false;
+	bool copy = false, vnet;
 	struct timespec ts;
 	char *h;
 
@@ -297,6 +447,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
+	vnet = s->vnet_hdr_sz != 0;
 	/* R4, R5 */
 	if (macoff + snaplen > r->frame_size) {
 		if (s->copy_thresh && s->rmem_alloc < s->rcvbuf)
@@ -304,6 +455,8 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		snaplen = macoff > r->frame_size
 				  ? 0
 				  : r->frame_size - (uint32_t)macoff;
+		if (macoff > r->frame_size)
+			vnet = false;	/* no room for it either */
 	}
 	/* R1: only the head frame, only if its status is exactly KERNEL;
 	 * the kernel compares V1's unsigned long status as an int */
@@ -322,6 +475,10 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 
 	if (snaplen)
 		tpsim__rx_copy(s, k, (uint8_t *)h + macoff, snaplen);
+	/* O10: the virtio-net header right before the link header */
+	if (vnet)
+		memcpy((uint8_t *)h + macoff - sizeof(k->vnet), k->vnet,
+		       sizeof(k->vnet));
 	ts_status = tpsim__rx_tstamp(s, p, &ts);
 	status |= ts_status;
 	if (s->version == TPACKET_V1) {
@@ -351,6 +508,11 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		if (k->vlan) {
 			h2->tp_vlan_tci = k->vlan_tci;
 			h2->tp_vlan_tpid = k->vlan_tpid;
+			status |= TP_STATUS_VLAN_VALID |
+				  TP_STATUS_VLAN_TPID_VALID;
+		} else if (s->type == SOCK_DGRAM && k->data_tag) {
+			h2->tp_vlan_tci = k->data_tci;
+			h2->tp_vlan_tpid = ntohs(k->protocol);
 			status |= TP_STATUS_VLAN_VALID |
 				  TP_STATUS_VLAN_TPID_VALID;
 		} else {
@@ -418,10 +580,33 @@ static int rx_one_locked(struct tpsim_sock *s, const struct tpsim_packet *p,
 			 struct rx_skb *k)
 {
 	uint32_t res;
+	bool bound = s->protocol != htons(ETH_P_ALL) &&
+		     s->protocol != TPSIM_PROTO_NONE;
+	struct rx_skb kb;
 	int ret;
 
+	/* what this socket's kind changes in the packet's view: a copy,
+	 * only when there is something to change (the batch parses once) */
+	if ((bound && k->vlan && k->pkttype != PACKET_OUTGOING) ||
+	    (s->type == SOCK_DGRAM && k->pkttype != PACKET_OUTGOING) ||
+	    s->vnet_hdr_sz || !s->rx.live || s->copy_thresh) {
+		kb = *k;
+		k = &kb;
+		if (bound && kb.pkttype != PACKET_OUTGOING &&
+		    !vlan_for_bound(&kb))
+			return TPSIM_RX_IGNORED;
+		if (kb.pkttype != PACKET_OUTGOING)
+			dgram_view(s, &kb, kb.payload, kb.plen);
+		/* the header a virtio-net socket shows, in the ring or
+		 * before a recv() (the option may come later for what is
+		 * queued) */
+		tpsim__vnet_from_pkt(p, kb.pulled, kb.vnet);
+	}
+	/* R13: outgoing copies go only to the taps of every protocol
+	 * (dev_queue_xmit_nit walks ptype_all, never ptype_base) */
 	if (s->protocol == TPSIM_PROTO_NONE ||
-	    (s->protocol != htons(ETH_P_ALL) && s->protocol != k->protocol) ||
+	    (bound &&
+	     (s->protocol != k->protocol || k->pkttype == PACKET_OUTGOING)) ||
 	    (s->ignore_outgoing && k->pkttype == PACKET_OUTGOING))
 		return TPSIM_RX_IGNORED;
 	/* run_filter(): the attached program's answer, or without one the
@@ -434,8 +619,8 @@ static int rx_one_locked(struct tpsim_sock *s, const struct tpsim_packet *p,
 	res = s->filter ? tpsim__run_filter(s, p, k) : k->snaplen;
 	if (res < k->snaplen)
 		k->snaplen = res;
-	if (!res)
-		return TPSIM_RX_IGNORED;
+	if (!res)	/* the program's 0, or no program and no bytes */
+		return s->filter ? TPSIM_RX_FILTERED : TPSIM_RX_IGNORED;
 	if (!s->rx.live) {
 		ret = rx_queue(s, k);
 	} else if (s->version == TPACKET_V3) {

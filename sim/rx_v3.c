@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "internal.h"
 
 #define BLK_HDR_LEN TPSIM_ALIGN8((uint32_t)sizeof(struct tpacket_block_desc))
@@ -253,6 +255,7 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	struct tpsim_kbdq *q = &r->v3;
 	uint32_t status = TP_STATUS_USER, snaplen, len, at;
 	uint64_t macoff, netoff;
+	bool vnet = s->vnet_hdr_sz != 0;
 	struct tpacket_block_desc *b;
 	struct tpacket3_hdr *h;
 	struct timespec ts;
@@ -273,6 +276,7 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 		if (macoff > q->max_frame_len) {
 			snaplen = 0;
 			macoff = q->max_frame_len;
+			vnet = false;	/* no room for it either */
 		} else {
 			snaplen = q->max_frame_len - (uint32_t)macoff;
 		}
@@ -289,9 +293,11 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	/* B6: hv1 first, as prb_fill_curr_block() does */
 	h->tp_next_offset = TPSIM_ALIGN8((uint32_t)macoff + snaplen);
 	h->hv1.tp_padding = 0;
-	if (k->vlan) {
-		h->hv1.tp_vlan_tci = k->vlan_tci;
-		h->hv1.tp_vlan_tpid = k->vlan_tpid;
+	if (k->vlan || (s->type == SOCK_DGRAM && k->data_tag)) {
+		/* R8, or R14: the first tag in a SOCK_DGRAM packet's data */
+		h->hv1.tp_vlan_tci = k->vlan ? k->vlan_tci : k->data_tci;
+		h->hv1.tp_vlan_tpid = k->vlan ? k->vlan_tpid
+					      : ntohs(k->protocol);
 		status |= TP_STATUS_VLAN_VALID | TP_STATUS_VLAN_TPID_VALID;
 	} else {
 		h->hv1.tp_vlan_tci = 0;
@@ -309,6 +315,10 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 
 	if (snaplen)
 		tpsim__rx_copy(s, k, (uint8_t *)h + macoff, snaplen);
+	/* O10: the virtio-net header right before the link header */
+	if (vnet)
+		memcpy((uint8_t *)h + macoff - sizeof(k->vnet), k->vnet,
+		       sizeof(k->vnet));
 	status |= tpsim__rx_tstamp(s, p, &ts);
 	q->last_ts = ts;
 	/* no LOSING per packet in V3: the block carries it (B1) */

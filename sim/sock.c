@@ -4,6 +4,7 @@
  * per-socket failure text.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if_arp.h>
 #include <linux/if_ether.h>
 #include <stdio.h>
@@ -34,6 +35,21 @@ static void init_cond(pthread_cond_t *c)
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
 	pthread_cond_init(c, &a);
 	pthread_condattr_destroy(&a);
+}
+
+/* A host limit from /proc/sys/net/core (what sock_setsockopt caps
+ * SO_RCVBUF/SO_SNDBUF with), or def when it cannot be read. */
+static uint32_t host_limit(const char *path, uint32_t def)
+{
+	FILE *f = fopen(path, "re");
+	unsigned long v;
+	int n;
+
+	if (!f)
+		return def;
+	n = fscanf(f, "%lu", &v);
+	fclose(f);
+	return n == 1 && v > 0 && v <= INT_MAX ? (uint32_t)v : def;
 }
 
 int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
@@ -104,6 +120,14 @@ int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
 	s->wire_limit = OPTS_GET(opts, wire_queue_len, 1000u);
 	s->link_speed = OPTS_GET(opts, link_speed, 0u);
 	s->version = TPACKET_V1;
+	s->rmem_max = OPTS_GET(opts, rmem_max, 0u);
+	if (!s->rmem_max)
+		s->rmem_max = host_limit("/proc/sys/net/core/rmem_max",
+					 prof->rmem_max);
+	s->wmem_max = OPTS_GET(opts, wmem_max, 0u);
+	if (!s->wmem_max)
+		s->wmem_max = host_limit("/proc/sys/net/core/wmem_max",
+					 prof->wmem_max);
 	s->rcvbuf = prof->rmem_default;
 	s->sndbuf = prof->wmem_default;
 	s->rx.memfd = -1;
@@ -129,8 +153,10 @@ void tpsim_close(struct tpsim_sock *s)
 	tpsim__net_sock_release(s);
 	tpsim__timer_stop(s);
 	pthread_mutex_lock(&s->lock);
-	for (unsigned int i = 0; i < s->nr_maps; i++)
-		munmap(s->maps[i].addr, s->maps[i].len);
+	/* the caller's mappings are left alone: each holds its memfd's
+	 * pages, so the rings live until the last of them is unmapped and
+	 * the kernel frees them then (packet_release leaves the pg_vec to
+	 * the vma's reference, M4) */
 	s->nr_maps = 0;
 	tpsim__wake_all(s);
 	s->shared_wake = NULL;

@@ -151,20 +151,30 @@ static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
 			s->origdev = val != 0;
 		return 0;
 	case PACKET_VNET_HDR:
+	case 24:	/* PACKET_VNET_HDR_SZ, 6.2 on */
+		/* O10: SOCK_RAW only, an int, 0/10/12 for the size, EBUSY
+		 * with a ring (the value checked first) */
 		if (s->type != SOCK_RAW) {
-			tpsim__detail(s, "O4: PACKET_VNET_HDR needs SOCK_RAW");
+			tpsim__detail(s, "O10: virtio-net headers need "
+					 "SOCK_RAW");
 			return -EINVAL;
 		}
-		err = get_min_int(s, "PACKET_VNET_HDR", optval, optlen, &val);
+		err = get_min_int(s, optname == PACKET_VNET_HDR
+					     ? "PACKET_VNET_HDR"
+					     : "PACKET_VNET_HDR_SZ",
+				  optval, optlen, &val);
 		if (err)
 			return err;
-		if (has_ring(s))
-			return busy(s, "O4", "PACKET_VNET_HDR");
-		if (val) {
-			tpsim__detail(s, "virtio-net headers are not "
-					 "simulated");
-			return -EOPNOTSUPP;
+		if (optname != PACKET_VNET_HDR && val && val != 10 &&
+		    val != 12) {
+			tpsim__detail(s, "O10: PACKET_VNET_HDR_SZ %d is not 0, "
+					 "10 or 12", val);
+			return -EINVAL;
 		}
+		if (has_ring(s))
+			return busy(s, "O10", "the virtio-net header size");
+		s->vnet_hdr_sz = optname == PACKET_VNET_HDR ? (val ? 10u : 0u)
+							    : (uint32_t)val;
 		return 0;
 	case PACKET_TIMESTAMP:
 		err = get_exact_int(s, "O5", "PACKET_TIMESTAMP", optval, optlen,
@@ -212,13 +222,18 @@ static int set_packet(struct tpsim_sock *s, int optname, const void *optval,
 	}
 }
 
-/* sock_setsockopt(): capped at the maximum, doubled for overhead */
+/* sock_setsockopt() and __sock_set_rcvbuf()/SO_SNDBUF: the value is
+ * taken as unsigned (so -1 is huge), capped at the host's rmem_max or
+ * wmem_max, kept below INT_MAX / 2, doubled for overhead, and raised to
+ * the minimum (proven on 6.18 by sockbuf.rcvbuf_sndbuf_values) */
 static uint32_t buf_size(int val, uint32_t max, uint32_t min)
 {
-	uint32_t v = val < 0 ? 0 : (uint32_t)val;
+	uint32_t v = (uint32_t)val;
 
 	if (v > max)
 		v = max;
+	if (v > INT_MAX / 2)
+		v = INT_MAX / 2;
 	return v * 2 > min ? v * 2 : min;
 }
 
@@ -267,9 +282,9 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 		return -EFAULT;
 	memcpy(&val, optval, sizeof(int));
 	if (optname == SO_RCVBUF) {
-		s->rcvbuf = buf_size(val, s->prof->rmem_max, TPSIM_MIN_RCVBUF);
+		s->rcvbuf = buf_size(val, s->rmem_max, TPSIM_MIN_RCVBUF);
 	} else {
-		s->sndbuf = buf_size(val, s->prof->wmem_max, TPSIM_MIN_SNDBUF);
+		s->sndbuf = buf_size(val, s->wmem_max, TPSIM_MIN_SNDBUF);
 		pthread_cond_broadcast(&s->tx_cond);	/* maybe room now */
 	}
 	return 0;
@@ -374,7 +389,10 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 		val = s->origdev;
 		break;
 	case PACKET_VNET_HDR:
-		val = 0;
+		val = !!s->vnet_hdr_sz;
+		break;
+	case 24:	/* PACKET_VNET_HDR_SZ */
+		val = (int)s->vnet_hdr_sz;
 		break;
 	case PACKET_VERSION:
 		val = s->version;
@@ -413,6 +431,16 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 		break;
 	case PACKET_TIMESTAMP:
 		val = s->tstamp;
+		break;
+	case PACKET_COPY_THRESH:
+		/* read back as stored since 6.12 (found by
+		 * opt.option_surface); 6.1 has no get side */
+		if (!s->prof->copy_thresh_readable) {
+			tpsim__detail(s, "O9: PACKET_COPY_THRESH cannot be read "
+					 "in profile %s", s->prof->name);
+			return -ENOPROTOOPT;
+		}
+		val = s->copy_thresh;
 		break;
 	case PACKET_FANOUT:
 		val = 0;

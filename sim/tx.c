@@ -106,6 +106,53 @@ static struct tpsim_skb *wire_skb(uint32_t len)
 }
 
 /*
+ * O10, tpacket_snd() with a virtio-net header: the vnet_hdr_sz bytes at
+ * the data offset are the header, read once; tp_len loses them. As
+ * __packet_snd_vnet_parse, a checksum to fill past hdr_len raises
+ * hdr_len (in a copy: 6.18 leaves the frame's alone), and hdr_len past
+ * the data is EINVAL. Returns the offset of the frame's
+ * bytes, or a negative errno. GSO is not simulated: a header asking for
+ * it is EINVAL (the kernel would segment the frame).
+ */
+static int64_t vnet_parse(struct tpsim_sock *s, const char *ph, int64_t off,
+			  struct tx_hdr *t)
+{
+	uint8_t h[10];
+	uint32_t hdr_len, start, coff;
+
+	t->tp_len -= s->vnet_hdr_sz;
+	if (t->tp_len < 0) {
+		tpsim__detail(s, "T2: tp_len shorter than the %u-byte "
+				 "virtio-net header", s->vnet_hdr_sz);
+		return -EINVAL;
+	}
+	memcpy(h, ph + off, sizeof(h));
+	hdr_len = (uint32_t)(h[2] | h[3] << 8);
+	start = (uint32_t)(h[6] | h[7] << 8);
+	coff = (uint32_t)(h[8] | h[9] << 8);
+	if ((h[0] & 1) && start + coff + 2 > hdr_len)
+		hdr_len = start + coff + 2;	/* the frame keeps its own */
+	if (hdr_len > t->tp_len) {
+		tpsim__detail(s, "T2: virtio-net hdr_len %u is past the %lld "
+				 "bytes of data", hdr_len, (long long)t->tp_len);
+		return -EINVAL;
+	}
+	if (h[1]) {
+		tpsim__detail(s, "T2: virtio-net gso_type %u: GSO is not "
+				 "simulated", h[1]);
+		return -EINVAL;
+	}
+	/* virtio_net_hdr_to_skb(): the transport header at least an IPv4
+	 * header's length into the frame (not on 6.1) */
+	if ((h[0] & 1) && start < s->prof->vnet_min_csum_start) {
+		tpsim__detail(s, "T2: virtio-net csum_start %u is below %u",
+			      start, s->prof->vnet_min_csum_start);
+		return -EINVAL;
+	}
+	return off + s->vnet_hdr_sz;
+}
+
+/*
  * tpacket_fill_skb() and the device checks after it: the frame as it
  * goes on the wire, or a negative errno.
  */
@@ -150,8 +197,9 @@ static int build(struct tpsim_sock *s, const char *data, int64_t tp_len,
 		memcpy(skb->data + 12, &type, 2);
 	}
 	memcpy(skb->data + hlen, data, (size_t)tp_len);
-	/* one more byte of MTU for a VLAN-tagged Ethernet frame */
-	if (tp_len > (int64_t)s->mtu + reserve &&
+	/* 4 more bytes of MTU for a VLAN-tagged Ethernet frame; none of it
+	 * with a virtio-net header (GSO) */
+	if (tp_len > (int64_t)s->mtu + reserve && !s->vnet_hdr_sz &&
 	    !(s->hatype == ARPHRD_ETHER && skb->len >= ETH_HLEN &&
 	      skb->data[12] == 0x81 && skb->data[13] == 0x00)) {
 		tpsim__detail(s, "T2: tp_len %lld exceeds MTU %u + %u",
@@ -238,7 +286,9 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	err = tx_dest(s, to, &daddr, &proto);
 	if (err)
 		return err;
-	if (size_max > (int64_t)s->mtu + reserve + VLAN_HLEN)
+	/* with a virtio-net header the frame may be a GSO one: no MTU */
+	if (size_max > (int64_t)s->mtu + reserve + VLAN_HLEN &&
+	    !s->vnet_hdr_sz)
 		size_max = (int64_t)s->mtu + reserve + VLAN_HLEN;
 
 	for (;;) {
@@ -261,6 +311,8 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		}
 		read_hdr(s, ph, &t);
 		off = parse_hdr(s, &t, size_max);
+		if (off >= 0 && s->vnet_hdr_sz)
+			off = vnet_parse(s, ph, off, &t);
 		err = off < 0 ? (int)off
 			      : build(s, ph + off, t.tp_len, daddr, proto, &skb);
 		if (err) {

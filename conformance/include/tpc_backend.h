@@ -99,6 +99,8 @@ struct tpc_backend_ops {
 			  void *optval, socklen_t *optlen);
 	int (*mmap)(struct tpc_sock *s, size_t length, off_t offset,
 		    void **out);
+	/* s NULL: the socket was closed with the mapping live; the mapping
+	 * outlives it, as on Linux, and munmap frees it (M4) */
 	int (*munmap)(struct tpc_sock *s, void *addr, size_t length);
 	int (*poll)(struct tpc_sock *s, short events, int timeout_ms);
 	ssize_t (*recv)(struct tpc_sock *s, void *buf, size_t len, int flags);
@@ -106,7 +108,9 @@ struct tpc_backend_ops {
 
 	/* Since the TX ring cases; sz tells whether a backend has them. */
 	/* send(2) with no data: kicks the TX ring. to: NULL or the
-	 * destination (SOCK_DGRAM). */
+	 * destination (SOCK_DGRAM). What goes out on the device is also
+	 * seen, as PACKET_OUTGOING, by the device's other ETH_P_ALL
+	 * sockets, unless the sender set PACKET_QDISC_BYPASS (R13). */
 	ssize_t (*send)(struct tpc_sock *s, const struct sockaddr_ll *to,
 			int flags);
 	/* The oldest frame the device transmitted (sent by s or any socket

@@ -95,6 +95,10 @@ struct tpsim_create_opts {
 	unsigned int link_speed;	/* Mb/s as ethtool reports it, for the
 					 * default V3 retire timeout (G14)
 					 * [0: unknown]; a TAP says 10000 */
+	/* caps of SO_RCVBUF / SO_SNDBUF in bytes, as net.core.rmem_max and
+	 * wmem_max [0: the host's /proc/sys/net/core values, read at
+	 * create; the profile's when those cannot be read] */
+	uint32_t rmem_max, wmem_max;
 	size_t __last;
 };
 #define tpsim_create_opts__last_field __last
@@ -107,8 +111,11 @@ struct tpsim_create_opts {
  */
 int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out);
 
-/* Close: tears the rings down even while mapped, as close(2) does, and
- * unmaps the socket's own mappings. Safe on NULL. */
+/* Close, as close(2) (packet_release): the socket goes, but mappings made
+ * by tpsim_mmap stay valid, as a real socket's do (DPDK's af_packet closes
+ * before it unmaps): the rings live until the last mapping of them is
+ * gone, then their memory is freed. Unmap those with munmap(2) after
+ * close (the socket, and so tpsim_munmap, is gone). Safe on NULL. */
 void tpsim_close(struct tpsim_sock *s);
 
 /*
@@ -116,7 +123,9 @@ void tpsim_close(struct tpsim_sock *s);
  * PACKET_RESERVE, PACKET_RX_RING, PACKET_COPY_THRESH, PACKET_STATISTICS
  * (get), PACKET_HDRLEN (get), PACKET_LOSS, PACKET_TIMESTAMP, PACKET_AUXDATA,
  * PACKET_ORIGDEV, PACKET_TX_HAS_OFF, PACKET_QDISC_BYPASS,
- * PACKET_IGNORE_OUTGOING, PACKET_TX_RING. level SOL_SOCKET: SO_RCVBUF,
+ * PACKET_IGNORE_OUTGOING, PACKET_TX_RING, PACKET_VNET_HDR and
+ * PACKET_VNET_HDR_SZ (a virtio-net header before each RX frame's data and
+ * in each TX frame; SOCK_RAW only). level SOL_SOCKET: SO_RCVBUF,
  * SO_SNDBUF, SO_SNDTIMEO, and the classic BPF socket filter as
  * sk_attach_filter() takes it: SO_ATTACH_FILTER (struct sock_fprog;
  * -EINVAL for a program bpf_check_classic refuses, -ENOMEM past
@@ -125,10 +134,9 @@ void tpsim_close(struct tpsim_sock *s);
  * instructions: 0 asks for the count, fewer than the program's is
  * -EINVAL) and SO_BPF_EXTENSIONS (SKF_AD_MAX). The filter runs on each
  * packet before the ring, as run_filter() in tpacket_rcv/packet_rcv: 0
- * drops it uncounted, n caps the bytes copied. Options the simulator does
- * not model (fanout,
- * membership, vnet headers) return -EOPNOTSUPP; unknown ones
- * -ENOPROTOOPT, as the kernel.
+ * drops it uncounted, n caps the bytes copied. Fanout and memberships
+ * need a socket in a net (tpsim_net_add_sock), else -EOPNOTSUPP; unknown
+ * options return -ENOPROTOOPT, as the kernel.
  */
 int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
 		     const void *optval, socklen_t optlen);
@@ -150,7 +158,8 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
  * to a page) inside that mapping, else -EINVAL. Unmapping the middle
  * leaves two mappings, each counting for EBUSY as the kernel's
  * packet_mm_open counts a split vma (M3); -ENOMEM when that would make
- * more mappings than the simulator keeps (16). Any thread. */
+ * more mappings than the simulator keeps (16). Any thread. After
+ * tpsim_close, munmap(2) undoes a mapping (it outlives the socket, M4). */
 int tpsim_munmap(struct tpsim_sock *s, void *addr, size_t length);
 
 enum tpsim_ring_id { TPSIM_RING_RX = 0, TPSIM_RING_TX = 1 };
@@ -216,6 +225,10 @@ struct tpsim_packet {
 	 * the driver recorded one (a TAP does: 1) [0] */
 	uint32_t mark;
 	uint16_t queue_mapping;
+	/* with TPSIM_PKT_CSUM_PARTIAL: where the checksum starts (bytes
+	 * from the frame's start) and where it goes (from csum_start), for
+	 * the virtio-net header of a PACKET_VNET_HDR socket */
+	uint16_t csum_start, csum_offset;
 	size_t __last;
 };
 #define tpsim_packet__last_field __last
@@ -227,6 +240,8 @@ enum tpsim_rx_result {
 	TPSIM_RX_DELIVERED = 1,	/* in a ring frame, or in the receive queue
 				 * when the socket has no ring */
 	TPSIM_RX_DROPPED = 2,	/* counted in tp_drops */
+	TPSIM_RX_FILTERED = 3,	/* the socket filter answered 0 (run_filter):
+				 * neither delivered nor counted (F14) */
 };
 
 /*
@@ -390,6 +405,20 @@ struct tpsim_profile {
 	/* net.core.optmem_max: bytes of socket filter (as eBPF) a socket
 	 * may hold, SO_ATTACH_FILTER's ENOMEM (F8) */
 	uint32_t optmem_max;
+	/* R14: SOCK_DGRAM's sll_protocol skips every VLAN tag left in the
+	 * data, giving the innermost ethertype (vlan_get_protocol_dgram);
+	 * 0: the skb's protocol, the next tag's TPID */
+	int dgram_inner_proto;
+	/* getsockopt(PACKET_COPY_THRESH) reads the value back (6.12 on;
+	 * 6.1: ENOPROTOOPT) */
+	int copy_thresh_readable;
+	/* skb heads of up to 576 bytes come from the small-head cache
+	 * (6.3 on), else from kmalloc: a receive queue's truesize (S1) */
+	int small_head_cache;
+	/* a TX virtio-net header's csum_start below this is EINVAL
+	 * (virtio_net_hdr_to_skb checks the transport offset: 20 since
+	 * 6.12 at the latest; 6.1 takes any) */
+	uint32_t vnet_min_csum_start;
 };
 
 /* Returns the profile named name, or NULL. */

@@ -34,6 +34,7 @@ Suite *suite_batch(void);
 Suite *suite_edges(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
+Suite *suite_peers(void);
 Suite *suite_poll(void);
 Suite *suite_profile(void);
 Suite *suite_ring(void);

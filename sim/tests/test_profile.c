@@ -14,7 +14,8 @@ START_TEST(profiles_by_name)
 	ck_assert_ptr_eq(p, tpsim_profile_at(0));
 	ck_assert_str_eq(tpsim_profile_at(1)->name, "linux-6.1");
 	ck_assert_str_eq(tpsim_profile_at(2)->name, "linux-2.6");
-	ck_assert_ptr_null(tpsim_profile_at(3));
+	ck_assert_str_eq(tpsim_profile_at(3)->name, "linux-6.12");
+	ck_assert_ptr_null(tpsim_profile_at(4));
 	ck_assert_int_eq(tpsim_profile_find("linux")->retire_periodic, 1);
 	ck_assert_int_eq(tpsim_profile_find("linux-6.1")->retire_periodic, 0);
 	ck_assert_ptr_null(tpsim_profile_find("linux-9"));

@@ -178,3 +178,12 @@ gen() {
 	assert [ "$(grep -c '"result":"ok"' <<<"$output")" -gt 100 ]
 	assert [ "$(grep -c '"result":"EINVAL"' <<<"$output")" -gt 100 ]
 }
+
+@test "a teardown says that nothing else was checked" {
+	run tpsim check --block-size 4095
+	assert_success
+	assert_output "ok (teardown: tp_block_nr 0, nothing else is checked)"
+	run tpsim check --block-size 4095 --block-nr 1 --frame-size 2048 --frame-nr 1
+	assert_failure
+	assert_output --partial "EINVAL (G5)"
+}

@@ -7,7 +7,7 @@ load helper
 @test "a fast consumer sees every packet; V3 blocks retire on the capture's clock" {
 	run tpsim replay --json "$FIX/eth-mixed.pcap"
 	assert_success
-	assert_output '{"offered":60,"delivered":60,"dropped":0,"consumed":60,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":60,"tp_drops":0,"tp_freeze_q_cnt":0}'
+	assert_output '{"offered":60,"delivered":60,"dropped":0,"short":0,"unseen":0,"consumed":60,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":60,"tp_drops":0,"tp_freeze_q_cnt":0}'
 }
 
 @test "a slow consumer: drops and LOSING, as the statistics say" {
@@ -128,7 +128,7 @@ load helper
 	out="$BATS_TEST_TMPDIR/out.pcap"
 	run tpsim replay --filter 'len > 500' -w "$out" --json "$FIX/eth-mixed.pcap"
 	assert_success
-	assert_output '{"filtered":30,"offered":60,"delivered":30,"dropped":0,"consumed":30,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":30,"tp_drops":0,"tp_freeze_q_cnt":0}'
+	assert_output '{"filtered":30,"offered":60,"delivered":30,"dropped":0,"short":0,"unseen":0,"consumed":30,"truncated":0,"losing":0,"copy":0,"copies_received":0,"blocks":8,"blocks_timeout":8,"tp_packets":30,"tp_drops":0,"tp_freeze_q_cnt":0}'
 	run tshark_q -r "$out" -T fields -e frame.len
 	assert_success
 	assert_equal "$(sort -u <<<"$output" | tr '\n' ' ')" "1000 1514 512 "
@@ -147,4 +147,17 @@ load helper
 	run tpsim replay --filter 'udp and' "$FIX/eth-mixed.pcap"
 	assert_failure 2
 	assert_output "tpsim replay: --filter 'udp and': can't parse filter expression: syntax error"
+}
+
+@test "every record is accounted once: 37 of no bytes are short, not lost" {
+	run tpsim replay --version 2 "$FIX/runts.pcap"
+	assert_success
+	assert_line "offered    38"
+	assert_line "delivered  1"
+	assert_line "dropped    0"
+	assert_line "short      37 (shorter than the Ethernet header)"
+	assert_line "unseen     0 (freed by the receive path before the socket)"
+	run tpsim replay --json "$FIX/shapes.pcap"
+	assert_success
+	assert_output --partial '"offered":37,"delivered":31,"dropped":0,"short":3,"unseen":3,'
 }

@@ -329,6 +329,10 @@ static int run(int version, bool tx, uint64_t packets, uint64_t seed)
 		      stv.tp_packets == packets && stv.tp_drops == dropped;
 	}
 	tpsim_close(s);
+	/* the views outlive the socket (M4); munmap(2) frees them */
+	for (int i = 1; i < SCRIBBLERS; i++)
+		munmap(sc[i].m, sc[i].len);
+	munmap(wk.m, RING_BYTES);
 	return ok;
 }
 

@@ -22,7 +22,7 @@ static const char usage[] =
 "memory, usable capacity and a picture.\n"
 "\n"
 "Limits:\n"
-"  --profile NAME       linux (default), linux-6.1, linux-2.6\n"
+"  --profile NAME       linux (default), linux-6.1, linux-6.12, linux-2.6\n"
 "  --page-size N        PAGE_SIZE (default: this machine's)\n"
 "  --pointer-size N     bytes per pointer in the block vector (default:\n"
 "                       this machine's)\n"

@@ -126,7 +126,8 @@ bool cli_req_valid(const char *cmd, const struct cli_req *r)
 
 	if (!p) {
 		cli_usage_error(cmd, "--profile: no profile '%s' (linux, "
-				     "linux-6.1, linux-2.6)", r->profile);
+				     "linux-6.1, linux-6.12, linux-2.6)",
+				r->profile);
 		return false;
 	}
 	if (r->reserve > INT32_MAX) {

@@ -47,8 +47,12 @@ static const char usage[] =
 "  --json               the statistics as one JSON object\n"
 "  -h, --help           this text\n"
 "\n"
-"Statistics: offered (packets in the file), filtered (refused by --filter),\n"
-"delivered, dropped (ring full),\n"
+"Statistics: offered (packets in the file), filtered (refused by --filter,\n"
+"counted nowhere), delivered, dropped (ring full),\n"
+"short (records shorter than the Ethernet header, which no socket sees),\n"
+"unseen (freed by the receive path before any packet socket, as a VLAN\n"
+"tag cut short is); offered = filtered + delivered + dropped + short +\n"
+"unseen;\n"
 "truncated (tp_snaplen < tp_len), losing (frames or V3 blocks marked\n"
 "LOSING), copy (frames marked COPY), blocks and blocks_timeout (V3 blocks\n"
 "the consumer read, and how many the retire timer closed), and the\n"
@@ -83,6 +87,8 @@ struct replay {
 	uint64_t offered, delivered, dropped, consumed, truncated, losing,
 		copy, copies, blocks, blocks_tmo, filtered;
 	bool filter;
+	uint64_t runts;		/* shorter than the Ethernet header */
+	uint64_t unseen;	/* TPSIM_RX_IGNORED: freed before the taps */
 };
 
 static void dump_packet(struct replay *rp, const void *data, uint32_t snap,
@@ -234,7 +240,11 @@ static void flush(struct replay *rp)
 	for (unsigned int i = 0; i < rp->npend; i++) {
 		rp->delivered += res[i] == TPSIM_RX_DELIVERED;
 		rp->dropped += res[i] == TPSIM_RX_DROPPED;
-		rp->filtered += rp->filter && res[i] == TPSIM_RX_IGNORED;
+		rp->filtered += res[i] == TPSIM_RX_FILTERED;
+		rp->unseen += res[i] == TPSIM_RX_IGNORED;
+		/* refused as shorter than the link header (-EINVAL): the
+		 * kernel never sees such a record */
+		rp->runts += res[i] < 0;
 	}
 	rp->npend = 0;
 	rp->arena_used = 0;
@@ -276,7 +286,8 @@ static void print_stats(const struct replay *rp, bool json)
 			printf("{\"filtered\":%llu,",
 			       (unsigned long long)rp->filtered);
 		printf("%s\"offered\":%llu,\"delivered\":%llu,\"dropped\":%llu,"
-		       "\"consumed\":%llu,\"truncated\":%llu,\"losing\":%llu,"
+		       "\"short\":%llu,\"unseen\":%llu,\"consumed\":%llu,"
+		       "\"truncated\":%llu,\"losing\":%llu,"
 		       "\"copy\":%llu,\"copies_received\":%llu,"
 		       "\"blocks\":%llu,\"blocks_timeout\":%llu,"
 		       "\"tp_packets\":%u,\"tp_drops\":%u,"
@@ -284,6 +295,8 @@ static void print_stats(const struct replay *rp, bool json)
 		       (unsigned long long)rp->offered,
 		       (unsigned long long)rp->delivered,
 		       (unsigned long long)rp->dropped,
+		       (unsigned long long)rp->runts,
+		       (unsigned long long)rp->unseen,
 		       (unsigned long long)rp->consumed,
 		       (unsigned long long)rp->truncated,
 		       (unsigned long long)rp->losing,
@@ -294,15 +307,21 @@ static void print_stats(const struct replay *rp, bool json)
 		       st.tp_drops, st.tp_freeze_q_cnt);
 		return;
 	}
+	/* every record lands in exactly one of filtered (with --filter) and
+	 * the first five lines */
 	if (rp->filter)
 		printf("filtered   %llu (refused by the filter, counted "
 		       "nowhere)\n", (unsigned long long)rp->filtered);
 	printf("offered    %llu\ndelivered  %llu\ndropped    %llu\n"
+	       "short      %llu (shorter than the Ethernet header)\n"
+	       "unseen     %llu (freed by the receive path before the socket)\n"
 	       "consumed   %llu\ntruncated  %llu\nlosing     %llu\n"
 	       "copy       %llu (%llu received)\n",
 	       (unsigned long long)rp->offered,
 	       (unsigned long long)rp->delivered,
 	       (unsigned long long)rp->dropped,
+	       (unsigned long long)rp->runts,
+	       (unsigned long long)rp->unseen,
 	       (unsigned long long)rp->consumed,
 	       (unsigned long long)rp->truncated,
 	       (unsigned long long)rp->losing, (unsigned long long)rp->copy,
