@@ -124,6 +124,7 @@ TPC_SRCS := \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
 	conformance/cases/bounds.c \
+	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
@@ -132,6 +133,7 @@ TPC_SRCS := \
 	conformance/cases/mmap.c \
 	conformance/cases/options.c \
 	conformance/cases/peers.c \
+	conformance/cases/peers_opt.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
@@ -140,6 +142,7 @@ TPC_SRCS := \
 	conformance/diff_filter.c \
 	conformance/diff_pcap.c \
 	conformance/diff_seq.c \
+	conformance/diff_seq_run.c \
 	conformance/differential.c \
 	conformance/expect.c \
 	conformance/helpers.c \

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* tpconform internals: the sequences of --differential (diff_seq.c). */
+/* tpconform internals: the sequences of --differential (diff_seq.c makes
+ * and tells them, diff_seq_run.c runs them). */
 #ifndef TPC_DIFF_SEQ_H
 #define TPC_DIFF_SEQ_H
 
@@ -71,5 +72,36 @@ unsigned int tpc_seq_kept(const struct tpc_seq *s);
 /* Run it on one backend, everything observable into o. */
 void tpc_seq_run(const struct tpc_backend_ops *ops, void *ctx,
 		 const struct tpc_seq *s, struct tpc_out *o);
+
+/* Shared by diff_seq.c and diff_seq_run.c: the sequence's xorshift, a
+ * pick from an array with it, and an option's name as a line shows it. */
+static inline uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+#define PICK(x, arr) ((arr)[rnd(x) % (sizeof(arr) / sizeof((arr)[0]))])
+
+static inline const char *opt_name(int level, int name)
+{
+	if (level)
+		return name == SO_RCVBUF ? "SO_RCVBUF" : "SO_SNDBUF";
+	switch (name) {
+	case PACKET_VERSION: return "VERSION";
+	case PACKET_RESERVE: return "RESERVE";
+	case PACKET_LOSS: return "LOSS";
+	case PACKET_TIMESTAMP: return "TIMESTAMP";
+	case PACKET_COPY_THRESH: return "COPY_THRESH";
+	case PACKET_AUXDATA: return "AUXDATA";
+	case PACKET_ORIGDEV: return "ORIGDEV";
+	case PACKET_TX_HAS_OFF: return "TX_HAS_OFF";
+	case PACKET_VNET_HDR: return "VNET_HDR";
+	case 24: return "VNET_HDR_SZ";
+	default: return "?";
+	}
+}
 
 #endif

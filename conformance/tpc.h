@@ -62,6 +62,7 @@ struct tpc_t {
 /* Case tables, one per file, each ended by an entry with a NULL name. */
 extern const struct tpc_case tpc_cases_blocks[];
 extern const struct tpc_case tpc_cases_bounds[];
+extern const struct tpc_case tpc_cases_bounds_frames[];
 extern const struct tpc_case tpc_cases_dev[];
 extern const struct tpc_case tpc_cases_filter[];
 extern const struct tpc_case tpc_cases_filter_ring[];
@@ -74,6 +75,7 @@ extern const struct tpc_case tpc_cases_ring[];
 extern const struct tpc_case tpc_cases_stats[];
 extern const struct tpc_case tpc_cases_tx[];
 extern const struct tpc_case tpc_cases_peers[];
+extern const struct tpc_case tpc_cases_peers_opt[];
 
 void tpc_fail(struct tpc_t *t, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
