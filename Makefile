@@ -104,6 +104,7 @@ UNIT_SRCS := \
 	sim/tests/test_batch.c \
 	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
+	sim/tests/test_fanout.c \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
@@ -111,6 +112,7 @@ UNIT_SRCS := \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
+	sim/tests/test_sockbuf.c \
 	sim/tests/test_sockopt.c \
 	sim/tests/test_threads.c \
 	sim/tests/test_tx.c \

@@ -28,8 +28,10 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_edges());
 	srunner_add_suite(sr, suite_batch());
 	srunner_add_suite(sr, suite_peers());
+	srunner_add_suite(sr, suite_sockbuf());
 	srunner_add_suite(sr, suite_threads());
 	srunner_add_suite(sr, suite_dev());
+	srunner_add_suite(sr, suite_fanout());
 	srunner_add_suite(sr, suite_filter());
 	srunner_add_suite(sr, suite_bpf_run());
 	srunner_set_tap(sr, tap);

@@ -28,10 +28,39 @@ void t_stats(struct tpsim_sock *s, unsigned int *packets, unsigned int *drops);
 extern const uint8_t t_bcast[6];
 extern const uint8_t t_self[6];	/* the default device address */
 
+/* A net of two devices (d, d2) for the device and fanout suites. */
+struct t_env {
+	struct tpsim_net *n;
+	struct tpsim_dev *d, *d2;
+};
+extern const uint8_t t_dev_addr[6];	/* d's address; d2's ends in 0x0b */
+void t_env_open(struct t_env *e, enum tpsim_dev_kind kind);
+/* A socket of protocol proto (host order; 0: none) in the net. */
+struct tpsim_sock *t_sock_in(struct t_env *e, uint16_t proto);
+int t_bind_to(struct tpsim_sock *s, int ifindex, uint16_t proto);
+int t_so_error(struct tpsim_sock *s);
+/* An IPv4/UDP frame from src:sport to dst:dport, to Ethernet dmac. */
+void t_udp_frame(uint8_t *b, const uint8_t dmac[6], uint8_t src,
+		 uint8_t dst, uint16_t sport, uint16_t dport);
+int t_dev_rx(struct tpsim_dev *d, const uint8_t *b, uint32_t len,
+	     unsigned int cpu, unsigned int queue,
+	     struct tpsim_dev_result *res, unsigned int nres);
+unsigned int t_packets(struct tpsim_sock *s);
+/* PACKET_FANOUT: an int when len is sizeof(int), else a fanout_args. */
+int t_join(struct tpsim_sock *s, uint16_t id, uint16_t type_flags,
+	   uint32_t max, socklen_t len);
+
+/* For the peers and sockbuf suites. */
+struct tpsim_sock *t_sock_opts(int type, uint16_t proto,
+			       const char *profile, uint32_t rmax,
+			       uint32_t wmax);
+int t_deliver_out(struct tpsim_sock *s, const uint8_t *f, uint32_t len);
+
 Suite *suite_dev(void);
 Suite *suite_bpf_run(void);
 Suite *suite_batch(void);
 Suite *suite_edges(void);
+Suite *suite_fanout(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
 Suite *suite_peers(void);
@@ -39,6 +68,7 @@ Suite *suite_poll(void);
 Suite *suite_profile(void);
 Suite *suite_ring(void);
 Suite *suite_rx(void);
+Suite *suite_sockbuf(void);
 Suite *suite_sockopt(void);
 Suite *suite_threads(void);
 Suite *suite_tx(void);

@@ -39,7 +39,7 @@ START_TEST(o1_level_and_unknown)
 	ck_assert_int_eq(tpsim_getsockopt(s, SOL_PACKET, PACKET_RX_RING, &v,
 					  &len),
 			 -ENOPROTOOPT);
-	/* PACKET_COPY_THRESH has a get side since 6.12 (test_peers.c) */
+	/* PACKET_COPY_THRESH has a get side since 6.12 (test_sockbuf.c) */
 	tpsim_close(s);
 }
 END_TEST
