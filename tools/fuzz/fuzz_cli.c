@@ -5,6 +5,7 @@
  * -DTARGET_BATCH to `tpsim check --batch --json` as its stdin.
  * Both must end with a status and never crash.
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,32 @@ static int quiet(void)
 	return 0;
 }
 
+/* Open descriptors plus memfd mappings of this process. A command must
+ * give back both, or a long fuzz run dies of ENFILE/ENOMEM (the limit is
+ * vm.max_map_count, ~65530 mappings) far from the input that leaked. */
+static long held(void)
+{
+	char line[512];
+	long n = 0;
+	FILE *maps = fopen("/proc/self/maps", "r");
+	DIR *d = opendir("/proc/self/fd");
+
+	if (!maps || !d)
+		abort();
+	while (fgets(line, sizeof(line), maps))
+		n += strstr(line, "/memfd:") != NULL;
+	while (readdir(d))
+		n++;
+	fclose(maps);
+	closedir(d);
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int fd = memfd_create("fuzz-input", 0);
 	char path[64];
+	long before;
 
 	quiet();
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
@@ -40,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	lseek(fd, 0, SEEK_SET);
+	before = held();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	optind = 1;	/* getopt starts over for each command */
 #ifdef TARGET_PCAP
@@ -60,6 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 #endif
+	if (held() != before) {
+		fprintf(stderr, "fuzz_cli: the command kept %ld descriptors or "
+				"memfd mappings\n", held() - before);
+		abort();
+	}
 	close(fd);
 	return 0;
 }
