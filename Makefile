@@ -82,6 +82,7 @@ SIM_SRCS := \
 	sim/dev.c \
 	sim/dev_rx.c \
 	sim/fanout.c \
+	sim/fanout_bpf.c \
 	sim/mclist.c \
 	sim/profile.c \
 	sim/recvq.c \
@@ -128,6 +129,7 @@ TPC_SRCS := \
 	conformance/cases/bounds.c \
 	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
+	conformance/cases/dev_bpf.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
 	conformance/cases/flags.c \

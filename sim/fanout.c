@@ -8,11 +8,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/if_ether.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf.h"
 #include "internal.h"
 
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 5.11 */
@@ -36,6 +36,8 @@ struct tpsim_fanout {
 	unsigned int num, cap;		/* linked members in arr */
 	struct tpsim_sock **arr;
 	uint32_t rr_cur;		/* PACKET_FANOUT_LB */
+	struct tpsim_bpf_prog *prog;	/* PACKET_FANOUT_CBPF's, or none */
+	uint32_t bpf_rnd;		/* its SKF_AD_RANDOM state */
 };
 
 struct tpsim_rollover {
@@ -108,6 +110,7 @@ void tpsim__fanout_release(struct tpsim_sock *s)
 			break;
 		}
 	}
+	free(f->prog);
 	free(f->arr);
 	free(f);
 }
@@ -206,6 +209,7 @@ static int join(struct tpsim_sock *s, uint16_t id, uint16_t type_flags,
 		f->max_num_members = max ? max : FANOUT_LEGACY_MAX;
 		f->protocol = s->protocol;
 		f->ifindex = s->bound_ifindex;
+		f->bpf_rnd = 0x2545f491u ^ id;
 		f->next = n->groups;
 		n->groups = f;
 	}
@@ -245,41 +249,46 @@ drop:
 	return -EINVAL;
 }
 
+/* fanout_set_data(): by the group's mode; a new program replaces the
+ * old one at once, frames after it see only the new one */
+static int set_data(struct tpsim_sock *s, const void *optval,
+		    socklen_t optlen)
+{
+	struct tpsim_bpf_prog *prog = NULL;
+	struct tpsim_fanout *f;
+	int err;
+
+	pthread_mutex_lock(&s->net->lock);
+	f = s->fanout;
+	if (!f) {
+		tpsim__detail(s, "N12: PACKET_FANOUT_DATA without a fanout "
+				 "group");
+		err = -EINVAL;
+	} else if (f->type == PACKET_FANOUT_CBPF) {
+		err = tpsim__fanout_cbpf_new(s, optval, optlen, &prog);
+		if (!err) {
+			free(f->prog);
+			f->prog = prog;
+		}
+	} else if (f->type == PACKET_FANOUT_EBPF) {
+		err = tpsim__fanout_ebpf_set(s, optval, optlen);
+	} else {
+		tpsim__detail(s, "N12: PACKET_FANOUT_DATA for group %u of mode "
+				 "%u, not CBPF or EBPF", f->id, f->type);
+		err = -EINVAL;
+	}
+	pthread_mutex_unlock(&s->net->lock);
+	return err;
+}
+
 int tpsim__fanout_setsockopt(struct tpsim_sock *s, int optname,
 			     const void *optval, socklen_t optlen)
 {
 	struct fanout_args a = { 0 };
-	int fd, err;
+	int err;
 
-	if (optname == PACKET_FANOUT_DATA) {
-		pthread_mutex_lock(&s->net->lock);
-		err = s->fanout ? s->fanout->type : -1;
-		pthread_mutex_unlock(&s->net->lock);
-		if (err == PACKET_FANOUT_EBPF) {
-			if (optlen != sizeof(int)) {
-				tpsim__detail(s, "N12: optlen %u is not an fd",
-					      (unsigned)optlen);
-				return -EINVAL;
-			}
-			if (!optval)
-				return -EFAULT;
-			memcpy(&fd, optval, sizeof(fd));
-			if (fcntl(fd, F_GETFD) < 0)
-				return -EBADF;
-			tpsim__detail(s, "N12: fd %d is not a BPF program "
-					 "(eBPF is not simulated)", fd);
-			return -EINVAL;
-		}
-		if (err == PACKET_FANOUT_CBPF) {
-			tpsim__detail(s, "N12: classic programs for "
-					 "PACKET_FANOUT_CBPF are not "
-					 "simulated yet");
-			return -EOPNOTSUPP;
-		}
-		tpsim__detail(s, "N12: PACKET_FANOUT_DATA without a CBPF or "
-				 "EBPF group");
-		return -EINVAL;
-	}
+	if (optname == PACKET_FANOUT_DATA)
+		return set_data(s, optval, optlen);
 	if (optlen != sizeof(int) && optlen != sizeof(a)) {
 		tpsim__detail(s, "N4: optlen %u is neither an int nor struct "
 				 "fanout_args", (unsigned)optlen);
@@ -545,7 +554,12 @@ struct tpsim_sock *tpsim__fanout_pick(struct tpsim_fanout *f,
 		break;
 	case PACKET_FANOUT_CBPF:
 	case PACKET_FANOUT_EBPF:
-		idx = 0;	/* no program attached: the first member */
+		/* fanout_demux_bpf(): without a program, the first member */
+		idx = f->prog ? tpsim__fanout_run_bpf(
+					f->prog, d, p,
+					f->protocol == htons(ETH_P_ALL), cpu,
+					&f->bpf_rnd) % num
+			      : 0;
 		break;
 	default:	/* PACKET_FANOUT_HASH */
 		idx = (unsigned int)(((uint64_t)flow_hash(d, p, true) * num) >>

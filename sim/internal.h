@@ -271,6 +271,22 @@ __tpsim_hidden int tpsim__fanout_setsockopt(struct tpsim_sock *s,
 __tpsim_hidden int tpsim__fanout_getsockopt(struct tpsim_sock *s,
 					    int optname, void *optval,
 					    int *len);
+/* fanout_bpf.c: PACKET_FANOUT_DATA of a CBPF group (a checked program
+ * in *out, or the refusal's errno) and of an EBPF group (never 0: the
+ * kernel's refusal, or -EOPNOTSUPP for a program it would take); the
+ * answer of a group's program for a frame (fanout_demux_bpf), all: the
+ * group takes every protocol; net lock held */
+struct tpsim_bpf_prog;
+__tpsim_hidden int tpsim__fanout_cbpf_new(struct tpsim_sock *s,
+					  const void *optval, socklen_t optlen,
+					  struct tpsim_bpf_prog **out);
+__tpsim_hidden int tpsim__fanout_ebpf_set(struct tpsim_sock *s,
+					  const void *optval,
+					  socklen_t optlen);
+__tpsim_hidden uint32_t tpsim__fanout_run_bpf(
+	const struct tpsim_bpf_prog *prog, const struct tpsim_dev *d,
+	const struct tpsim_packet *p, bool all, unsigned int cpu,
+	uint32_t *rnd);
 /* __packet_rcv_has_room(): ROOM_NONE 0, ROOM_LOW 1, ROOM_NORMAL 2; the
  * socket's lock held */
 __tpsim_hidden int tpsim__rcv_room_locked(struct tpsim_sock *s,
