@@ -106,6 +106,7 @@ UNIT_SRCS := \
 	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_fanout.c \
+	sim/tests/test_fanout_bpf.c \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \

@@ -16,20 +16,37 @@
 
 #include "internal.h"
 
+static bool vlan_type(uint16_t type)
+{
+	return type == ETH_P_8021Q || type == ETH_P_8021AD;
+}
+
 uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 			    const struct tpsim_packet *p)
 {
 	const uint8_t *b = p->data;
-	uint16_t type;
+	bool tagged = p->flags & TPSIM_PKT_VLAN;
+	uint16_t type, tci = tagged ? p->vlan_tci : 0;
+	uint32_t off = ETH_HLEN;
 
 	if ((p->flags & TPSIM_PKT_PROTOCOL) || !d->hard_header_len ||
 	    p->len < ETH_HLEN)
 		return p->flags & TPSIM_PKT_PROTOCOL ? p->protocol : 0;
 	type = (uint16_t)(b[12] << 8 | b[13]);
-	/* a protocol tap sees a tagged frame untagged (R17) */
-	if ((type == ETH_P_8021Q || type == ETH_P_8021AD) && p->len >= 18 &&
-	    !(p->flags & TPSIM_PKT_VLAN))
+	/* a protocol tap sees a tagged frame untagged (R17), and a priority
+	 * tag (VID 0) around another tag taken off too */
+	if (!tagged && vlan_type(type) && p->len >= 18) {
+		tci = (uint16_t)(b[14] << 8 | b[15]);
 		type = (uint16_t)(b[16] << 8 | b[17]);
+		off = 18;
+		tagged = true;
+	}
+	while (tagged && !(tci & 0x0fff) && vlan_type(type) &&
+	       p->len >= off + 4) {
+		tci = (uint16_t)(b[off] << 8 | b[off + 1]);
+		type = (uint16_t)(b[off + 2] << 8 | b[off + 3]);
+		off += 4;
+	}
 	/* eth_type_trans: below 1536 it is a length (802.3) */
 	return type >= ETH_P_802_3_MIN ? htons(type) : htons(ETH_P_802_2);
 }

@@ -9,10 +9,12 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "tpc.h"
@@ -93,6 +95,21 @@ static const struct sock_filter ret_a_at_19[] = {
 	BPF_STMT(BPF_RET | BPF_A, 0),
 };
 
+static struct sock_filter big[2343];
+
+/* A JA over n 4-byte loads (14 eBPF instructions each), then RET 1. */
+static unsigned short far_ja(unsigned int n)
+{
+	unsigned int i = 0;
+
+	big[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, n, 0, 0);
+	for (unsigned int j = 0; j < n; j++)
+		big[i++] = (struct sock_filter)BPF_STMT(
+			BPF_LD | BPF_W | BPF_ABS, 1);
+	big[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 1);
+	return (unsigned short)i;
+}
+
 /* N12, N18: what PACKET_FANOUT_DATA refuses, and in which order. */
 static void fanout_data_rules(struct tpc_t *t)
 {
@@ -135,9 +152,15 @@ static void fanout_data_rules(struct tpc_t *t)
 		   -EINVAL);
 	EXPECT_ERR(t, set_prog(t, c, far_jump, 2, sizeof(struct sock_fprog)),
 		   -EINVAL);
-	EXPECT_ERR(t, set_prog(t, c, ret_a_at_19, 2,
+	/* the farthest JA that converts (2340 loads), which
+	 * SO_ATTACH_FILTER refuses for optmem (F8): a group's program is
+	 * not charged; one load more does not convert */
+	EXPECT_ERR(t, set_prog(t, c, big, far_ja(2340),
 			       sizeof(struct sock_fprog)),
 		   0);
+	EXPECT_ERR(t, set_prog(t, c, big, far_ja(2341),
+			       sizeof(struct sock_fprog)),
+		   -EINVAL);
 	EXPECT_ERR(t, set_prog(t, c, ret_a_at_19, 2,
 			       sizeof(struct sock_fprog)),
 		   0);
@@ -255,6 +278,39 @@ static void fanout_ebpf_no_program(struct tpc_t *t)
 	EXPECT_EQ(t, "member 1", 0, packets(t, m[1]));
 }
 
+/* N12: an eBPF program of another type than BPF_PROG_TYPE_SOCKET_FILTER
+ * is EINVAL (bpf_prog_get_type); SKIP where bpf(2) loads nothing. */
+static void fanout_ebpf_prog_type(struct tpc_t *t)
+{
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+	struct tpc_sock *e;
+	int fd, joined, err;
+
+	REQUIRE(t, has_dev(t));
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_XDP;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = 2;
+	a.license = (uint64_t)(uintptr_t)"MIT";
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (fd < 0) {
+		tpc_skip(t, "bpf(BPF_PROG_LOAD) of an XDP program: %s",
+			 tpc_errname(-errno));
+		return;
+	}
+	e = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	joined = e ? join(t, e, 328, PACKET_FANOUT_EBPF) : -EBADF;
+	err = joined ? joined : set_fd(t, e, fd, 4);
+	close(fd);
+	REQUIRE(t, e);
+	EXPECT_ERR(t, joined, 0);
+	EXPECT_ERRNO(t, "an XDP program's fd", -EINVAL, err);
+}
+
 /* One IPv4 frame to ..:dst6 out of the sender's 2-frame V2 TX ring. */
 static int send_to(struct tpc_t *t, struct tpc_sock *tx, char *ring,
 		   unsigned int idx, uint8_t dst6)
@@ -348,6 +404,8 @@ const struct tpc_case tpc_cases_dev_bpf[] = {
 	  .needs = DEV },
 	{ "dev.fanout_ebpf_no_program", "N19", 0,
 	  .fn = fanout_ebpf_no_program, .needs = DEV },
+	{ "dev.fanout_ebpf_prog_type", "N12", 0,
+	  .fn = fanout_ebpf_prog_type, .needs = DEV },
 	{ "dev.outgoing_groups", "N19 N20", TPC_V2, .fn = outgoing_groups,
 	  .needs = DEV },
 	{ "dev.outgoing_own_group", "N20", TPC_V2, .fn = outgoing_own_group,
