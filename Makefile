@@ -79,6 +79,7 @@ SIM_SRCS := \
 	sim/bpf_check.c \
 	sim/bpf_run.c \
 	sim/clock.c \
+	sim/defrag.c \
 	sim/dev.c \
 	sim/dev_rx.c \
 	sim/fanout.c \

@@ -272,6 +272,7 @@ void tpsim_net_destroy(struct tpsim_net *n)
 	pthread_mutex_unlock(&n->lock);
 	while (n->socks)
 		tpsim__net_sock_release(n->socks);
+	tpsim__defrag_free(n);
 	pthread_mutex_destroy(&n->lock);
 	free(n);
 }

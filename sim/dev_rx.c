@@ -67,6 +67,28 @@ static void hand(struct tpsim_sock *s, const struct tpsim_dev *d,
 	(*count)++;
 }
 
+/* packet_rcv_fanout(): PACKET_FANOUT_FLAG_DEFRAG's reassembly first
+ * (defrag.c), then the member the group picks (fanout.c) */
+static void to_group(struct tpsim_fanout *f, struct tpsim_dev *d,
+		     const struct tpsim_packet *p, unsigned int cpu,
+		     unsigned int queue, struct tpsim_dev_result *res,
+		     unsigned int nres, int *count)
+{
+	struct tpsim_packet whole;
+	uint8_t *buf = NULL;
+	int r = tpsim__fanout_defrags(f)
+			? tpsim__defrag(d->net, d, p, &whole, &buf)
+			: 0;
+
+	if (r == 1)
+		return;
+	if (r == 2)
+		p = &whole;
+	hand(tpsim__fanout_pick(f, p, d, cpu, queue), d, p, res, nres,
+	     count);
+	free(buf);
+}
+
 int tpsim_dev_deliver(struct tpsim_dev *d, const struct tpsim_packet *pkt,
 		      unsigned int cpu, unsigned int queue,
 		      struct tpsim_dev_result *res, unsigned int nres)
@@ -96,8 +118,7 @@ int tpsim_dev_deliver(struct tpsim_dev *d, const struct tpsim_packet *pkt,
 	proto = tpsim__frame_proto(d, pkt);
 	for (struct tpsim_fanout *f = n->groups; f; f = tpsim__fanout_next(f))
 		if (tpsim__fanout_takes(f, d, proto))
-			hand(tpsim__fanout_pick(f, pkt, d, cpu, queue), d, pkt,
-			     res, nres, &count);
+			to_group(f, d, pkt, cpu, queue, res, nres, &count);
 	pthread_mutex_unlock(&n->lock);
 	return count;
 }
@@ -150,8 +171,7 @@ static void nit_one(struct tpsim_sock *from, struct tpsim_dev *d,
 	     f = tpsim__fanout_next(f))
 		if (!tpsim__fanout_skips_outgoing(f, from) &&
 		    tpsim__fanout_takes(f, d, 0))
-			hand(tpsim__fanout_pick(f, &p, d, 0, 0), d, &p, NULL, 0,
-			     &count);
+			to_group(f, d, &p, 0, 0, NULL, 0, &count);
 }
 
 void tpsim__nit_flush(struct tpsim_sock *s, const struct sockaddr_ll *to)

@@ -52,6 +52,11 @@ struct tpsim_fanout *tpsim__fanout_next(const struct tpsim_fanout *f)
 	return f->next;
 }
 
+bool tpsim__fanout_defrags(const struct tpsim_fanout *f)
+{
+	return f->flags & FLAG(PACKET_FANOUT_FLAG_DEFRAG);
+}
+
 bool tpsim__fanout_skips_outgoing(const struct tpsim_fanout *f,
 				  const struct tpsim_sock *sender)
 {

@@ -205,6 +205,7 @@ struct tpsim_net {
 	struct tpsim_fanout *groups;
 	uint16_t next_id;		/* PACKET_FANOUT_FLAG_UNIQUEID */
 	uint32_t rnd;			/* PACKET_FANOUT_RND's generator */
+	struct tpsim_defrag *defrag;	/* defrag.c: IPv4 reassembly */
 };
 
 /* A hardware address list entry (struct netdev_hw_addr). */
@@ -271,6 +272,17 @@ __tpsim_hidden int tpsim__fanout_setsockopt(struct tpsim_sock *s,
 __tpsim_hidden int tpsim__fanout_getsockopt(struct tpsim_sock *s,
 					    int optname, void *optval,
 					    int *len);
+/* defrag.c: ip_check_defrag() for a PACKET_FANOUT_FLAG_DEFRAG group,
+ * net lock held: 0 the frame goes on as it is, 1 nobody gets it (a
+ * fragment kept or dropped), 2 it completed a datagram, in *out (its
+ * bytes in *buf, to free after) */
+__tpsim_hidden int tpsim__defrag(struct tpsim_net *n, const struct tpsim_dev *d,
+				 const struct tpsim_packet *p,
+				 struct tpsim_packet *out, uint8_t **buf);
+__tpsim_hidden void tpsim__defrag_free(struct tpsim_net *n);
+/* the group has PACKET_FANOUT_FLAG_DEFRAG */
+__tpsim_hidden bool tpsim__fanout_defrags(const struct tpsim_fanout *f);
+
 /* fanout_bpf.c: PACKET_FANOUT_DATA of a CBPF group (a checked program
  * in *out, or the refusal's errno) and of an EBPF group (never 0: the
  * kernel's refusal, or -EOPNOTSUPP for a program it would take); the

@@ -395,6 +395,129 @@ static void outgoing_own_group(struct tpc_t *t)
 	EXPECT_EQ(t, "a socket in no group", 2, packets(t, plain));
 }
 
+/* An IPv4/UDP fragment of datagram id from 10.0.0.1: payload bytes
+ * [off, off + n) of the datagram (byte i is i * 7 + id), MF set when
+ * more follow; the frame padded to at least 60 bytes. */
+static uint32_t fragment(uint8_t *b, uint16_t id, uint32_t off, uint32_t n,
+			 bool more, uint8_t tos)
+{
+	uint32_t tot = 20 + n, len = 14 + tot < 60 ? 60 : 14 + tot;
+	uint16_t fo = (uint16_t)(off / 8 | (more ? 0x2000 : 0));
+
+	ipv4(b, len, 4, 2);
+	b[15] = tos;
+	b[16] = (uint8_t)(tot >> 8), b[17] = (uint8_t)tot;
+	b[18] = (uint8_t)(id >> 8), b[19] = (uint8_t)id;
+	b[20] = (uint8_t)(fo >> 8), b[21] = (uint8_t)fo;
+	for (uint32_t i = 0; i < n; i++)
+		b[34 + i] = (uint8_t)((off + i) * 7 + id);
+	return len;
+}
+
+static uint16_t ip_csum(const uint8_t *h, uint32_t len)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < len; i += 2)
+		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* The frame in ring slot i: a whole datagram id of n payload bytes,
+ * IP header rewritten (tot_len, frag_off 0, checksum), tos as given. */
+static void check_whole(struct tpc_t *t, char *ring, unsigned int i,
+			uint16_t id, uint32_t n, uint8_t tos)
+{
+	void *f = tpc_frame(ring, 4096, 1024, i);
+	const uint8_t *d;
+	struct tpc_hdr h;
+
+	tpc_hdr(t, f, &h);
+	tpc_note(t, "datagram %#x in frame %u", id, i);
+	EXPECT_HEX(t, "status", TP_STATUS_USER,
+		   h.status & (TP_STATUS_USER | TP_STATUS_LOSING));
+	EXPECT_EQ(t, "tp_len", 14 + 20 + n, h.len);
+	d = (const uint8_t *)f + h.mac;
+	EXPECT_EQ(t, "tot_len", 20 + n, d[16] << 8 | d[17]);
+	EXPECT_EQ(t, "id", id, d[18] << 8 | d[19]);
+	EXPECT_EQ(t, "frag_off", 0, d[20] << 8 | d[21]);
+	EXPECT_EQ(t, "tos", tos, d[15]);
+	EXPECT_EQ(t, "header checksum (0 when right)", 0, ip_csum(d + 14, 20));
+	for (uint32_t k = 0; k < n; k++)
+		if (d[34 + k] != (uint8_t)(k * 7 + id)) {
+			tpc_fail(t, __LINE__, "payload byte %u: %#x", k,
+				 d[34 + k]);
+			return;
+		}
+}
+
+/* N21: PACKET_FANOUT_FLAG_DEFRAG (ip_check_defrag): a group's member gets
+ * each IPv4 datagram once, reassembled, whatever the order of its
+ * fragments; a duplicate is dropped, an overlap drops what was queued;
+ * a socket outside the group sees every fragment. */
+static void fanout_defrag(struct tpc_t *t)
+{
+	struct tpc_sock *m, *plain;
+	uint8_t b[128];
+	uint32_t len;
+	char *ring;
+
+	REQUIRE(t, has_dev(t));
+	m = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, m && plain);
+	ring = tpc_ring_map(t, m, 4096, 2, 1024);
+	REQUIRE(t, ring);
+	EXPECT_ERR(t, join(t, m, 330, PACKET_FANOUT_LB |
+				       PACKET_FANOUT_FLAG_DEFRAG),
+		   0);
+	/* in order, the first padded past its tot_len */
+	len = fragment(b, 0x101, 0, 16, true, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	EXPECT_EQ(t, "member after a first fragment", 0, packets(t, m));
+	len = fragment(b, 0x101, 16, 20, false, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	/* backwards, CE on one fragment, ECT(0) on the other */
+	len = fragment(b, 0x102, 24, 30, false, 2);
+	REQUIRE(t, !arrive(t, b, len));
+	len = fragment(b, 0x102, 8, 16, true, 3);
+	REQUIRE(t, !arrive(t, b, len));
+	len = fragment(b, 0x102, 0, 8, true, 2);
+	REQUIRE(t, !arrive(t, b, len));
+	/* a duplicate is dropped, the datagram still completes */
+	len = fragment(b, 0x103, 0, 16, true, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !arrive(t, b, len));
+	len = fragment(b, 0x103, 16, 8, false, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	/* an overlap drops the queue: the last fragment alone is kept */
+	len = fragment(b, 0x104, 0, 16, true, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	len = fragment(b, 0x104, 8, 16, true, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	len = fragment(b, 0x104, 24, 8, false, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	/* not a fragment: as it is */
+	ipv4(b, 64, 4, 2);
+	REQUIRE(t, !arrive(t, b, 64));
+	EXPECT_EQ(t, "plain socket: every frame", 12, packets(t, plain));
+	EXPECT_EQ(t, "member: three datagrams and a whole frame", 4,
+		  packets(t, m));
+	check_whole(t, ring, 0, 0x101, 36, 0);
+	check_whole(t, ring, 1, 0x102, 54, 3);
+	check_whole(t, ring, 2, 0x103, 24, 0);
+	REQUIRE(t, !t->failed);
+	/* the overlapped one's first two fragments came again */
+	len = fragment(b, 0x104, 0, 16, true, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	len = fragment(b, 0x104, 16, 8, true, 0);
+	REQUIRE(t, !arrive(t, b, len));
+	EXPECT_EQ(t, "member after the overlap", 1, packets(t, m));
+	check_whole(t, ring, 4, 0x104, 32, 0);
+}
+
 #define DEV TPC_CAP_DEVICE
 
 const struct tpc_case tpc_cases_dev_bpf[] = {
@@ -406,6 +529,8 @@ const struct tpc_case tpc_cases_dev_bpf[] = {
 	  .fn = fanout_ebpf_no_program, .needs = DEV },
 	{ "dev.fanout_ebpf_prog_type", "N12", 0,
 	  .fn = fanout_ebpf_prog_type, .needs = DEV },
+	{ "dev.fanout_defrag", "N21", TPC_V2, .fn = fanout_defrag,
+	  .needs = DEV },
 	{ "dev.outgoing_groups", "N19 N20", TPC_V2, .fn = outgoing_groups,
 	  .needs = DEV },
 	{ "dev.outgoing_own_group", "N20", TPC_V2, .fn = outgoing_own_group,
