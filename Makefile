@@ -104,6 +104,7 @@ UNIT_SRCS := \
 	sim/tests/t_helpers.c \
 	sim/tests/test_bpf_run.c \
 	sim/tests/test_batch.c \
+	sim/tests/test_defrag.c \
 	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \
 	sim/tests/test_fanout.c \

@@ -57,6 +57,7 @@ struct tpsim_sock *t_sock_opts(int type, uint16_t proto,
 int t_deliver_out(struct tpsim_sock *s, const uint8_t *f, uint32_t len);
 
 Suite *suite_dev(void);
+Suite *suite_defrag(void);
 Suite *suite_bpf_run(void);
 Suite *suite_batch(void);
 Suite *suite_edges(void);
