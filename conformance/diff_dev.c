@@ -4,16 +4,21 @@
  * device, run on two backends and compared line by line. A sequence opens
  * 2 to 4 sockets (ETH_P_IP, sometimes ETH_P_ARP, so a protocol differs),
  * each with a V1/V2 ring of 4 to 16 frames or none, most of them in one
- * of two fanout groups (LB, ROLLOVER, LB with the ROLLOVER flag, QM, CBPF
- * without a program); then up to 48 events: a frame of one of 6 UDP
- * flows arriving on the device, the link going down or up, a consumer
- * returning every frame of its ring, poll, recv, SO_ERROR. At the end
+ * of two fanout groups (LB, ROLLOVER, LB with the ROLLOVER flag, QM,
+ * CBPF with one of 8 classic programs or none, any of them sometimes
+ * with PACKET_FANOUT_FLAG_DEFRAG); then up to 48 events: a frame of one
+ * of 6 UDP flows arriving on the device, or a fragment of one of 2
+ * datagrams (3 pieces each, every piece sent at least once, in any order,
+ * some twice), the link going down or up, a consumer returning every
+ * frame of its ring, poll, recv, SO_ERROR, a new program for a member's
+ * group. At the end
  * every socket's statistics, rollover statistics and ring statuses. HASH
  * and RND are left out: which member they pick is the kernel's secret.
  * A difference is shrunk by taking events away while it stays.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <poll.h>
 #include <stdio.h>
@@ -25,10 +30,13 @@
 #include "differential.h"
 
 #define DEV_MAX_SOCKS 4
-#define DEV_MAX_EVENTS 48
+#define DEV_GEN_EVENTS 48	/* drawn at random */
+#define DEV_MAX_EVENTS 56	/* and the fragments left to send */
 
 enum ev_kind { EV_FRAME, EV_DOWN, EV_UP, EV_RELEASE, EV_POLL, EV_RECV,
-	       EV_SOERR, EV_KINDS };
+	       EV_SOERR, EV_PROG, EV_FRAG, EV_KINDS };
+
+#define DEV_PROGS 8	/* program 0: none */
 
 struct dev_sock {
 	int proto;		/* ETH_P_IP or ETH_P_ARP */
@@ -41,6 +49,7 @@ struct dev_seq {
 	unsigned int nsock;
 	struct dev_sock s[DEV_MAX_SOCKS];
 	uint16_t group_mode[2];
+	uint8_t group_prog[2];	/* a CBPF group's first program */
 	unsigned int nev;
 	struct {
 		uint8_t kind, sock, flow;
@@ -63,12 +72,20 @@ static void gen(uint64_t seed, struct dev_seq *q)
 		PACKET_FANOUT_QM, PACKET_FANOUT_CBPF,
 	};
 	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+	/* a second stream for what came later (programs, DEFRAG,
+	 * fragments): the first draws the same sequences as before */
+	uint64_t y = seed * 0xd1b54a32d192ed03ull + 7;
 	bool up = true;
+	unsigned int sent[2][3] = { { 0 } };
 
 	memset(q, 0, sizeof(*q));
 	q->nsock = 2 + (unsigned int)(next(&x) % 3);
-	for (int g = 0; g < 2; g++)
+	for (int g = 0; g < 2; g++) {
 		q->group_mode[g] = modes[next(&x) % 5];
+		q->group_prog[g] = (uint8_t)(next(&y) % DEV_PROGS);
+		if (next(&y) % 3 == 0)
+			q->group_mode[g] |= PACKET_FANOUT_FLAG_DEFRAG;
+	}
 	for (unsigned int i = 0; i < q->nsock; i++) {
 		struct dev_sock *s = &q->s[i];
 
@@ -77,7 +94,7 @@ static void gen(uint64_t seed, struct dev_seq *q)
 		s->frames = next(&x) % 4 ? 4u << (next(&x) % 3) : 0;
 		s->group = next(&x) % 5 ? (int)(next(&x) % 2) : -1;
 	}
-	q->nev = 8 + (unsigned int)(next(&x) % (DEV_MAX_EVENTS - 7));
+	q->nev = 8 + (unsigned int)(next(&x) % (DEV_GEN_EVENTS - 7));
 	for (unsigned int k = 0; k < q->nev; k++) {
 		unsigned int r = (unsigned int)(next(&x) % 100);
 		uint8_t kind = r < 60	? EV_FRAME
@@ -87,8 +104,12 @@ static void gen(uint64_t seed, struct dev_seq *q)
 			       : r < 94 ? EV_RECV
 					: EV_SOERR;
 
+		if (kind == EV_SOERR && next(&y) % 2)
+			kind = EV_PROG;
+		if (kind == EV_FRAME && next(&y) % 3 == 0)
+			kind = EV_FRAG;
 		/* a TAP refuses writes while down (EIO): no frames then */
-		if (kind == EV_FRAME && !up)
+		if ((kind == EV_FRAME || kind == EV_FRAG) && !up)
 			kind = EV_UP;
 		if (kind == EV_DOWN)
 			up = false;
@@ -97,16 +118,36 @@ static void gen(uint64_t seed, struct dev_seq *q)
 		q->ev[k].kind = kind;
 		q->ev[k].sock = (uint8_t)(next(&x) % q->nsock);
 		q->ev[k].flow = (uint8_t)(next(&x) % 6);
+		if (kind == EV_FRAG)	/* datagram flow % 2, piece / 2 */
+			sent[q->ev[k].flow % 2][q->ev[k].flow / 2]++;
+	}
+	/* every piece of a datagram begun goes at least once: no datagram
+	 * waits after the sequence (the kernel's would for 30 s) */
+	for (unsigned int d = 0; d < 2; d++) {
+		if (!sent[d][0] && !sent[d][1] && !sent[d][2])
+			continue;
+		for (unsigned int pc = 0; pc < 3; pc++) {
+			if (sent[d][pc])
+				continue;
+			if (!up) {	/* at most once: 6 + 1 events */
+				q->ev[q->nev++].kind = EV_UP;
+				up = true;
+			}
+			q->ev[q->nev].kind = EV_FRAG;
+			q->ev[q->nev].sock = 0;
+			q->ev[q->nev++].flow = (uint8_t)(pc * 2 + d);
+		}
 	}
 }
 
 static void describe(const struct dev_seq *q, char *buf, size_t len)
 {
-	static const char ek[] = "FDURPVE";
+	static const char ek[] = "FDURPVEBG";
 	size_t o;
 
-	o = (size_t)snprintf(buf, len, "groups %#x %#x;", q->group_mode[0],
-			     q->group_mode[1]);
+	o = (size_t)snprintf(buf, len, "groups %#x/p%u %#x/p%u;",
+			     q->group_mode[0], q->group_prog[0],
+			     q->group_mode[1], q->group_prog[1]);
 	for (unsigned int i = 0; i < q->nsock && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, " s%u:%s/V%d/%u/g%d", i,
 				      q->s[i].proto == ETH_P_IP ? "ip" : "arp",
@@ -116,8 +157,10 @@ static void describe(const struct dev_seq *q, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, "; events");
 	for (unsigned int k = 0; k < q->nev && o < len; k++)
 		o += (size_t)snprintf(buf + o, len - o, " %c%u", ek[q->ev[k].kind],
-				      q->ev[k].kind == EV_FRAME ? q->ev[k].flow
-								: q->ev[k].sock);
+				      q->ev[k].kind == EV_FRAME ||
+						      q->ev[k].kind == EV_FRAG
+					      ? q->ev[k].flow
+					      : q->ev[k].sock);
 }
 
 static void udp(uint8_t *b, unsigned int flow)
@@ -136,6 +179,51 @@ static void udp(uint8_t *b, unsigned int flow)
 	b[36] = 0, b[37] = 53;
 }
 
+/* Piece pc (0-2, 8 payload bytes each, MF but on the last) of datagram
+ * id from 10.0.0.9: a 60-byte frame. */
+static void piece(uint8_t *b, uint16_t id, unsigned int pc)
+{
+	udp(b, 0);
+	b[17] = 28;	/* tot_len: 20 + 8 */
+	b[18] = (uint8_t)(id >> 8), b[19] = (uint8_t)id;
+	b[20] = pc < 2 ? 0x20 : 0;
+	b[21] = (uint8_t)pc;	/* offset in 8-byte units */
+	b[29] = 9;
+	memset(b + 34, 0x30 + (int)pc, 8);
+}
+
+/* The classic programs a CBPF group may run: what they read (from the
+ * network header of an arriving frame) is what the flows vary. */
+static int set_prog(const struct tpc_backend_ops *ops, struct tpc_sock *s,
+		    unsigned int which)
+{
+	static const struct sock_filter progs[DEV_PROGS - 1][3] = {
+		{ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 15),	/* saddr */
+		  BPF_STMT(BPF_RET | BPF_A, 0) },
+		{ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 21),	/* sport */
+		  BPF_STMT(BPF_RET | BPF_A, 0) },
+		{ BPF_STMT(BPF_RET | BPF_K, 0xfffffffdu) },
+		{ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			   SKF_AD_OFF + SKF_AD_PROTOCOL),
+		  BPF_STMT(BPF_RET | BPF_A, 0) },
+		{ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			   SKF_AD_OFF + SKF_AD_QUEUE),
+		  BPF_STMT(BPF_RET | BPF_A, 0) },
+		{ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_LL_OFF + 11),
+		  BPF_STMT(BPF_RET | BPF_A, 0) },
+		{ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),	/* tot_len */
+		  BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 3),
+		  BPF_STMT(BPF_RET | BPF_A, 0) },
+	};
+	struct sock_fprog p = {
+		.len = (unsigned short)(which == 7 ? 3 : which == 3 ? 1 : 2),
+		.filter = (struct sock_filter *)progs[which - 1],
+	};
+
+	return ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA, &p,
+			       sizeof(p));
+}
+
 struct live {
 	struct tpc_sock *s;
 	char *ring;
@@ -147,6 +235,11 @@ static void run(const struct tpc_backend_ops *ops, void *ctx,
 {
 	struct live l[DEV_MAX_SOCKS] = { { 0 } };
 	uint8_t pkt[64], buf[128];
+	bool prog_set[2] = { false, false };
+	/* each run its own datagram ids: what a shrunk run left waiting
+	 * never meets a later one */
+	static uint16_t ids;
+	uint16_t id0 = (uint16_t)(ids += 2);
 	int err;
 
 	o->len = 0;
@@ -185,9 +278,18 @@ static void run(const struct tpc_backend_ops *ops, void *ctx,
 			int v = (400 + d->group) |
 				q->group_mode[d->group] << 16;
 
-			tpc_emit(o, "join s%u: %d\n", i,
-				 ops->setsockopt(l[i].s, SOL_PACKET,
-						 PACKET_FANOUT, &v, sizeof(v)));
+			err = ops->setsockopt(l[i].s, SOL_PACKET,
+					      PACKET_FANOUT, &v, sizeof(v));
+			tpc_emit(o, "join s%u: %d\n", i, err);
+			if (!err && !prog_set[d->group] &&
+			    (q->group_mode[d->group] & 0xff) ==
+				    PACKET_FANOUT_CBPF &&
+			    q->group_prog[d->group]) {
+				prog_set[d->group] = true;
+				tpc_emit(o, "prog s%u: %d\n", i,
+					 set_prog(ops, l[i].s,
+						  q->group_prog[d->group]));
+			}
 		}
 	}
 	for (unsigned int k = 0; k < q->nev; k++) {
@@ -202,6 +304,19 @@ static void run(const struct tpc_backend_ops *ops, void *ctx,
 			err = ops->inject(ctx, NULL, &p);
 			if (err)
 				tpc_emit(o, "frame %u: %d\n", k, err);
+			break;
+		case EV_FRAG:
+			piece(pkt, (uint16_t)(id0 + q->ev[k].flow % 2),
+			      q->ev[k].flow / 2);
+			p.len = 60;
+			err = ops->inject(ctx, NULL, &p);
+			if (err)
+				tpc_emit(o, "fragment %u: %d\n", k, err);
+			break;
+		case EV_PROG:
+			tpc_emit(o, "prog %u s%u: %d\n", k, i,
+				 set_prog(ops, l[i].s,
+					  1 + q->ev[k].flow % (DEV_PROGS - 1)));
 			break;
 		case EV_DOWN:
 		case EV_UP:
@@ -232,7 +347,7 @@ static void run(const struct tpc_backend_ops *ops, void *ctx,
 				 ops->recv(l[i].s, buf, sizeof(buf),
 					   MSG_DONTWAIT));
 			break;
-		default:
+		default:	/* EV_SOERR */
 			err = ops->getsockopt(l[i].s, SOL_SOCKET, SO_ERROR, &v,
 					      &vl);
 			tpc_emit(o, "so_error %u s%u: %d %d\n", k, i, err, v);

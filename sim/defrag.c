@@ -25,6 +25,9 @@
 #include "internal.h"
 
 #define TPSIM_DEFRAG_QUEUES 64
+/* the skb fields after rxhash, in a tpsim_packet of an older size */
+#define PKT_HAS(p, f) ((p)->sz >= offsetof(struct tpsim_packet, f) + \
+			sizeof((p)->f))
 #define IP_MAXLEN 65535u
 
 /* A run: fragments queued back to back at the tail (fragrun_*). */
@@ -40,6 +43,8 @@ struct head {
 	uint32_t flags;		/* TPSIM_PKT_VLAN, _PKTTYPE, _PROTOCOL */
 	uint16_t vlan_tci, vlan_tpid, protocol;
 	uint8_t pkttype;
+	uint32_t mark;
+	uint16_t queue_mapping;
 };
 
 struct ipq {
@@ -174,7 +179,9 @@ static int reasm(const struct ipq *q, struct tpsim_packet *out,
 				      .vlan_tci = q->head.vlan_tci,
 				      .vlan_tpid = q->head.vlan_tpid,
 				      .pkttype = q->head.pkttype,
-				      .protocol = q->head.protocol };
+				      .protocol = q->head.protocol,
+				      .mark = q->head.mark,
+				      .queue_mapping = q->head.queue_mapping };
 	*buf = b;
 	return 1;
 }
@@ -288,6 +295,11 @@ int tpsim__defrag(struct tpsim_net *n, const struct tpsim_dev *d,
 		.vlan_tpid = p->vlan_tpid,
 		.protocol = p->protocol,
 		.pkttype = p->pkttype,
+		/* skb_morph() keeps the first fragment's; the hash is
+		 * cleared (skb_clear_hash) */
+		.mark = PKT_HAS(p, mark) ? p->mark : 0,
+		.queue_mapping = PKT_HAS(p, queue_mapping) ? p->queue_mapping
+							   : 0,
 	};
 	uint16_t type;
 
