@@ -314,6 +314,18 @@ static void run(const struct tpc_backend_ops *ops, void *ctx,
 				tpc_emit(o, "fragment %u: %d\n", k, err);
 			break;
 		case EV_PROG:
+			/* a member of a CBPF group if there is one */
+			for (unsigned int j = 0; j < q->nsock; j++) {
+				const struct dev_sock *c =
+					&q->s[(i + j) % q->nsock];
+
+				if (c->group >= 0 &&
+				    (q->group_mode[c->group] & 0xff) ==
+					    PACKET_FANOUT_CBPF) {
+					i = (i + j) % q->nsock;
+					break;
+				}
+			}
 			tpc_emit(o, "prog %u s%u: %d\n", k, i,
 				 set_prog(ops, l[i].s,
 					  1 + q->ev[k].flow % (DEV_PROGS - 1)));
