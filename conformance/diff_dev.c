@@ -275,8 +275,8 @@ static void run(const struct tpc_backend_ops *ops, void *ctx,
 			}
 		}
 		if (d->group >= 0) {
-			int v = (400 + d->group) |
-				q->group_mode[d->group] << 16;
+			int v = (int)((uint32_t)(400 + d->group) |
+				      (uint32_t)q->group_mode[d->group] << 16);
 
 			err = ops->setsockopt(l[i].s, SOL_PACKET,
 					      PACKET_FANOUT, &v, sizeof(v));

@@ -34,7 +34,7 @@ static bool has_dev(struct tpc_t *t)
 static int join(struct tpc_t *t, struct tpc_sock *s, uint16_t id,
 		uint16_t type_flags)
 {
-	int v = id | type_flags << 16;
+	int v = (int)((uint32_t)id | (uint32_t)type_flags << 16);
 
 	return t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v));
 }

@@ -188,7 +188,7 @@ int t_join(struct tpsim_sock *s, uint16_t id, uint16_t type_flags,
 {
 	struct fanout_args a = { .id = id, .type_flags = type_flags,
 				 .max_num_members = max };
-	int v = id | type_flags << 16;
+	int v = (int)((uint32_t)id | (uint32_t)type_flags << 16);
 
 	if (len == sizeof(int))
 		return tpsim_setsockopt(s, SOL_PACKET, PACKET_FANOUT, &v, len);
