@@ -11,11 +11,12 @@
  * dropped; one that overlaps otherwise drops the queue with it.
  *
  * Bounded: at most TPSIM_DEFRAG_QUEUES datagrams wait, each at most
- * 64 KiB; a fragment of a new datagram beyond that is dropped, as the
- * kernel drops one when its fragment memory is over
- * net.ipv4.ipfrag_high_thresh. The kernel's expiry (ipfrag_time, 30 s)
- * and its per-source distance check (ipfrag_max_dist) are not simulated:
- * a queue waits until completed or dropped, or until the net goes.
+ * 64 KiB. The kernel's expiry (ipfrag_time, 30 s) and its per-source
+ * distance check (ipfrag_max_dist) are not simulated, so a datagram that
+ * never completes (a duplicate fragment after its datagram was whole
+ * starts one) would stay for good: a fragment of a new datagram beyond
+ * the bound drops the oldest waiting one instead, which the kernel's
+ * clock would have expired long before.
  */
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -202,8 +203,13 @@ static struct ipq *find(struct tpsim_net *n, const uint8_t *ip)
 		    !memcmp(q->saddr, ip + 12, 4) &&
 		    !memcmp(q->daddr, ip + 16, 4))
 			return q;
-	if (df->nqueues >= TPSIM_DEFRAG_QUEUES)
-		return NULL;	/* over ipfrag_high_thresh */
+	if (df->nqueues >= TPSIM_DEFRAG_QUEUES) {
+		struct ipq *oldest = df->queues;
+
+		while (oldest->next)	/* new queues go first */
+			oldest = oldest->next;
+		ipq_free(df, oldest);
+	}
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;

@@ -116,9 +116,15 @@ int tpsim_dev_deliver(struct tpsim_dev *d, const struct tpsim_packet *pkt,
 		    (!s->bound_ifindex || s->bound_ifindex == d->ifindex))
 			hand(s, d, pkt, res, nres, &count);
 	proto = tpsim__frame_proto(d, pkt);
-	for (struct tpsim_fanout *f = n->groups; f; f = tpsim__fanout_next(f))
-		if (tpsim__fanout_takes(f, d, proto))
-			to_group(f, d, pkt, cpu, queue, res, nres, &count);
+	/* the groups in the kernel's order: it decides which of two DEFRAG
+	 * groups (one queue per datagram for both) gets the datagram */
+	for (unsigned int rank = 0; rank < 4; rank++)
+		for (struct tpsim_fanout *f = n->groups; f;
+		     f = tpsim__fanout_next(f))
+			if (tpsim__fanout_rank(f) == rank &&
+			    tpsim__fanout_takes(f, d, proto))
+				to_group(f, d, pkt, cpu, queue, res, nres,
+					 &count);
 	pthread_mutex_unlock(&n->lock);
 	return count;
 }
@@ -167,11 +173,13 @@ static void nit_one(struct tpsim_sock *from, struct tpsim_dev *d,
 		    o->protocol == htons(ETH_P_ALL) &&
 		    (!o->bound_ifindex || o->bound_ifindex == d->ifindex))
 			hand(o, d, &p, NULL, 0, &count);
-	for (struct tpsim_fanout *f = d->net->groups; f;
-	     f = tpsim__fanout_next(f))
-		if (!tpsim__fanout_skips_outgoing(f, from) &&
-		    tpsim__fanout_takes(f, d, 0))
-			to_group(f, d, &p, 0, 0, NULL, 0, &count);
+	for (unsigned int rank = 0; rank < 2; rank++)
+		for (struct tpsim_fanout *f = d->net->groups; f;
+		     f = tpsim__fanout_next(f))
+			if (tpsim__fanout_rank(f) == rank &&
+			    !tpsim__fanout_skips_outgoing(f, from) &&
+			    tpsim__fanout_takes(f, d, 0))
+				to_group(f, d, &p, 0, 0, NULL, 0, &count);
 }
 
 void tpsim__nit_flush(struct tpsim_sock *s, const struct sockaddr_ll *to)

@@ -65,6 +65,30 @@ bool tpsim__fanout_skips_outgoing(const struct tpsim_fanout *f,
 	       sender->fanout == f || f->protocol != htons(ETH_P_ALL);
 }
 
+/* The group's place among the taps (__netif_receive_skb_core): 0 every
+ * protocol on every device (ptype_all), 1 every protocol on its device
+ * (dev->ptype_all), 2 one protocol on every device (ptype_base), 3 one
+ * protocol on its device (ptype_specific). */
+unsigned int tpsim__fanout_rank(const struct tpsim_fanout *f)
+{
+	return (f->protocol != htons(ETH_P_ALL)) * 2u + (f->ifindex != 0);
+}
+
+/* dev_add_pack(): a group's hook goes to the head of its list when its
+ * first member is linked, so a group whose members all came back after
+ * the link went down is seen before the others */
+static void to_head(struct tpsim_fanout *f, struct tpsim_net *n)
+{
+	for (struct tpsim_fanout **pp = &n->groups; *pp; pp = &(*pp)->next) {
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	}
+	f->next = n->groups;
+	n->groups = f;
+}
+
 /* __fanout_link(): appended, so the array is in join order */
 void tpsim__fanout_link(struct tpsim_sock *s)
 {
@@ -80,6 +104,8 @@ void tpsim__fanout_link(struct tpsim_sock *s)
 		f->cap = cap;
 	}
 	f->arr[f->num++] = s;
+	if (f->num == 1)
+		to_head(f, s->net);
 }
 
 /* __fanout_unlink(): the last member takes the leaver's place */

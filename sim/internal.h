@@ -280,6 +280,9 @@ __tpsim_hidden int tpsim__defrag(struct tpsim_net *n, const struct tpsim_dev *d,
 				 const struct tpsim_packet *p,
 				 struct tpsim_packet *out, uint8_t **buf);
 __tpsim_hidden void tpsim__defrag_free(struct tpsim_net *n);
+/* which list of taps the group's hook is on, in the order they see a
+ * frame (0-3) */
+__tpsim_hidden unsigned int tpsim__fanout_rank(const struct tpsim_fanout *f);
 /* the group has PACKET_FANOUT_FLAG_DEFRAG */
 __tpsim_hidden bool tpsim__fanout_defrags(const struct tpsim_fanout *f);
 

@@ -518,6 +518,65 @@ static void fanout_defrag(struct tpc_t *t)
 	check_whole(t, ring, 4, 0x104, 32, 0);
 }
 
+/* Datagram id (two fragments) on the device. */
+static int datagram(struct tpc_t *t, uint16_t id)
+{
+	uint8_t b[128];
+	uint32_t len = fragment(b, id, 0, 16, true, 0);
+
+	if (arrive(t, b, len))
+		return -1;
+	len = fragment(b, id, 16, 8, false, 0);
+	return arrive(t, b, len);
+}
+
+/* N21: two DEFRAG groups share the net's queue, so the datagram goes to
+ * the group that sees its last fragment first: a group of every protocol
+ * before one of a protocol; among those, the group whose first member
+ * was linked last (dev_add_pack puts its hook first), which a link going
+ * down and up changes. */
+static void fanout_defrag_groups(struct tpc_t *t)
+{
+	struct tpc_sock *x, *y, *z;
+
+	REQUIRE(t, has_dev(t) && TPC_OPS_HAS(t->ops, set_link));
+	x = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	y = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, x && y);
+	EXPECT_ERR(t, join(t, y, 332, PACKET_FANOUT_LB |
+				       PACKET_FANOUT_FLAG_DEFRAG),
+		   0);
+	EXPECT_ERR(t, join(t, x, 333, PACKET_FANOUT_LB |
+				       PACKET_FANOUT_FLAG_DEFRAG),
+		   0);
+	REQUIRE(t, !datagram(t, 0x201));
+	EXPECT_EQ(t, "x's group, joined last", 1, packets(t, x));
+	EXPECT_EQ(t, "y's group", 0, packets(t, y));
+	/* down and up: x, the older socket, is linked again first */
+	EXPECT_ERR(t, t->ops->set_link(t->bctx, 0), 0);
+	EXPECT_ERR(t, t->ops->set_link(t->bctx, 1), 0);
+	REQUIRE(t, !datagram(t, 0x202));
+	EXPECT_EQ(t, "x's group after the link came back", 0, packets(t, x));
+	EXPECT_EQ(t, "y's group, linked again last", 1, packets(t, y));
+	z = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	REQUIRE(t, z);
+	EXPECT_ERR(t, join(t, z, 334, PACKET_FANOUT_LB |
+				       PACKET_FANOUT_FLAG_DEFRAG),
+		   0);
+	REQUIRE(t, !datagram(t, 0x203));
+	EXPECT_EQ(t, "the ETH_P_ALL group", 1, packets(t, z));
+	EXPECT_EQ(t, "x's group", 0, packets(t, x));
+	EXPECT_EQ(t, "y's group", 0, packets(t, y));
+}
+
+/* The link always comes back up, whatever the case found. */
+static void fanout_defrag_groups_up(struct tpc_t *t)
+{
+	fanout_defrag_groups(t);
+	if (TPC_OPS_HAS(t->ops, set_link))
+		t->ops->set_link(t->bctx, 1);
+}
+
 #define DEV TPC_CAP_DEVICE
 
 const struct tpc_case tpc_cases_dev_bpf[] = {
@@ -531,6 +590,8 @@ const struct tpc_case tpc_cases_dev_bpf[] = {
 	  .fn = fanout_ebpf_prog_type, .needs = DEV },
 	{ "dev.fanout_defrag", "N21", TPC_V2, .fn = fanout_defrag,
 	  .needs = DEV },
+	{ "dev.fanout_defrag_groups", "N21", 0, .fn = fanout_defrag_groups_up,
+	  .needs = DEV | TPC_CAP_TAP_LINK },
 	{ "dev.outgoing_groups", "N19 N20", TPC_V2, .fn = outgoing_groups,
 	  .needs = DEV },
 	{ "dev.outgoing_own_group", "N20", TPC_V2, .fn = outgoing_own_group,

@@ -286,14 +286,15 @@ START_TEST(defrag_bound)
 	m = member(&e, ETH_P_IP, 1);
 	for (uint16_t id = 1; id <= 64; id++)
 		ck_assert_int_eq(f(e.d, id, 0, 8, 0x2000), 0);
-	/* the 65th datagram waits for room: its fragments are dropped */
-	ck_assert_int_eq(f(e.d, 65, 0, 8, 0x2000), 0);
-	ck_assert_int_eq(f(e.d, 65, 8, 8, 0), 0);
-	ck_assert_int_eq(f(e.d, 1, 8, 8, 0), 1);
-	whole(m, 1, 16, 0, 0);
+	/* a 65th datagram drops the oldest waiting one (1) */
 	ck_assert_int_eq(f(e.d, 65, 0, 8, 0x2000), 0);
 	ck_assert_int_eq(f(e.d, 65, 8, 8, 0), 1);
 	whole(m, 65, 16, 0, 0);
+	ck_assert_int_eq(f(e.d, 1, 8, 8, 0), 0);	/* waits alone: 64 */
+	ck_assert_int_eq(f(e.d, 66, 0, 8, 0x2000), 0);	/* 2 goes */
+	ck_assert_int_eq(f(e.d, 2, 8, 8, 0), 0);	/* 3 goes */
+	ck_assert_int_eq(f(e.d, 4, 8, 8, 0), 1);
+	whole(m, 4, 16, 0, 0);
 	tpsim_close(m);
 	tpsim_net_destroy(e.n);
 }
