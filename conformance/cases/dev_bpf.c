@@ -299,7 +299,7 @@ static void fanout_ebpf_prog_type(struct tpc_t *t)
 	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
 	if (fd < 0) {
 		tpc_skip(t, "bpf(BPF_PROG_LOAD) of an XDP program: %s",
-			 tpc_errname(-errno));
+			 strerror(errno));
 		return;
 	}
 	e = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
