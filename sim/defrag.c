@@ -289,8 +289,8 @@ int tpsim__defrag(struct tpsim_net *n, const struct tpsim_dev *d,
 		  const struct tpsim_packet *p, struct tpsim_packet *out,
 		  uint8_t **buf)
 {
-	const uint8_t *b = p->data, *ip = b + d->hard_header_len;
-	uint32_t avail = p->len - d->hard_header_len, ihl, tot;
+	const uint8_t *b = p->data, *ip;
+	uint32_t avail, ihl, tot;
 	bool sent = (p->flags & TPSIM_PKT_PKTTYPE) &&
 		    p->pkttype == PACKET_OUTGOING;
 	struct head h = {
@@ -309,6 +309,10 @@ int tpsim__defrag(struct tpsim_net *n, const struct tpsim_dev *d,
 	};
 	uint16_t type;
 
+	if (p->len < d->hard_header_len)	/* no frame a tap sees */
+		return 0;
+	ip = b + d->hard_header_len;
+	avail = p->len - d->hard_header_len;
 	if (d->hard_header_len) {
 		type = (uint16_t)(b[12] << 8 | b[13]);
 		memcpy(h.lhdr, b, ETH_HLEN);

@@ -244,7 +244,11 @@ uint32_t tpsim__fanout_run_bpf(const struct tpsim_bpf_prog *prog,
 	const uint8_t *b = p->data;
 	uint32_t hlen = d->hard_header_len;
 	uint8_t hdr[ETH_HLEN];
-	struct tpsim_bpf_pkt v = {
+	struct tpsim_bpf_pkt v;
+
+	if (p->len < hlen)	/* no frame a tap sees */
+		return 0;
+	v = (struct tpsim_bpf_pkt){
 		.hdr = b,
 		.hdr_len = hlen,
 		.payload = b + hlen,
