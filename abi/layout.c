@@ -195,6 +195,7 @@ int main(void)
 	M(tpsim_profile, copy_thresh_readable);
 	M(tpsim_profile, small_head_cache);
 	M(tpsim_profile, vnet_min_csum_start);
+	M(tpsim_profile, fanout_ignore_outgoing);
 	END(tpsim_profile);
 
 	/* tpconform plug-ins (tpc_backend.h, tpc_plugin.h) */

@@ -15,7 +15,7 @@
 #include "bpf.h"
 #include "internal.h"
 
-#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 5.11 */
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 6.2 */
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
 #endif
 #define FANOUT_MAX (1u << 16)		/* PACKET_FANOUT_MAX */
@@ -38,6 +38,7 @@ struct tpsim_fanout {
 	uint32_t rr_cur;		/* PACKET_FANOUT_LB */
 	struct tpsim_bpf_prog *prog;	/* PACKET_FANOUT_CBPF's, or none */
 	uint32_t bpf_rnd;		/* its SKF_AD_RANDOM state */
+	bool ignore_outgoing;		/* the flag, where the kernel has it */
 };
 
 struct tpsim_rollover {
@@ -61,8 +62,8 @@ bool tpsim__fanout_skips_outgoing(const struct tpsim_fanout *f,
 				  const struct tpsim_sock *sender)
 {
 	/* match_fanout_group(): a group never sees what its member sent */
-	return (f->flags & FLAG(PACKET_FANOUT_FLAG_IGNORE_OUTGOING)) ||
-	       sender->fanout == f || f->protocol != htons(ETH_P_ALL);
+	return f->ignore_outgoing || sender->fanout == f ||
+	       f->protocol != htons(ETH_P_ALL);
 }
 
 /* The group's place among the taps (__netif_receive_skb_core): 0 every
@@ -241,6 +242,9 @@ static int join(struct tpsim_sock *s, uint16_t id, uint16_t type_flags,
 		f->protocol = s->protocol;
 		f->ifindex = s->bound_ifindex;
 		f->bpf_rnd = 0x2545f491u ^ id;
+		f->ignore_outgoing =
+			(flags & FLAG(PACKET_FANOUT_FLAG_IGNORE_OUTGOING)) &&
+			s->prof->fanout_ignore_outgoing;
 		f->next = n->groups;
 		n->groups = f;
 	}

@@ -60,6 +60,7 @@ static const struct tpsim_profile profiles[] = {
 		.small_head_cache = 1,
 		.setsockopt_known = OPTS_LINUX_6_2,
 		.vnet_min_csum_start = 20,
+		.fanout_ignore_outgoing = 1,
 	},
 	{
 		.name = "linux-6.1",
@@ -76,6 +77,7 @@ static const struct tpsim_profile profiles[] = {
 		.small_head_cache = 0,
 		.setsockopt_known = OPTS_LINUX,
 		.vnet_min_csum_start = 0,
+		.fanout_ignore_outgoing = 0,
 	},
 	{
 		.name = "linux-2.6",
@@ -117,6 +119,7 @@ static const struct tpsim_profile profiles[] = {
 		.small_head_cache = 1,
 		.setsockopt_known = OPTS_LINUX_6_2,
 		.vnet_min_csum_start = 20,
+		.fanout_ignore_outgoing = 1,
 	},
 };
 

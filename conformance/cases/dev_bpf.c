@@ -19,7 +19,7 @@
 
 #include "tpc.h"
 
-#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 5.11 */
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 6.2 */
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
 #endif
 

@@ -419,6 +419,10 @@ struct tpsim_profile {
 	 * (virtio_net_hdr_to_skb checks the transport offset: 20 since
 	 * 6.12 at the latest; 6.1 takes any) */
 	uint32_t vnet_min_csum_start;
+	/* PACKET_FANOUT_FLAG_IGNORE_OUTGOING keeps a group from the copies
+	 * of what the device sends (6.2 on; 6.1 keeps the bit as an unknown
+	 * flag and shows it, nothing more) */
+	int fanout_ignore_outgoing;
 };
 
 /* Returns the profile named name, or NULL. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * A fanout group's program (N18, N19): PACKET_FANOUT_DATA's refusals
+ * A fanout group's program (N18, N19) and what a group sees of a sent
+ * frame by kernel version (N20): PACKET_FANOUT_DATA's refusals
  * for CBPF and EBPF groups, and what the program of a CBPF group sees of
  * a frame: the network header at offset 0 of an arriving frame, the
  * link header of a sent one, the tag taken off, pkt_type from the
@@ -14,11 +15,16 @@
 #include <linux/if_ether.h>
 #include <net/if_arp.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "t_helpers.h"
+
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 6.2 */
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
+#endif
 
 static int set_prog(struct tpsim_sock *s, const struct sock_filter *f,
 		    unsigned short len)
@@ -398,6 +404,57 @@ START_TEST(cbpf_view_other)
 }
 END_TEST
 
+/* N20: PACKET_FANOUT_FLAG_IGNORE_OUTGOING keeps a group from what the
+ * device sends since 6.2; 6.1 (profile linux-6.1) only shows the bit. */
+START_TEST(ignore_outgoing_by_profile)
+{
+	static const char *const prof[2] = { "linux", "linux-6.1" };
+	struct tpacket_req req = { .tp_block_size = 4096, .tp_block_nr = 1,
+				   .tp_frame_size = 2048, .tp_frame_nr = 2 };
+
+	for (int k = 0; k < 2; k++) {
+		struct t_env e;
+		struct tpsim_sock *g, *tx;
+		struct tpacket2_hdr *h;
+		void *ring;
+		int v;
+
+		t_env_open(&e, TPSIM_DEV_TAP);
+		g = t_sock_opts(SOCK_RAW, ETH_P_ALL, prof[k], 0, 0);
+		tx = t_sock_opts(SOCK_RAW, ETH_P_ALL, prof[k], 0, 0);
+		ck_assert_int_eq(tpsim_net_add_sock(e.n, g), 0);
+		ck_assert_int_eq(tpsim_net_add_sock(e.n, tx), 0);
+		ck_assert_int_eq(t_bind_to(g, 1, ETH_P_ALL), 0);
+		ck_assert_int_eq(t_bind_to(tx, 1, ETH_P_ALL), 0);
+		ck_assert_int_eq(t_join(g, 5, PACKET_FANOUT_LB |
+					      PACKET_FANOUT_FLAG_IGNORE_OUTGOING,
+					0, 4),
+				 0);
+		ck_assert_int_eq(t_getint(g, PACKET_FANOUT, &v), 0);
+		ck_assert_int_eq(v, 0x40010005);
+		ck_assert_int_eq(t_setint(tx, PACKET_VERSION, TPACKET_V2), 0);
+		ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET,
+						  PACKET_TX_RING, &req,
+						  sizeof(req)),
+				 0);
+		ck_assert_int_eq(tpsim_mmap(tx, NULL, 4096,
+					    PROT_READ | PROT_WRITE, MAP_SHARED,
+					    0, &ring),
+				 0);
+		h = ring;
+		t_eth((uint8_t *)h + 32, 60, t_bcast, 0x88b5);
+		h->tp_len = 60;
+		tpsim_frame_send_request(h, TPACKET_V2);
+		ck_assert_int_eq(tpsim_send(tx, NULL, 0), 60);
+		ck_assert_uint_eq(t_packets(g), (unsigned int)k);
+		ck_assert_int_eq(tpsim_munmap(tx, ring, 4096), 0);
+		tpsim_close(tx);
+		tpsim_close(g);
+		tpsim_net_destroy(e.n);
+	}
+}
+END_TEST
+
 Suite *suite_fanout_bpf(void)
 {
 	Suite *s = suite_create("fanout_bpf");
@@ -407,6 +464,7 @@ Suite *suite_fanout_bpf(void)
 	tcase_add_test(tc, ebpf_data_rules);
 	tcase_add_test(tc, cbpf_view_ether);
 	tcase_add_test(tc, cbpf_view_other);
+	tcase_add_test(tc, ignore_outgoing_by_profile);
 	suite_add_tcase(s, tc);
 	return s;
 }
