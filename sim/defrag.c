@@ -104,7 +104,7 @@ static int insert(struct ipq *q, uint32_t off, uint32_t end)
 {
 	struct run **pp = &q->runs, *r;
 
-	if (q->runs && q->tail_end < end) {
+	if (q->runs && q->tail_end < end) {	/* past the tail */
 		if (off < q->tail_end)
 			return FRAG_OVERLAP;
 		while ((*pp)->next)
@@ -115,16 +115,13 @@ static int insert(struct ipq *q, uint32_t off, uint32_t end)
 			return FRAG_OK;
 		}
 		pp = &(*pp)->next;
-		q->tail_end = end;
-	} else if (q->runs) {
+	} else if (q->runs) {	/* the search of the runs */
 		for (; *pp && (*pp)->end <= off; pp = &(*pp)->next)
 			;
 		if (*pp && end > (*pp)->start)
 			return off >= (*pp)->start && end <= (*pp)->end
 				       ? FRAG_DUP
 				       : FRAG_OVERLAP;
-	} else {
-		q->tail_end = end;
 	}
 	r = malloc(sizeof(*r));
 	if (!r)
@@ -133,6 +130,8 @@ static int insert(struct ipq *q, uint32_t off, uint32_t end)
 	r->end = end;
 	r->next = *pp;
 	*pp = r;
+	if (end > q->tail_end)
+		q->tail_end = end;
 	return FRAG_OK;
 }
 
