@@ -612,8 +612,11 @@ struct tpsim_dev_result {
  * A frame arriving on device d (__netif_receive_skb's delivery to
  * packet taps): every socket bound to d or to every device, by its own
  * protocol, filter, ring and statistics; a fanout group picks one member
- * (packet_rcv_fanout). cpu and queue are the CPU the frame is received
- * on and its receive queue (PACKET_FANOUT_CPU / _QM). res (NULL, or nres
+ * (packet_rcv_fanout; a PACKET_FANOUT_FLAG_DEFRAG group hands an IPv4
+ * fragment to nobody and the whole datagram, with the fragment that
+ * completes it, to one member). cpu and queue are the CPU the frame is
+ * received on and its receive queue (PACKET_FANOUT_CPU / _QM, and a
+ * CBPF program's SKF_AD_CPU). res (NULL, or nres
  * entries) gets one entry per socket handed the frame, in delivery
  * order. Returns how many sockets were handed it (which may exceed nres),
  * 0 when a NIC-like device filters the frame out, -ENETDOWN when d is
