@@ -258,6 +258,57 @@ static void fanout_cbpf_pick(struct tpc_t *t)
 	}
 }
 
+/* N19: a tag in the data is off before a group's program runs: a group
+ * of every protocol sees it in the VLAN fields and the network header at
+ * offset 0; a group of one protocol sees no tag, and PACKET_OTHERHOST for
+ * a VID no VLAN device takes. */
+static void fanout_cbpf_vlan(struct tpc_t *t)
+{
+	static const struct sock_filter tag[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	static const struct sock_filter pkttype[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	static const struct sock_filter proto9[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	static const unsigned int want[4] = { 2, 3, 2, 3 };
+	struct tpc_sock *m[4];	/* a0 a1 (ETH_P_ALL), b0 b1 (ETH_P_IP) */
+	uint8_t tagged[68], plain[64];
+
+	REQUIRE(t, has_dev(t));
+	for (int i = 0; i < 4; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, i < 2 ? ETH_P_ALL : ETH_P_IP);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, join(t, m[i], (uint16_t)(335 + i / 2),
+				   PACKET_FANOUT_CBPF),
+			   0);
+	}
+	REQUIRE(t, !set_prog(t, m[0], tag, 2, sizeof(struct sock_fprog)));
+	REQUIRE(t, !set_prog(t, m[2], tag, 2, sizeof(struct sock_fprog)));
+	ipv4(plain, sizeof(plain), 4, 1);
+	memcpy(tagged, plain, 12);
+	tagged[12] = 0x81, tagged[13] = 0x00, tagged[14] = 0, tagged[15] = 5;
+	memcpy(tagged + 16, plain + 12, sizeof(plain) - 12);
+	REQUIRE(t, !arrive(t, tagged, sizeof(tagged)));
+	REQUIRE(t, !arrive(t, plain, sizeof(plain)));
+	REQUIRE(t, !set_prog(t, m[3], pkttype, 2, sizeof(struct sock_fprog)));
+	REQUIRE(t, !arrive(t, tagged, sizeof(tagged)));
+	REQUIRE(t, !arrive(t, plain, sizeof(plain)));
+	REQUIRE(t, !set_prog(t, m[1], proto9, 2, sizeof(struct sock_fprog)));
+	REQUIRE(t, !arrive(t, tagged, sizeof(tagged)));
+	for (int i = 0; i < 4; i++) {
+		tpc_note(t, "%s member %d", i < 2 ? "ETH_P_ALL" : "ETH_P_IP",
+			 i % 2);
+		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
+	}
+}
+
 /* N19: an EBPF group without a program hands everything to the first
  * member, as a CBPF one does. */
 static void fanout_ebpf_no_program(struct tpc_t *t)
@@ -583,6 +634,8 @@ const struct tpc_case tpc_cases_dev_bpf[] = {
 	{ "dev.fanout_data_rules", "N12 N18", 0, .fn = fanout_data_rules,
 	  .needs = DEV },
 	{ "dev.fanout_cbpf_pick", "N19", 0, .fn = fanout_cbpf_pick,
+	  .needs = DEV },
+	{ "dev.fanout_cbpf_vlan", "N19 R17", 0, .fn = fanout_cbpf_vlan,
 	  .needs = DEV },
 	{ "dev.fanout_ebpf_no_program", "N19", 0,
 	  .fn = fanout_ebpf_no_program, .needs = DEV },
