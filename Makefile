@@ -27,8 +27,9 @@
 #   make stress       hostile consumers, 2 x 10^6 packets per ring kind
 #   make valgrind     the unit tests and the fuzz corpora under memcheck
 #   make fuzz         libFuzzer on socket operations, pcap input,
-#                     check --batch and the socket filter's checker and
-#                     machine (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
+#                     check --batch, the socket filter's checker and
+#                     machine, and sockets on devices in fanout groups
+#                     (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
 #   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
 #                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
@@ -213,19 +214,22 @@ $(PLUGIN_EXAMPLE): $(BUILD)/examples/plugin.c
 	@$(if $(Q),echo "  SO      $@")
 	$(Q)$(CC) $(CFLAGS) -Iconformance/include -shared -o $@ $<
 
-# libFuzzer (clang): four targets, built with ASan+UBSan, each run for
+# libFuzzer (clang): five targets, built with ASan+UBSan, each run for
 # FUZZ_SECONDS (or FUZZ_RUNS executions) on its corpus (fixtures/fuzz/<name>
 # seeds, build/fuzz/corpus-<name> grows); a crash fails and is kept in
 # fixtures/fuzz/<name>/ (scripts/fuzz), where make check replays it.
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 0
-FUZZ_TARGETS ?= ops pcap batch bpf
+FUZZ_TARGETS ?= ops pcap batch bpf dev
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
 	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
 $(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+$(FUZZ_DIR)/fuzz_dev: tools/fuzz/fuzz_dev.c $(SIM_SRCS)
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
 $(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
@@ -256,7 +260,8 @@ stress: $(STRESS)
 # The fuzz corpora replayed without libFuzzer (make check): every seed
 # and every crash kept in fixtures/fuzz/<target> stays a regression test.
 FUZZ_REPLAYS := $(BUILD)/fuzz-replay/ops $(BUILD)/fuzz-replay/pcap \
-	$(BUILD)/fuzz-replay/batch $(BUILD)/fuzz-replay/bpf
+	$(BUILD)/fuzz-replay/batch $(BUILD)/fuzz-replay/bpf \
+	$(BUILD)/fuzz-replay/dev
 CLI_LIB_OBJS := $(filter-out $(BUILD)/tools/tpsim/main.o,$(CLI_OBJS))
 $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -272,6 +277,11 @@ $(BUILD)/fuzz-replay/ops: $(BUILD)/tools/fuzz/replay.o \
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
 		$(BUILD)/tools/fuzz/fuzz_bpf.o $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/fuzz-replay/dev: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/fuzz_dev.o $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
