@@ -170,8 +170,26 @@ START_TEST(defrag_ends_and_overlaps)
 	ck_assert_int_eq(f(e.d, 8, 0, 8, 0x2000), 1);
 	ck_assert_int_eq(f(e.d, 8, 0, 16, 0x2000), 1);	/* overlap */
 	ck_assert_int_eq(f(e.d, 8, 8, 8, 0x2000), 1);	/* [0, 8) gone */
-	ck_assert_uint_eq(t_packets(m), 2);
-	ck_assert_uint_eq(t_packets(plain), 27);
+	/* past the tail with a gap, twice: three runs, then the gaps */
+	ck_assert_int_eq(f(e.d, 9, 0, 8, 0x2000), 1);
+	ck_assert_int_eq(f(e.d, 9, 16, 8, 0x2000), 1);
+	ck_assert_int_eq(f(e.d, 9, 32, 8, 0x2000), 1);
+	ck_assert_int_eq(f(e.d, 9, 40, 8, 0), 1);
+	ck_assert_int_eq(f(e.d, 9, 24, 8, 0x2000), 1);
+	ck_assert_int_eq(f(e.d, 9, 8, 8, 0x2000), 2);
+	whole(m, 9, 48, 0, 0);
+	/* a header whose checksum carries (192.168.x.x) */
+	for (uint32_t off = 0; off < 16; off += 8) {
+		uint32_t len = frag(frame, true, 10, off, 8,
+				    off ? 0 : 0x2000, 0);
+
+		frame[26] = 192, frame[27] = 168, frame[28] = 255;
+		frame[30] = 192, frame[31] = 168, frame[22] = 255;
+		ck_assert_int_eq(rx(e.d, len, 0), off ? 2 : 1);
+	}
+	whole(m, 10, 16, 0, 0);
+	ck_assert_uint_eq(t_packets(m), 4);
+	ck_assert_uint_eq(t_packets(plain), 35);
 	tpsim_close(plain);
 	tpsim_close(m);
 	tpsim_net_destroy(e.n);	/* the waiting queues go with the net */
