@@ -453,4 +453,8 @@ check: all
 clean:
 	rm -rf build
 
+# gcc writes the .d files; without this empty rule make would try to
+# remake them with its built-in `%: %.o` link rule (cli_pcap.d from a
+# cli_pcap.d.o that the fuzz pattern rule then tries to compile)
+%.d: ;
 -include $(shell find build \( -path build/kernel-cov -o -path build/deb \) -prune -o -type f -name '*.d' -print 2>/dev/null)
