@@ -63,6 +63,11 @@ struct tpsim_ring {
 	size_t guard_len;
 	char *kbase;		/* producer's view of the ring (inside guard) */
 	uint32_t head;		/* next frame to fill (R1) or send (T1) */
+	/* RX V1/V2: the head frame's address and the frames from it to
+	 * its block's end, moved with head by rx.c (no division per
+	 * packet), set from head by tpsim__rx_plan */
+	char *head_at;
+	uint32_t head_left;
 	struct tpsim_kbdq v3;	/* TPACKET_V3 RX only */
 };
 
@@ -183,6 +188,17 @@ struct tpsim_sock {
 	bool rx_in_run, rx_wake_due, rx_ts_valid, rx_mono_valid;
 	struct timespec rx_ts;
 	int64_t rx_mono;
+	/* the receive plan (tpsim__rx_plan): whether this socket's
+	 * configuration lets a plain packet take the plain path, and that
+	 * path's constants. Whatever changes a field the plan reads
+	 * (protocol, filter, vnet_hdr_sz, copy_thresh, the link, the ring,
+	 * version, reserve) calls tpsim__rx_plan under the lock after. */
+	bool rx_plain;
+	uint8_t rx_hlen;	/* link header bytes the socket sees */
+	uint8_t rx_minlen;	/* shortest plain packet */
+	uint16_t rx_macoff;	/* tp_mac */
+	uint32_t rx_macnet;	/* tp_mac | tp_net << 16 */
+	uint32_t rx_snapmax;	/* frame_size - rx_macoff (R4) */
 
 	char detail[160];
 };
@@ -325,6 +341,9 @@ struct rx_skb {
 __tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
 					 uint32_t tags_removed, uint8_t out[10]);
 
+/* rx.c: the receive plan, after any change of the socket's
+ * configuration, with s->lock held */
+__tpsim_hidden void tpsim__rx_plan(struct tpsim_sock *s);
 /* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
 				    const struct rx_skb *k, char *frame,
@@ -423,7 +442,7 @@ __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 static inline void tpsim__clock_read(const struct tpsim_sock *s,
 				     struct timespec *ts)
 {
-	if (s->clock == TPSIM_CLOCK_VIRTUAL)
+	if (__builtin_expect(s->clock == TPSIM_CLOCK_VIRTUAL, 0))
 		*ts = s->vclock;
 	else
 		clock_gettime(CLOCK_REALTIME, ts);

@@ -377,12 +377,13 @@ uint32_t tpsim__rx_tstamp(struct tpsim_sock *s, const struct tpsim_packet *p,
 	return 0;
 }
 
-void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
-		     char *frame, size_t hdr_size)
+/* halen: the socket's addr_len, 0 for a packet with no link source */
+static inline __attribute__((always_inline)) void
+rx_sll(const struct tpsim_sock *s, const struct rx_skb *k, char *frame,
+       size_t hdr_size, uint8_t halen)
 {
 	struct sockaddr_ll *sll =
 		(struct sockaddr_ll *)(frame + TPACKET_ALIGN(hdr_size));
-	uint8_t halen = k->src ? s->addr_len : 0;
 
 	/* R10: only halen bytes of sll_addr are written, as the kernel */
 	sll->sll_halen = halen;
@@ -396,6 +397,12 @@ void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
 						 : k->protocol;
 	sll->sll_pkttype = k->pkttype;
 	sll->sll_ifindex = s->ifindex;
+}
+
+void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
+		     char *frame, size_t hdr_size)
+{
+	rx_sll(s, k, frame, hdr_size, k->src ? s->addr_len : 0);
 }
 
 uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
@@ -430,6 +437,90 @@ bool tpsim__rx_offsets(const struct tpsim_sock *s, const struct rx_skb *k,
 	return *netoff <= USHRT_MAX;
 }
 
+/* R1: a V1/V2 frame's status (V1's unsigned long compared as an int) */
+static inline uint32_t rx_v12_status(const char *h, int version)
+{
+	if (version == TPACKET_V1)
+		return (uint32_t)tpsim_load_acquire(
+			&((const struct tpacket_hdr *)h)->tp_status);
+	return tpsim_load_acquire(&((const struct tpacket2_hdr *)h)->tp_status);
+}
+
+/* R1: head_at and head_left from head: once per block (a division). */
+static __attribute__((noinline)) void rx_head_set(struct tpsim_ring *r)
+{
+	if (r->head == r->frame_nr)
+		r->head = 0;
+	r->head_at = tpsim__frame(r, r->head);
+	/* frame_nr is a whole number of blocks (G11): the ring ends on a
+	 * block's end */
+	r->head_left = r->frames_per_block - r->head % r->frames_per_block;
+}
+
+/* R1: the head moves on one frame; head_at with it, to the next frame
+ * of its block while head_left says there is one. */
+static inline void rx_head_next(struct tpsim_ring *r)
+{
+	r->head++;
+	if (--r->head_left)
+		r->head_at += r->frame_size;
+	else
+		rx_head_set(r);
+}
+
+/* R2, R10, R11: a V1/V2 frame's header and sockaddr_ll, then its status,
+ * released last. always_inline: the plain path's constants fold in. */
+static inline __attribute__((always_inline)) void
+rx_fill_v12(struct tpsim_sock *s, char *h, const struct rx_skb *k,
+	    uint32_t len, uint32_t snaplen, uint32_t macoff, uint32_t netoff,
+	    const struct timespec *ts, uint32_t status, uint8_t halen)
+{
+	/* V2 the straight line: what capture programs use */
+	if (__builtin_expect(s->version == TPACKET_V1, 0)) {
+		struct tpacket_hdr *h1 = (struct tpacket_hdr *)h;
+
+		h1->tp_len = len;
+		h1->tp_snaplen = snaplen;
+		h1->tp_mac = (uint16_t)macoff;
+		h1->tp_net = (uint16_t)netoff;
+		h1->tp_sec = (unsigned int)ts->tv_sec;
+		h1->tp_usec = (unsigned int)(ts->tv_nsec / 1000);
+		rx_sll(s, k, h, sizeof(*h1), halen);
+		/* release: pairs with the consumer's acquire of tp_status
+		 * (R11). The kernel passes the status as an int, so bit 31
+		 * sign-extends into V1's unsigned long. */
+		tpsim_store_release(&h1->tp_status,
+				    (unsigned long)(long)(int32_t)status);
+	} else {
+		struct tpacket2_hdr *h2 = (struct tpacket2_hdr *)h;
+
+		h2->tp_len = len;
+		h2->tp_snaplen = snaplen;
+		h2->tp_mac = (uint16_t)macoff;
+		h2->tp_net = (uint16_t)netoff;
+		h2->tp_sec = (uint32_t)ts->tv_sec;
+		h2->tp_nsec = (uint32_t)ts->tv_nsec;
+		if (k->vlan) {
+			h2->tp_vlan_tci = k->vlan_tci;
+			h2->tp_vlan_tpid = k->vlan_tpid;
+			status |= TP_STATUS_VLAN_VALID |
+				  TP_STATUS_VLAN_TPID_VALID;
+		} else if (s->type == SOCK_DGRAM && k->data_tag) {
+			h2->tp_vlan_tci = k->data_tci;
+			h2->tp_vlan_tpid = ntohs(k->protocol);
+			status |= TP_STATUS_VLAN_VALID |
+				  TP_STATUS_VLAN_TPID_VALID;
+		} else {
+			h2->tp_vlan_tci = 0;
+			h2->tp_vlan_tpid = 0;
+		}
+		memset(h2->tp_padding, 0, sizeof(h2->tp_padding));
+		rx_sll(s, k, h, sizeof(*h2), halen);
+		/* release: pairs with the consumer's acquire (R11) */
+		tpsim_store_release(&h2->tp_status, status);
+	}
+}
+
 static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		   const struct rx_skb *k)
 {
@@ -460,12 +551,12 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 	}
 	/* R1: only the head frame, only if its status is exactly KERNEL;
 	 * the kernel compares V1's unsigned long status as an int */
-	h = tpsim__frame(r, r->head);
+	h = r->head_at;
 	if (tpsim_frame_status(h, s->version) != TP_STATUS_KERNEL) {
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
-	r->head = r->head + 1 == r->frame_nr ? 0 : r->head + 1;
+	rx_head_next(r);
 	/* R6: LOSING until PACKET_STATISTICS clears the drop count */
 	if (s->st_drops)
 		status |= TP_STATUS_LOSING;
@@ -481,49 +572,8 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		       sizeof(k->vnet));
 	ts_status = tpsim__rx_tstamp(s, p, &ts);
 	status |= ts_status;
-	if (s->version == TPACKET_V1) {
-		struct tpacket_hdr *h1 = (struct tpacket_hdr *)h;
-
-		h1->tp_len = len;
-		h1->tp_snaplen = snaplen;
-		h1->tp_mac = (uint16_t)macoff;
-		h1->tp_net = (uint16_t)netoff;
-		h1->tp_sec = (unsigned int)ts.tv_sec;
-		h1->tp_usec = (unsigned int)(ts.tv_nsec / 1000);
-		tpsim__fill_sll(s, k, h, sizeof(*h1));
-		/* release: pairs with the consumer's acquire of tp_status
-		 * (R11). The kernel passes the status as an int, so bit 31
-		 * sign-extends into V1's unsigned long. */
-		tpsim_store_release(&h1->tp_status,
-				    (unsigned long)(long)(int32_t)status);
-	} else {
-		struct tpacket2_hdr *h2 = (struct tpacket2_hdr *)h;
-
-		h2->tp_len = len;
-		h2->tp_snaplen = snaplen;
-		h2->tp_mac = (uint16_t)macoff;
-		h2->tp_net = (uint16_t)netoff;
-		h2->tp_sec = (uint32_t)ts.tv_sec;
-		h2->tp_nsec = (uint32_t)ts.tv_nsec;
-		if (k->vlan) {
-			h2->tp_vlan_tci = k->vlan_tci;
-			h2->tp_vlan_tpid = k->vlan_tpid;
-			status |= TP_STATUS_VLAN_VALID |
-				  TP_STATUS_VLAN_TPID_VALID;
-		} else if (s->type == SOCK_DGRAM && k->data_tag) {
-			h2->tp_vlan_tci = k->data_tci;
-			h2->tp_vlan_tpid = ntohs(k->protocol);
-			status |= TP_STATUS_VLAN_VALID |
-				  TP_STATUS_VLAN_TPID_VALID;
-		} else {
-			h2->tp_vlan_tci = 0;
-			h2->tp_vlan_tpid = 0;
-		}
-		memset(h2->tp_padding, 0, sizeof(h2->tp_padding));
-		tpsim__fill_sll(s, k, h, sizeof(*h2));
-		/* release: pairs with the consumer's acquire (R11) */
-		tpsim_store_release(&h2->tp_status, status);
-	}
+	rx_fill_v12(s, h, k, len, snaplen, (uint32_t)macoff, (uint32_t)netoff,
+		    &ts, status, k->src ? s->addr_len : 0);
 	return TPSIM_RX_DELIVERED;
 }
 
@@ -538,14 +588,8 @@ static int rx_queue(struct tpsim_sock *s, const struct rx_skb *k)
 	return TPSIM_RX_DELIVERED;
 }
 
-/*
- * What the receive path does with one packet before any socket lock: the
- * checks of the packet itself and the link-layer parse (eth_type_trans(),
- * skb_vlan_untag()). Returns -EINVAL, 0 when the packet never reaches a
- * tap (TPSIM_RX_IGNORED), or 1 to go on.
- */
-static int rx_parse(const struct tpsim_sock *s, const struct tpsim_packet *p,
-		    struct rx_skb *k)
+/* The checks of the packet itself, before any lock: -EINVAL or 0. */
+static int rx_check(const struct tpsim_sock *s, const struct tpsim_packet *p)
 {
 	if (!p || p->sz < offsetof(struct tpsim_packet, protocol) +
 				  sizeof(p->protocol))
@@ -560,6 +604,16 @@ static int rx_parse(const struct tpsim_sock *s, const struct tpsim_packet *p,
 		return -EINVAL;
 	if (p->len < s->hard_header_len)
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The link-layer parse (eth_type_trans(), skb_vlan_untag()). Returns 0
+ * when the packet never reaches a tap (TPSIM_RX_IGNORED), or 1 to go on.
+ */
+static int rx_view(const struct tpsim_sock *s, const struct tpsim_packet *p,
+		   struct rx_skb *k)
+{
 	*k = (struct rx_skb){ 0 };	/* every field known, whatever parses it */
 	if (s->hard_header_len) {
 		if (!parse_ether(s, p, k))
@@ -568,6 +622,116 @@ static int rx_parse(const struct tpsim_sock *s, const struct tpsim_packet *p,
 		parse_none(p, k);
 	}
 	return k->pkttype != PACKET_LOOPBACK;
+}
+
+/*
+ * The plain socket (s->rx_plain, worked out by tpsim__rx_plan when the
+ * configuration changes): a V1/V2 ring, every protocol, no socket
+ * filter, no virtio-net header, no copy threshold, an Ethernet link, and
+ * a header that fits (tp_net in 16 bits, tp_mac inside the frame). A
+ * plain packet: nothing but its bytes (no flag but the clock's) and no
+ * tag in its data. Then what rx_one_locked() decides per packet follows
+ * from the configuration alone: no per-socket view, run_filter() is the
+ * length, the offsets are the plan's, no COPY, no VLAN fields.
+ */
+static bool rx_plain_pkt(const struct tpsim_sock *s,
+			 const struct tpsim_packet *p)
+{
+	uint16_t type;
+
+	/* the length again under the lock: the link may have changed */
+	if ((p->flags & ~(unsigned int)TPSIM_PKT_CLOCK) ||
+	    p->len < s->rx_minlen)
+		return false;
+	memcpy(&type, p->data + 12, 2);
+	return !eth_type_vlan(type);
+}
+
+/* A plain packet with no flag at all, checked whole (rx_check's checks,
+ * given a plain socket's link): what tpsim_deliver takes alone. */
+static bool rx_alone_pkt(const struct tpsim_sock *s,
+			 const struct tpsim_packet *p)
+{
+	uint16_t type;
+
+	if (!p || p->sz < offsetof(struct tpsim_packet, protocol) +
+				  sizeof(p->protocol) ||
+	    p->flags || !p->data || p->len < s->rx_minlen)
+		return false;
+	memcpy(&type, p->data + 12, 2);
+	return !eth_type_vlan(type);
+}
+
+void tpsim__rx_plan(struct tpsim_sock *s)
+{
+	struct rx_skb k = { .lhdr_len = ETH_HLEN };
+	uint64_t macoff = 0, netoff = 0;
+
+	s->rx_plain = s->rx.live && s->version != TPACKET_V3 &&
+		      s->protocol == htons(ETH_P_ALL) && !s->filter &&
+		      !s->vnet_hdr_sz && !s->copy_thresh &&
+		      s->hard_header_len == ETH_HLEN &&
+		      s->addr_len == ETH_ALEN &&
+		      tpsim__rx_offsets(s, &k, &macoff, &netoff) &&
+		      macoff <= s->rx.frame_size;
+	if (s->rx.live && s->version != TPACKET_V3)
+		rx_head_set(&s->rx);
+	s->rx_hlen = s->type == SOCK_RAW ? ETH_HLEN : 0;
+	/* SOCK_DGRAM: a bare header is 0 bytes, run_filter()'s "no"; not
+	 * plain, so rx_one_locked says so */
+	s->rx_minlen = s->type == SOCK_RAW ? ETH_HLEN : ETH_HLEN + 1;
+	s->rx_macoff = (uint16_t)macoff;
+	s->rx_macnet = (uint32_t)(uint16_t)macoff | (uint32_t)netoff << 16;
+	s->rx_snapmax = s->rx_plain ? s->rx.frame_size - (uint32_t)macoff : 0;
+}
+
+/* tpacket_rcv() of a plain packet on a plain socket, s->lock held: the
+ * same stores in the same order as rx_ring(). alone: a tpsim_deliver of
+ * one packet, outside any run: the clock read and the wake-up here. */
+static inline __attribute__((always_inline)) int
+rx_plain(struct tpsim_sock *s, const struct tpsim_packet *p, bool alone)
+{
+	struct tpsim_ring *r = &s->rx;
+	const uint8_t *d = p->data;
+	uint32_t hlen = s->rx_hlen;
+	uint32_t len = p->len - ETH_HLEN + hlen, snaplen = len;
+	uint32_t status;
+	struct rx_skb k;
+	struct timespec ts;
+	uint16_t type;
+	char *h;
+
+	if (snaplen > s->rx_snapmax)	/* R4: what fits after tp_mac */
+		snaplen = s->rx_snapmax;
+	h = r->head_at;
+	if (rx_v12_status(h, s->version) != TP_STATUS_KERNEL) {
+		s->st_drops++;
+		return TPSIM_RX_DROPPED;
+	}
+	rx_head_next(r);
+	s->st_packets++;
+	memcpy(h + s->rx_macoff, d + ETH_HLEN - hlen, snaplen);
+	if (alone)
+		tpsim__clock_read(s, &ts);
+	else
+		ts = tpsim__rx_now(s);
+	memcpy(&type, d + 12, 2);
+	k.src = d + ETH_ALEN;
+	k.pkttype = eth_pkttype(s, d);
+	k.protocol = k.dgram_proto = eth_proto(type, d + ETH_HLEN,
+						 p->len - ETH_HLEN);
+	k.vlan = k.data_tag = false;
+	/* R6, as rx_ring(); read after the calls, held in no register */
+	status = TP_STATUS_USER | (s->st_drops ? TP_STATUS_LOSING : 0);
+	/* the plan's offsets read again after the calls, rather than held,
+	 * in one word: tp_mac and tp_net are one store */
+	rx_fill_v12(s, h, &k, len, snaplen, s->rx_macnet & 0xffff,
+		    s->rx_macnet >> 16, &ts, status, ETH_ALEN);
+	if (alone)
+		tpsim__wake_publish(s);
+	else
+		s->rx_wake_due = true;
+	return TPSIM_RX_DELIVERED;
 }
 
 /*
@@ -661,26 +825,41 @@ static void rx_run_end(struct tpsim_sock *s)
 		tpsim__wake_publish(s);
 }
 
+/* One packet under the lock, in a run: the plain path when the socket
+ * and the packet allow it, else the link-layer parse and rx_one_locked. */
+static int rx_one(struct tpsim_sock *s, const struct tpsim_packet *p)
+{
+	struct rx_skb k;
+
+	if (p->flags & TPSIM_PKT_CLOCK)
+		rx_arrive(s, p);
+	if (s->rx_plain && rx_plain_pkt(s, p))
+		return rx_plain(s, p, false);
+	if (!rx_view(s, p, &k))
+		return TPSIM_RX_IGNORED;
+	return rx_one_locked(s, p, &k);
+}
+
 /* flatten: the per-packet helpers above are inlined into the two entry
  * points (about a fifth of the instructions per packet were calls) */
 __attribute__((flatten)) int tpsim_deliver(struct tpsim_sock *s,
 					  const struct tpsim_packet *p)
 {
-	struct rx_skb k;
 	int ret;
 
 	if (!s)
 		return -EINVAL;
-	ret = rx_parse(s, p, &k);
-	if (ret < 0 || (!ret && !(p->flags & TPSIM_PKT_CLOCK)))
-		return ret;
 	pthread_mutex_lock(&s->lock);
-	rx_run_begin(s);
-	if (p->flags & TPSIM_PKT_CLOCK)
-		rx_arrive(s, p);
-	if (ret)
-		ret = rx_one_locked(s, p, &k);
-	rx_run_end(s);
+	if (s->rx_plain && rx_alone_pkt(s, p)) {
+		ret = rx_plain(s, p, true);
+	} else {
+		ret = rx_check(s, p);
+		if (!ret) {
+			rx_run_begin(s);
+			ret = rx_one(s, p);
+			rx_run_end(s);
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
 	return ret;
 }
@@ -702,17 +881,13 @@ tpsim_deliver_batch(struct tpsim_sock *s,
 		pthread_mutex_lock(&s->lock);
 		rx_run_begin(s);
 		for (; i < end; i++) {
-			struct rx_skb k;
-			int r = rx_parse(s, pkts[i], &k);
+			int r = rx_check(s, pkts[i]);
 
 			if (r < 0) {
 				err = r;
 				break;
 			}
-			if (pkts[i]->flags & TPSIM_PKT_CLOCK)
-				rx_arrive(s, pkts[i]);
-			if (r)
-				r = rx_one_locked(s, pkts[i], &k);
+			r = rx_one(s, pkts[i]);
 			if (results)
 				results[i] = r;
 		}
