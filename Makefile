@@ -87,6 +87,7 @@ SIM_SRCS := \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
+	sim/rx_plan.c \
 	sim/rx_v3.c \
 	sim/sock.c \
 	sim/sockfilter.c \
