@@ -87,6 +87,7 @@ SIM_SRCS := \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
+	sim/rx_plan.c \
 	sim/rx_v3.c \
 	sim/sock.c \
 	sim/sockfilter.c \
@@ -108,6 +109,7 @@ UNIT_SRCS := \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
+	sim/tests/test_plain.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \

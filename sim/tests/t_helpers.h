@@ -68,6 +68,7 @@ Suite *suite_fanout(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
 Suite *suite_peers(void);
+Suite *suite_plain(void);
 Suite *suite_poll(void);
 Suite *suite_profile(void);
 Suite *suite_ring(void);
