@@ -66,6 +66,7 @@ extern const struct tpc_case tpc_cases_bounds_frames[];
 extern const struct tpc_case tpc_cases_dev[];
 extern const struct tpc_case tpc_cases_filter[];
 extern const struct tpc_case tpc_cases_filter_ring[];
+extern const struct tpc_case tpc_cases_filter_anc[];
 extern const struct tpc_case tpc_cases_flags[];
 extern const struct tpc_case tpc_cases_layout[];
 extern const struct tpc_case tpc_cases_mmap[];
