@@ -128,6 +128,7 @@ TPC_SRCS := \
 	conformance/cases/bounds.c \
 	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
+	conformance/cases/dev_edges.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \

@@ -385,7 +385,8 @@ int tpsim_getsockname(struct tpsim_sock *s, struct sockaddr *addr,
 	struct tpsim_dev *d = NULL;
 	size_t full;
 
-	if (!s || !len)
+	/* move_addr_to_user reads the length as an int */
+	if (!s || !len || (int)*len < 0)
 		return -EINVAL;
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;

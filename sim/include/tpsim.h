@@ -591,7 +591,9 @@ int tpsim_dev_state_get(struct tpsim_dev *d, struct tpsim_dev_state *st);
  * sets ENETDOWN on the socket. A socket in no net knows only the device
  * of its tpsim_create options (ifindex 0 or that one). getsockname
  * writes min(*len, the address's length) bytes and sets *len to that
- * length: 12 + the device's address length, 12 when bound to no device.
+ * length: 12 + the device's address length, 12 when bound to no device;
+ * a *len negative as an int is -EINVAL, addr NULL with *len > 0 -EFAULT
+ * (move_addr_to_user).
  */
 int tpsim_bind(struct tpsim_sock *s, const struct sockaddr *addr,
 	       socklen_t len);

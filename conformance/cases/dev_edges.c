@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: the edges of getsockname and of the fanout options that
+ * the device cases leave (N1, N4, N12): the address length's rules
+ * (move_addr_to_user: a negative length EINVAL, a NULL buffer EFAULT
+ * unless the length is 0, a short buffer gets its length's bytes and the
+ * full length back), PACKET_FANOUT read with length 0, and
+ * PACKET_FANOUT_DATA of an EBPF group (a NULL buffer EFAULT, fd -1
+ * EBADF, an fd that is no program EINVAL). The cases mutation testing
+ * asked for (README "Mutation testing").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tpc.h"
+
+static bool has_dev(struct tpc_t *t)
+{
+	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
+	    TPC_OPS_HAS(t->ops, set_link))
+		return true;
+	tpc_skip(t, "the backend has no bind/getsockname/set_link");
+	return false;
+}
+
+static void getsockname_lengths(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	struct sockaddr_ll a;
+	uint8_t *b = (uint8_t *)&a;
+	socklen_t len;
+
+	REQUIRE(t, has_dev(t));
+	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, s);
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "getsockname, length -1", -EINVAL,
+		     t->ops->getsockname(s, &a, &len));
+	len = sizeof(a);
+	EXPECT_ERRNO(t, "getsockname, NULL buffer of length 20", -EFAULT,
+		     t->ops->getsockname(s, NULL, &len));
+	len = 0;
+	EXPECT_ERRNO(t, "getsockname, NULL buffer of length 0", 0,
+		     t->ops->getsockname(s, NULL, &len));
+	EXPECT_EQ(t, "length back after length 0", 12 + 6, len);
+	memset(&a, 0xa5, sizeof(a));
+	len = 3;
+	EXPECT_ERRNO(t, "getsockname, length 3", 0,
+		     t->ops->getsockname(s, &a, &len));
+	EXPECT_EQ(t, "length back after length 3", 12 + 6, len);
+	EXPECT_EQ(t, "byte 0 (sll_family, low)", AF_PACKET, b[0]);
+	EXPECT_EQ(t, "byte 2 (sll_protocol, high)", 0x08, b[2]);
+	EXPECT_HEX(t, "byte 3 left as it was", 0xa5, b[3]);
+}
+
+static void fanout_read_empty(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	int v = 0x5a5a5a5a, id = 303 | PACKET_FANOUT_LB << 16;
+	socklen_t len = 0;
+
+	REQUIRE(t, has_dev(t));
+	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "join", 0,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT, &id,
+					sizeof(id)));
+	EXPECT_ERRNO(t, "read PACKET_FANOUT, length 0", 0,
+		     t->ops->getsockopt(s, SOL_PACKET, PACKET_FANOUT, &v,
+					&len));
+	EXPECT_EQ(t, "length back", 0, len);
+	EXPECT_HEX(t, "buffer left as it was", 0x5a5a5a5a, (unsigned)v);
+	len = 2;
+	EXPECT_ERRNO(t, "read PACKET_FANOUT, length 2", 0,
+		     t->ops->getsockopt(s, SOL_PACKET, PACKET_FANOUT, &v,
+					&len));
+	EXPECT_EQ(t, "length back", 2, len);
+	EXPECT_HEX(t, "the id's two bytes", 0x5a5a012f, (unsigned)v);
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "read PACKET_FANOUT, length -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_PACKET, PACKET_FANOUT, &v,
+					&len));
+}
+
+static void fanout_data_ebpf(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	int id = 304 | PACKET_FANOUT_EBPF << 16, fd, err;
+
+	REQUIRE(t, has_dev(t));
+	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "join an EBPF group", 0,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT, &id,
+					sizeof(id)));
+	EXPECT_ERRNO(t, "PACKET_FANOUT_DATA, NULL, length 4", -EFAULT,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA,
+					NULL, sizeof(int)));
+	EXPECT_ERRNO(t, "PACKET_FANOUT_DATA, length 8", -EINVAL,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA,
+					&id, 8));
+	fd = -1;
+	EXPECT_ERRNO(t, "PACKET_FANOUT_DATA, fd -1", -EBADF,
+		     t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA,
+					&fd, sizeof(fd)));
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	REQUIRE(t, fd >= 0);
+	err = t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA, &fd,
+				 sizeof(fd));
+	close(fd);
+	EXPECT_ERRNO(t, "PACKET_FANOUT_DATA, fd of /dev/null", -EINVAL, err);
+}
+
+#define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
+
+const struct tpc_case tpc_cases_dev_edges[] = {
+	{ "dev.getsockname_lengths", "N1", 0, .fn = getsockname_lengths,
+	  .needs = DEV },
+	{ "dev.fanout_read_empty", "N4", 0, .fn = fanout_read_empty,
+	  .needs = DEV },
+	{ "dev.fanout_data_ebpf", "N12", 0, .fn = fanout_data_ebpf,
+	  .needs = DEV },
+	{ NULL },
+};
