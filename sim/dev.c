@@ -385,8 +385,9 @@ int tpsim_getsockname(struct tpsim_sock *s, struct sockaddr *addr,
 	struct tpsim_dev *d = NULL;
 	size_t full;
 
-	/* move_addr_to_user reads the length as an int */
-	if (!s || !len || (int)*len < 0)
+	if (!s || !len)
+		return -EINVAL;
+	if ((int)*len < 0)	/* move_addr_to_user reads an int */
 		return -EINVAL;
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
