@@ -116,6 +116,55 @@ static void fanout_data_ebpf(struct tpc_t *t)
 	EXPECT_ERRNO(t, "PACKET_FANOUT_DATA, fd of /dev/null", -EINVAL, err);
 }
 
+static int join(struct tpc_t *t, struct tpc_sock *s, int id, int type)
+{
+	int v = id | type << 16;
+
+	return t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT, &v,
+				  sizeof(v));
+}
+
+static unsigned int packets(struct tpc_t *t, struct tpc_sock *s,
+			    unsigned int *drops)
+{
+	unsigned int p = 0;
+
+	tpc_stats(t, s, &p, drops);
+	return p;
+}
+
+/* ROLLOVER over two V3 rings of 4 blocks that take 3 frames of 1000
+ * bytes each: a member has room while the block after its active one is
+ * the kernel's, so member 0 takes 10 frames (the 10th opens its last
+ * block), member 1 the next 10, then both are short of room and member 0
+ * takes the rest: 2 more fit its last block, 2 are dropped. */
+static void fanout_rollover_v3(struct tpc_t *t)
+{
+	struct tpc_sock *m[2];
+	static uint8_t pkt[1000];
+	unsigned int d = 0;
+
+	REQUIRE(t, has_dev(t));
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+		REQUIRE(t, m[i]);
+		REQUIRE(t, tpc_ring_map(t, m[i], 4096, 4, 2048));
+		EXPECT_ERRNO(t, "join", 0,
+			     join(t, m[i], 307, PACKET_FANOUT_ROLLOVER));
+	}
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
+	for (int i = 0; i < 24; i++) {
+		struct tpc_inject p = { .data = pkt, .len = sizeof(pkt) };
+		int err = t->ops->inject(t->bctx, NULL, &p);
+
+		EXPECT_ERRNO(t, "a frame on the device", 0, err);
+	}
+	EXPECT_EQ(t, "member 0 tp_packets", 14, packets(t, m[0], &d));
+	EXPECT_EQ(t, "member 0 tp_drops", 2, d);
+	EXPECT_EQ(t, "member 1 tp_packets", 10, packets(t, m[1], &d));
+	EXPECT_EQ(t, "member 1 tp_drops", 0, d);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -124,6 +173,8 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	{ "dev.fanout_read_empty", "N4", 0, .fn = fanout_read_empty,
 	  .needs = DEV },
 	{ "dev.fanout_data_ebpf", "N12", 0, .fn = fanout_data_ebpf,
+	  .needs = DEV },
+	{ "dev.fanout_rollover_v3", "N15", TPC_V3, .fn = fanout_rollover_v3,
 	  .needs = DEV },
 	{ NULL },
 };
