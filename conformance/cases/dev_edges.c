@@ -165,6 +165,38 @@ static void fanout_rollover_v3(struct tpc_t *t)
 	EXPECT_EQ(t, "member 1 tp_drops", 0, d);
 }
 
+/* R13 with a fanout group: the sender's frame reaches an ETH_P_ALL group
+ * once, through the group (dev_queue_xmit_nit walks the group's hook,
+ * not its members'), and never the sender itself, though it is an
+ * ETH_P_ALL socket too. */
+static void outgoing_group_once(struct tpc_t *t)
+{
+	struct tpc_sock *m, *tx = NULL;
+	uint8_t buf[256], wire[2048], *d;
+	char *rt;
+
+	REQUIRE(t, has_dev(t));
+	m = tpc_open(t, SOCK_RAW);
+	REQUIRE(t, m);
+	EXPECT_ERRNO(t, "join", 0, join(t, m, 308, PACKET_FANOUT_LB));
+	rt = tpc_open_tx(t, SOCK_RAW, 2048, 2, &tx);
+	REQUIRE(t, rt);
+	d = (uint8_t *)rt + 32;
+	tpc_eth(d, 98, tpc_bcast, ETH_P_IP);
+	d[14] = 0x45;
+	((struct tpacket2_hdr *)rt)->tp_len = 98;
+	tpc_set_status(t, rt, TP_STATUS_SEND_REQUEST);
+	EXPECT_EQ(t, "send", 98, tpc_send(t, tx, NULL, 0));
+	EXPECT_EQ(t, "on the wire", 98,
+		  tpc_wire_read(t, tx, wire, sizeof(wire), 1000));
+	EXPECT_EQ(t, "the group member's copy", 98,
+		  t->ops->recv(m, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_ERRNO(t, "a second copy", -EAGAIN,
+		     t->ops->recv(m, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_ERRNO(t, "the sender's own copy", -EAGAIN,
+		     t->ops->recv(tx, buf, sizeof(buf), MSG_DONTWAIT));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -176,5 +208,7 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	  .needs = DEV },
 	{ "dev.fanout_rollover_v3", "N15", TPC_V3, .fn = fanout_rollover_v3,
 	  .needs = DEV },
+	{ "outgoing.group_once", "R13", TPC_V2, .fn = outgoing_group_once,
+	  .needs = DEV | TPC_CAP_WIRE },
 	{ NULL },
 };
