@@ -139,6 +139,7 @@ TPC_SRCS := \
 	conformance/cases/options.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
+	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: how much of the receive buffer a frame costs (S1, O7): a
+ * socket without a ring queues frames while sk_rmem_alloc is below
+ * sk_rcvbuf, each charged skb->truesize, so the count that fits tells
+ * the truesize class of a frame length apart. Lengths sit on the edges
+ * of the classes of a frame that came in through a TAP (sim/recvq.c
+ * tpsim__truesize: 832 up to 192 bytes, 1280 from 193, pages past 8 KiB).
+ * The case mutation testing asked for (README "Mutation testing").
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tpc.h"
+
+/* Frames of len bytes into a socket with SO_RCVBUF rcvbuf: how many
+ * are queued (recv reads them back), the rest counted as drops. */
+static int fits(struct tpc_t *t, uint32_t len, int rcvbuf, int sent)
+{
+	static uint8_t pkt[9100], got[9200];
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	unsigned int p, d;
+	int n = 0;
+
+	if (!s)
+		return -1;
+	if (t->ops->setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			       sizeof(rcvbuf))) {
+		tpc_fail(t, __LINE__, "SO_RCVBUF %d refused", rcvbuf);
+		return -1;
+	}
+	tpc_eth(pkt, len, tpc_bcast, 0x88b5);
+	for (int i = 0; i < sent; i++)
+		if (tpc_inject(t, s, pkt, len))
+			return -1;
+	if (tpc_stats(t, s, &p, &d))
+		return -1;
+	while (t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT) == (long)len)
+		n++;
+	if (p != (unsigned int)sent || d != (unsigned int)(sent - n)) {
+		tpc_fail(t, __LINE__, "%u-byte frames: tp_packets %u, tp_drops "
+			 "%u, %d queued of %d", len, p, d, n, sent);
+		return -1;
+	}
+	return n;
+}
+
+static void truesize_classes(struct tpc_t *t)
+{
+	static const struct {
+		uint32_t len;
+		int rcvbuf, want;	/* SO_RCVBUF (doubled), frames queued */
+	} c[] = {
+		{ 192, 1, 3 },		/* 832 each: 0, 832, 1664 < 2304 */
+		{ 193, 1, 2 },		/* 1280 each: 0, 1280 < 2304 */
+		{ 9000, 13000, 3 },	/* 12544 each: 0, 12544, 25088 < 26000 */
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int n;
+
+		tpc_note(t, "%u-byte frames, SO_RCVBUF %d", c[i].len,
+			 c[i].rcvbuf);
+		n = fits(t, c[i].len, c[i].rcvbuf, 6);
+		REQUIRE(t, n >= 0);
+		EXPECT_EQ(t, "frames queued", c[i].want, n);
+	}
+}
+
+const struct tpc_case tpc_cases_rcvbuf[] = {
+	{ "sockbuf.truesize_classes", "S1 O7", 0, .fn = truesize_classes },
+	{ NULL },
+};
