@@ -5,7 +5,8 @@
  * sk_rcvbuf, each charged skb->truesize, so the count that fits tells
  * the truesize class of a frame length apart. Lengths sit on the edges
  * of the classes of a frame that came in through a TAP (sim/recvq.c
- * tpsim__truesize: 832 up to 192 bytes, 1280 from 193, pages past 8 KiB).
+ * tpsim__truesize: 832 up to 192 bytes, 1280 to 640, 2304 from 641,
+ * pages past 8 KiB).
  * The case mutation testing asked for (README "Mutation testing").
  */
 #include <errno.h>
@@ -14,17 +15,15 @@
 
 #include "tpc.h"
 
-/* Frames of len bytes into a socket with SO_RCVBUF rcvbuf: how many
+/* Frames of len bytes into s with SO_RCVBUF rcvbuf: how many
  * are queued (recv reads them back), the rest counted as drops. */
-static int fits(struct tpc_t *t, uint32_t len, int rcvbuf, int sent)
+static int fits(struct tpc_t *t, struct tpc_sock *s, uint32_t len,
+		int rcvbuf, int sent)
 {
 	static uint8_t pkt[9100], got[9200];
-	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
 	unsigned int p, d;
 	int n = 0;
 
-	if (!s)
-		return -1;
 	if (t->ops->setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			       sizeof(rcvbuf))) {
 		tpc_fail(t, __LINE__, "SO_RCVBUF %d refused", rcvbuf);
@@ -54,15 +53,20 @@ static void truesize_classes(struct tpc_t *t)
 	} c[] = {
 		{ 192, 1, 3 },		/* 832 each: 0, 832, 1664 < 2304 */
 		{ 193, 1, 2 },		/* 1280 each: 0, 1280 < 2304 */
+		{ 640, 1, 2 },		/* a head of exactly 1024: 1280 */
+		{ 641, 1, 1 },		/* 2304: one frame fills it */
 		{ 9000, 13000, 3 },	/* 12544 each: 0, 12544, 25088 < 26000 */
 	};
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
 
+	REQUIRE(t, s);
+	/* each round reads the queue empty and the counters back to 0 */
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		int n;
 
 		tpc_note(t, "%u-byte frames, SO_RCVBUF %d", c[i].len,
 			 c[i].rcvbuf);
-		n = fits(t, c[i].len, c[i].rcvbuf, 6);
+		n = fits(t, s, c[i].len, c[i].rcvbuf, 6);
 		REQUIRE(t, n >= 0);
 		EXPECT_EQ(t, "frames queued", c[i].want, n);
 	}
