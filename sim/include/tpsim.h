@@ -321,7 +321,9 @@ int tpsim_wait(struct tpsim_wake *w, int (*ready)(void *arg), void *arg,
  * recv(2): the packets queued for TP_STATUS_COPY frames (R5), or every
  * packet when the socket has no ring. Copies up to len bytes; returns the
  * bytes copied, or the full length with MSG_TRUNC. flags: MSG_DONTWAIT,
- * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT.
+ * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT. With
+ * PACKET_VNET_HDR(_SZ), len below the header is -EINVAL and the packet
+ * is gone (packet_recvmsg frees it), unless MSG_PEEK.
  */
 ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
 
