@@ -9,6 +9,7 @@
  * EBADF, an fd that is no program EINVAL). The cases mutation testing
  * asked for (README "Mutation testing").
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
@@ -197,6 +198,44 @@ static void outgoing_group_once(struct tpc_t *t)
 		     t->ops->recv(tx, buf, sizeof(buf), MSG_DONTWAIT));
 }
 
+/* R13 with R14: the outgoing copy of a tagged frame keeps its tag in the
+ * data (nothing took it off); a SOCK_DGRAM tap still names the type
+ * after the tag and the tag's TCI and TPID (vlan_get_protocol_dgram,
+ * vlan_get_tci), and its data starts after the tag. */
+static void outgoing_tagged_dgram(struct tpc_t *t)
+{
+	struct tpc_sock *rx = NULL, *tx = NULL;
+	uint8_t wire[2048], *d;
+	struct sockaddr_ll *sll;
+	struct tpc_hdr h;
+	char *rr, *rt;
+
+	rr = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 2048, &rx);
+	REQUIRE(t, rr);
+	rt = tpc_open_tx(t, SOCK_RAW, 2048, 2, &tx);
+	REQUIRE(t, rt);
+	d = (uint8_t *)rt + 32;
+	tpc_eth(d, 102, tpc_bcast, 0x8100);
+	memcpy(d + 14, "\xa0\x64\x08\x00\x45", 5);	/* PCP 5, VID 100 */
+	((struct tpacket2_hdr *)rt)->tp_len = 102;
+	tpc_set_status(t, rt, TP_STATUS_SEND_REQUEST);
+	EXPECT_EQ(t, "send", 102, tpc_send(t, tx, NULL, 0));
+	EXPECT_EQ(t, "on the wire", 102,
+		  tpc_wire_read(t, tx, wire, sizeof(wire), 1000));
+	tpc_hdr(t, rr, &h);
+	sll = (struct sockaddr_ll *)(rr + 32);
+	EXPECT_HEX(t, "status", TP_STATUS_USER | TP_STATUS_VLAN_VALID |
+				   TP_STATUS_VLAN_TPID_VALID,
+		   h.status & ~(unsigned long)TP_STATUS_TS_SOFTWARE);
+	EXPECT_EQ(t, "sll_pkttype", PACKET_OUTGOING, sll->sll_pkttype);
+	EXPECT_HEX(t, "sll_protocol", htons(ETH_P_IP), sll->sll_protocol);
+	EXPECT_HEX(t, "tp_vlan_tci", 0xa064, h.vlan_tci);
+	EXPECT_HEX(t, "tp_vlan_tpid", 0x8100, h.vlan_tpid);
+	EXPECT_EQ(t, "tp_len (after the tag)", 102 - 18, h.len);
+	EXPECT_HEX(t, "first byte of the data", 0x45,
+		   (uint8_t)rr[h.mac]);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -210,5 +249,7 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	  .needs = DEV },
 	{ "outgoing.group_once", "R13", TPC_V2, .fn = outgoing_group_once,
 	  .needs = DEV | TPC_CAP_WIRE },
+	{ "outgoing.tagged_dgram", "R13 R14", TPC_V2,
+	  .fn = outgoing_tagged_dgram, .needs = TPC_CAP_WIRE },
 	{ NULL },
 };
