@@ -104,7 +104,55 @@ static void vnet_hdr_csum_recv(struct tpc_t *t)
 	EXPECT_HEX(t, "the frame after the header", 0x45, got[10 + 14]);
 }
 
+/* R4, R5 at their edges: a packet that fills its frame exactly is not
+ * cut (macoff + snaplen > frame_size), and COPY queues the whole packet
+ * only while sk_rmem_alloc is below sk_rcvbuf, each copy charged the
+ * skb's truesize (1280 for a 600-byte frame, sockbuf.truesize_classes):
+ * with SO_RCVBUF 1280 (2560) two copies fit and the third finds
+ * rmem_alloc == rcvbuf. */
+static void copy_edges(struct tpc_t *t)
+{
+	static uint8_t pkt[600], got[700];
+	int rcvbuf = 1280;
+	struct tpc_sock *s = NULL;
+	struct tpc_hdr h;
+	char *r;
+
+	r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 256, &s);
+	REQUIRE(t, r);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_COPY_THRESH, 1));
+	REQUIRE(t, !t->ops->setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				       sizeof(rcvbuf)));
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	/* tp_mac 66: 190 bytes fill the 256-byte frame */
+	REQUIRE(t, !tpc_inject(t, s, pkt, 190));
+	tpc_hdr(t, tpc_frame(r, 4096, 256, 0), &h);
+	EXPECT_HEX(t, "frame 0 (190 bytes) status", TP_STATUS_USER,
+		   h.status & ~(unsigned long)TP_STATUS_TS_SOFTWARE);
+	EXPECT_EQ(t, "frame 0 tp_mac", 66, h.mac);
+	EXPECT_EQ(t, "frame 0 tp_snaplen", 190, h.snaplen);
+	for (int i = 0; i < 3; i++)
+		REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	for (uint32_t i = 1; i < 4; i++) {
+		tpc_note(t, "frame %u", i);
+		tpc_hdr(t, tpc_frame(r, 4096, 256, i), &h);
+		EXPECT_HEX(t, "status (COPY while rmem_alloc < rcvbuf)",
+			   TP_STATUS_USER | (i < 3 ? TP_STATUS_COPY : 0),
+			   h.status & ~(unsigned long)TP_STATUS_TS_SOFTWARE);
+		EXPECT_EQ(t, "tp_snaplen", 190, h.snaplen);
+		EXPECT_EQ(t, "tp_len", 600, h.len);
+	}
+	tpc_note(t, "the receive queue");
+	EXPECT_EQ(t, "recv 1", 600, t->ops->recv(s, got, sizeof(got),
+						  MSG_DONTWAIT));
+	EXPECT_EQ(t, "recv 2", 600, t->ops->recv(s, got, sizeof(got),
+						  MSG_DONTWAIT));
+	EXPECT_ERRNO(t, "recv 3", -EAGAIN,
+		     t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT));
+}
+
 const struct tpc_case tpc_cases_rcvbuf[] = {
+	{ "ring.copy_edges", "R4 R5", TPC_V12, .fn = copy_edges },
 	{ "stats.vnet_hdr_csum_recv", "O10", 0, .fn = vnet_hdr_csum_recv,
 	  .needs = TPC_CAP_CSUM },
 	{ "sockbuf.truesize_classes", "S1 O7", 0, .fn = truesize_classes },
