@@ -151,7 +151,49 @@ static void copy_edges(struct tpc_t *t)
 		     t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT));
 }
 
+/* R9: the stamp is the clock's time of arrival: between clock readings
+ * before and after the frame (CLOCK_REALTIME; V1 keeps microseconds,
+ * V2 nanoseconds). Half a second first, so the stamp's fraction is
+ * large (a wrong unit shows). */
+static void timestamp_bounds(struct tpc_t *t)
+{
+	struct tpc_sock *s = NULL;
+	uint8_t pkt[60];
+	int64_t t0, t1, ts;
+	struct tpc_hdr h;
+	char *r;
+
+	if (!TPC_OPS_HAS(t->ops, clock_ns)) {
+		tpc_skip(t, "the backend has no clock_ns");
+		return;
+	}
+	r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 2048, &s);
+	REQUIRE(t, r);
+	REQUIRE(t, !tpc_sleep_ms(t, s, 500));
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	t0 = t->ops->clock_ns(s);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	t1 = t->ops->clock_ns(s);
+	tpc_hdr(t, r, &h);
+	if (t->version == TPACKET_V1) {
+		t0 -= t0 % 1000;
+		ts = (int64_t)h.sec * 1000000000 + (int64_t)h.frac * 1000;
+	} else {
+		ts = (int64_t)h.sec * 1000000000 + h.frac;
+	}
+	if (ts < t0 || ts > t1) {
+		tpc_fail(t, __LINE__, "stamp %lld ns outside the clock's %lld "
+			 "to %lld ns", (long long)ts, (long long)t0,
+			 (long long)t1);
+		return;
+	}
+	EXPECT_TRUE(t, "fraction below a second",
+		    h.frac < (t->version == TPACKET_V1 ? 1000000u
+						      : 1000000000u));
+}
+
 const struct tpc_case tpc_cases_rcvbuf[] = {
+	{ "layout.timestamp_bounds", "R9", TPC_V12, .fn = timestamp_bounds },
 	{ "ring.copy_edges", "R4 R5", TPC_V12, .fn = copy_edges },
 	{ "stats.vnet_hdr_csum_recv", "O10", 0, .fn = vnet_hdr_csum_recv,
 	  .needs = TPC_CAP_CSUM },
