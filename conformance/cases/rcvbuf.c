@@ -192,7 +192,55 @@ static void timestamp_bounds(struct tpc_t *t)
 						      : 1000000000u));
 }
 
+/* B1: a block's ts_first_pkt is the time it was opened (prb_open_block),
+ * ts_last_pkt its last packet's stamp: both between clock readings,
+ * after half a second (a fraction left out shows). */
+static void block_timestamps(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 2,
+				  .tp_frame_size = 2048, .tp_frame_nr = 4,
+				  .tp_retire_blk_tov = 10 };
+	struct tpacket_block_desc *b;
+	struct tpacket3_hdr *h;
+	uint8_t pkt[60];
+	int64_t t0, t1, first, last, pkt_ts;
+	char *r;
+
+	REQUIRE(t, s);
+	if (!TPC_OPS_HAS(t->ops, clock_ns)) {
+		tpc_skip(t, "the backend has no clock_ns");
+		return;
+	}
+	REQUIRE(t, !tpc_sleep_ms(t, s, 500));
+	t0 = t->ops->clock_ns(s);
+	REQUIRE(t, !tpc_req3(t, s, PACKET_RX_RING, &q));
+	r = tpc_map_all(t, s, 8192);
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	t1 = t->ops->clock_ns(s);
+	REQUIRE(t, !tpc_sleep_ms(t, s, 100));	/* the timer retires it */
+	b = (void *)r;
+	EXPECT_HEX(t, "block 0 status", TP_STATUS_USER | TP_STATUS_BLK_TMO,
+		   tpc_block_status(b));
+	h = (void *)(r + b->hdr.bh1.offset_to_first_pkt);
+	first = (int64_t)b->hdr.bh1.ts_first_pkt.ts_sec * 1000000000 +
+		b->hdr.bh1.ts_first_pkt.ts_nsec;
+	last = (int64_t)b->hdr.bh1.ts_last_pkt.ts_sec * 1000000000 +
+	       b->hdr.bh1.ts_last_pkt.ts_nsec;
+	pkt_ts = (int64_t)h->tp_sec * 1000000000 + h->tp_nsec;
+	if (first < t0 || first > t1) {
+		tpc_fail(t, __LINE__, "ts_first_pkt %lld ns outside %lld to "
+			 "%lld", (long long)first, (long long)t0,
+			 (long long)t1);
+		return;
+	}
+	EXPECT_EQ(t, "ts_last_pkt (ns) is the packet's stamp", pkt_ts, last);
+}
+
 const struct tpc_case tpc_cases_rcvbuf[] = {
+	{ "blocks.timestamps", "B1", TPC_V3, .fn = block_timestamps },
 	{ "layout.timestamp_bounds", "R9", TPC_V12, .fn = timestamp_bounds },
 	{ "ring.copy_edges", "R4 R5", TPC_V12, .fn = copy_edges },
 	{ "stats.vnet_hdr_csum_recv", "O10", 0, .fn = vnet_hdr_csum_recv,
