@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Description: how much of the receive buffer a frame costs (S1, O7): a
- * socket without a ring queues frames while sk_rmem_alloc is below
- * sk_rcvbuf, each charged skb->truesize, so the count that fits tells
- * the truesize class of a frame length apart. Lengths sit on the edges
- * of the classes of a frame that came in through a TAP (sim/recvq.c
- * tpsim__truesize: 832 up to 192 bytes, 1280 to 640, 2304 from 641,
- * pages past 8 KiB).
- * The case mutation testing asked for (README "Mutation testing").
- */
+ * Description: edges of receiving that mutation testing asked for (README
+ * "Mutation testing"): how much of the receive buffer a frame costs (S1,
+ * O7: a socket without a ring queues frames while sk_rmem_alloc is below
+ * sk_rcvbuf, each charged the truesize of a frame that came in through a
+ * TAP: 832 up to 192 bytes, 1280 to 640, 2304 from 641, pages past
+ * 8 KiB), COPY at exactly rmem_alloc == rcvbuf and a frame filled
+ * exactly (R4, R5), recv's virtio-net header of a partial checksum (O10),
+ * the stamps of a packet and of a V3 block (R9, B1), and a V3 packet with
+ * no room for its virtio-net header (B5). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -239,7 +239,55 @@ static void block_timestamps(struct tpc_t *t)
 	EXPECT_EQ(t, "ts_last_pkt (ns) is the packet's stamp", pkt_ts, last);
 }
 
+/* B5 with O10: a V3 packet whose tp_mac would lie past what a block
+ * holds is cut to nothing at the block's end, and gets no virtio-net
+ * header either (tpacket_rcv: do_vnet = false): reserve 3980 with a
+ * 10-byte header puts tp_mac at 4072, past 4048. The header's place
+ * stays as the ring was (zero), though the checksum was partial. */
+static void v3_no_room_no_vnet(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 2,
+				  .tp_frame_size = 4096, .tp_frame_nr = 2,
+				  .tp_retire_blk_tov = 10 };
+	uint8_t pkt[60];
+	struct tpc_inject p = { .data = pkt, .len = sizeof(pkt),
+				.flags = TPC_INJ_CSUM_PARTIAL,
+				.csum_start = 34, .csum_offset = 6 };
+	struct tpacket_block_desc *b;
+	struct tpacket3_hdr *h;
+	char *r;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_VNET_HDR, 1));
+	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 3980));
+	EXPECT_ERRNO(t, "PACKET_RX_RING (G6 exactly: 48 + 68 + 3980)", 0,
+		     tpc_req3(t, s, PACKET_RX_RING, &q));
+	r = tpc_map_all(t, s, 8192);
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
+	pkt[14] = 0x45;
+	REQUIRE(t, !tpc_inject_ex(t, s, &p));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 100));
+	/* it fills a block: the open one closes empty, block 1 takes it */
+	b = (void *)r;
+	EXPECT_TRUE(t, "block 0 retired", tpc_block_status(b) & TP_STATUS_USER);
+	EXPECT_EQ(t, "block 0 num_pkts", 0, b->hdr.bh1.num_pkts);
+	b = (void *)(r + 4096);
+	EXPECT_TRUE(t, "block 1 retired", tpc_block_status(b) & TP_STATUS_USER);
+	EXPECT_EQ(t, "block 1 num_pkts", 1, b->hdr.bh1.num_pkts);
+	h = (void *)((char *)b + b->hdr.bh1.offset_to_first_pkt);
+	EXPECT_EQ(t, "tp_len", 60, h->tp_len);
+	EXPECT_EQ(t, "tp_snaplen", 0, h->tp_snaplen);
+	EXPECT_EQ(t, "tp_mac (the block's end)", 4048, h->tp_mac);
+	for (int i = 4086; i < 4096; i++)
+		EXPECT_HEX(t, "no virtio-net header before the block's end", 0,
+			   (uint8_t)r[4096 + i]);
+}
+
 const struct tpc_case tpc_cases_rcvbuf[] = {
+	{ "blocks.no_room_no_vnet", "B5 O10", TPC_V3,
+	  .fn = v3_no_room_no_vnet, .needs = TPC_CAP_CSUM },
 	{ "blocks.timestamps", "B1", TPC_V3, .fn = block_timestamps },
 	{ "layout.timestamp_bounds", "R9", TPC_V12, .fn = timestamp_bounds },
 	{ "ring.copy_edges", "R4 R5", TPC_V12, .fn = copy_edges },
