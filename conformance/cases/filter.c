@@ -293,6 +293,15 @@ static void get_filter(struct tpc_t *t)
 		     t->ops->getsockopt(s, SOL_SOCKET, SO_BPF_EXTENSIONS, &v,
 					&len));
 	EXPECT_EQ(t, "SO_BPF_EXTENSIONS (SKF_AD_MAX)", 64, v);
+	/* sk_getsockopt reads the length as an int: negative is EINVAL */
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "SO_GET_FILTER optlen -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_SOCKET, SO_GET_FILTER, got,
+					&len));
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "SO_LOCK_FILTER optlen -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_SOCKET, SO_LOCK_FILTER, &v,
+					&len));
 }
 
 #define VALUE(what, vlan, want, ...)                                        \
