@@ -10,6 +10,7 @@
  * cases mutation testing asked for (README "Mutation testing").
  */
 #include <linux/filter.h>
+#include <linux/if_ether.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -274,7 +275,35 @@ static void nlattr_walk(struct tpc_t *t)
 	       A_IMM(sizeof(f) - 8), X_IMM(9), ANC(SKF_AD_NLATTR_NEST));
 }
 
+/* F12 with R17: a socket bound to a protocol runs its filter after the
+ * stack cleared the tag (__vlan_hwaccel_clear_tag): the VLAN loads
+ * answer 0 there, while an ETH_P_ALL tap saw the tag. */
+static void vlan_cleared_for_bound(struct tpc_t *t)
+{
+	struct tpc_sock *all = tpc_open(t, SOCK_RAW);
+	struct tpc_sock *arp = tpc_open_proto(t, SOCK_RAW, ETH_P_ARP), *s;
+	static uint8_t f[1100];	/* long enough to read any value */
+
+	REQUIRE(t, all && arp);
+	tpc_eth(f, sizeof(f), tpc_bcast, 0x8100);
+	memcpy(f + 14, "\x60\x05\x08\x06", 4);	/* PCP 3, VID 5, ARP */
+	s = all;
+	ANC_EQ("ETH_P_ALL: vlan tag", f, sizeof(f), 0x6005,
+	       ANC(SKF_AD_VLAN_TAG));
+	s = arp;
+	ANC_EQ("bound to ARP: vlan tag", f, sizeof(f), 0,
+	       ANC(SKF_AD_VLAN_TAG));
+	ANC_EQ("bound to ARP: vlan present", f, sizeof(f), 0,
+	       ANC(SKF_AD_VLAN_TAG_PRESENT));
+	ANC_EQ("bound to ARP: vlan tpid", f, sizeof(f), 0,
+	       ANC(SKF_AD_VLAN_TPID));
+	ANC_EQ("bound to ARP: protocol", f, sizeof(f), 0x0806,
+	       ANC(SKF_AD_PROTOCOL));
+}
+
 const struct tpc_case tpc_cases_filter_anc[] = {
+	{ "filter.vlan_cleared_for_bound", "F12 R17", 0,
+	  .fn = vlan_cleared_for_bound, .needs = TPC_CAP_TAP_LINK },
 	{ "filter.pay_offset_ipv4", "F12", 0, .fn = pay_offset_ipv4,
 	  .needs = TPC_CAP_TAP_LINK },
 	{ "filter.pay_offset_qinq", "F12", 0, .fn = pay_offset_qinq,
