@@ -285,7 +285,24 @@ static void v3_no_room_no_vnet(struct tpc_t *t)
 			   (uint8_t)r[4096 + i]);
 }
 
+/* S1's neighbour: sk_getsockopt reads the length as an int, so a
+ * negative one is EINVAL, for SO_RCVBUF and SO_SNDBUF alike. */
+static void sockbuf_optlen(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	socklen_t len = (socklen_t)-1;
+	int v = 0;
+
+	REQUIRE(t, s);
+	EXPECT_ERRNO(t, "SO_RCVBUF, optlen -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &len));
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "SO_SNDBUF, optlen -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &len));
+}
+
 const struct tpc_case tpc_cases_rcvbuf[] = {
+	{ "sockbuf.negative_optlen", "S1", 0, .fn = sockbuf_optlen },
 	{ "blocks.no_room_no_vnet", "B5 O10", TPC_V3,
 	  .fn = v3_no_room_no_vnet, .needs = TPC_CAP_CSUM },
 	{ "blocks.timestamps", "B1", TPC_V3, .fn = block_timestamps },
