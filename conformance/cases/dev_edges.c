@@ -236,6 +236,49 @@ static void outgoing_tagged_dgram(struct tpc_t *t)
 		   (uint8_t)rr[h.mac]);
 }
 
+static int so_error(struct tpc_t *t, struct tpc_sock *s)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
+
+	return err ? err : v;
+}
+
+/* N17 before anything else: a socket bound to the device that is down
+ * cannot send, and is told so before its arguments are looked at
+ * (packet_snd: ENETDOWN ahead of the EINVAL of an empty send). */
+static void send_link_down_first(struct tpc_t *t)
+{
+	struct tpc_sock *raw, *dgram;
+
+	REQUIRE(t, has_dev(t));
+	raw = tpc_open(t, SOCK_RAW);
+	dgram = tpc_open(t, SOCK_DGRAM);
+	REQUIRE(t, raw && dgram);
+	EXPECT_ERRNO(t, "SOCK_RAW empty send, link up", -EINVAL,
+		     tpc_send(t, raw, NULL, 0));
+	EXPECT_ERRNO(t, "link down", 0, t->ops->set_link(t->bctx, 0));
+	EXPECT_ERRNO(t, "SOCK_RAW empty send, link down", -ENETDOWN,
+		     tpc_send(t, raw, NULL, 0));
+	EXPECT_ERRNO(t, "SOCK_DGRAM send without an address, link down",
+		     -ENETDOWN, tpc_send(t, dgram, NULL, 0));
+	EXPECT_ERRNO(t, "link up", 0, t->ops->set_link(t->bctx, 1));
+	/* the socket error the link left is read first (a send that gets
+	 * as far as allocating would report it instead) */
+	EXPECT_EQ(t, "SO_ERROR", ENETDOWN, so_error(t, dgram));
+	EXPECT_ERRNO(t, "SOCK_DGRAM send without an address, link up",
+		     -EINVAL, tpc_send(t, dgram, NULL, 0));
+}
+
+/* The link always comes back up, whatever the case found. */
+static void send_link_down(struct tpc_t *t)
+{
+	send_link_down_first(t);
+	if (TPC_OPS_HAS(t->ops, set_link))
+		t->ops->set_link(t->bctx, 1);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -251,5 +294,7 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	  .needs = DEV | TPC_CAP_WIRE },
 	{ "outgoing.tagged_dgram", "R13 R14", TPC_V2,
 	  .fn = outgoing_tagged_dgram, .needs = TPC_CAP_WIRE },
+	{ "dev.send_link_down", "N17", 0, .fn = send_link_down,
+	  .needs = DEV },
 	{ NULL },
 };
