@@ -245,17 +245,22 @@ static int so_error(struct tpc_t *t, struct tpc_sock *s)
 	return err ? err : v;
 }
 
-/* N17 before anything else: a socket bound to the device that is down
- * cannot send, and is told so before its arguments are looked at
- * (packet_snd: ENETDOWN ahead of the EINVAL of an empty send). */
+/* N17 before anything else: a socket bound to the device that is down,
+ * or sending to it, cannot send, and is told so before its arguments
+ * are looked at (packet_snd: ENETDOWN ahead of the EINVAL of an empty
+ * send). */
 static void send_link_down_first(struct tpc_t *t)
 {
-	struct tpc_sock *raw, *dgram;
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = t->ifindex, .sll_halen = 6 };
+	struct tpc_sock *raw, *dgram, *none;
 
 	REQUIRE(t, has_dev(t));
 	raw = tpc_open(t, SOCK_RAW);
 	dgram = tpc_open(t, SOCK_DGRAM);
-	REQUIRE(t, raw && dgram);
+	none = tpc_open_proto(t, SOCK_DGRAM, 0);	/* bound to nothing */
+	REQUIRE(t, raw && dgram && none);
 	EXPECT_ERRNO(t, "SOCK_RAW empty send, link up", -EINVAL,
 		     tpc_send(t, raw, NULL, 0));
 	EXPECT_ERRNO(t, "link down", 0, t->ops->set_link(t->bctx, 0));
@@ -263,6 +268,8 @@ static void send_link_down_first(struct tpc_t *t)
 		     tpc_send(t, raw, NULL, 0));
 	EXPECT_ERRNO(t, "SOCK_DGRAM send without an address, link down",
 		     -ENETDOWN, tpc_send(t, dgram, NULL, 0));
+	EXPECT_ERRNO(t, "unbound socket, sendto the device, link down",
+		     -ENETDOWN, tpc_send(t, none, &to, 0));
 	EXPECT_ERRNO(t, "link up", 0, t->ops->set_link(t->bctx, 1));
 	/* the socket error the link left is read first (a send that gets
 	 * as far as allocating would report it instead) */
