@@ -157,6 +157,8 @@ static void vlan_bound_socket(struct tpc_t *t)
 		EXPECT_EQ(t, "sll_pkttype", c[i].pkttype, sll->sll_pkttype);
 		EXPECT_HEX(t, "sll_protocol", htons(ETH_P_ARP),
 			   sll->sll_protocol);
+		EXPECT_TRUE(t, "the addresses before the tags' removal",
+			    !memcmp(f + h.mac, pkt, 12));
 		/* the tag is cleared, not only its VALID bit */
 		EXPECT_HEX(t, "tp_vlan_tci", 0, h.vlan_tci);
 		EXPECT_HEX(t, "tp_vlan_tpid", 0, h.vlan_tpid);

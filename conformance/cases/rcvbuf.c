@@ -55,6 +55,7 @@ static void truesize_classes(struct tpc_t *t)
 		{ 193, 1, 2 },		/* 1280 each: 0, 1280 < 2304 */
 		{ 640, 1, 2 },		/* a head of exactly 1024: 1280 */
 		{ 641, 1, 1 },		/* 2304: one frame fills it */
+		{ 640, 1280, 2 },	/* 1280 in 2560: full at exactly 2 */
 		{ 9000, 13000, 3 },	/* 12544 each: 0, 12544, 25088 < 26000 */
 	};
 	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
