@@ -286,6 +286,65 @@ static void send_link_down(struct tpc_t *t)
 		t->ops->set_link(t->bctx, 1);
 }
 
+/* Close s now (as peers.c does): its mapping stays in the case's list
+ * with no socket, for the runner's munmap. */
+static void close_sock(struct tpc_t *t, struct tpc_sock *s)
+{
+	for (int i = 0; i < t->nsocks; i++) {
+		if (t->socks[i] != s)
+			continue;
+		t->socks[i] = t->socks[--t->nsocks];
+		break;
+	}
+	for (int i = 0; i < t->nmaps; i++)
+		if (t->maps[i].s == s)
+			t->maps[i].s = NULL;
+	t->ops->sock_close(s);
+}
+
+/* N15 after a member leaves: the search starts at the member found last
+ * (A's rollover->sock), but at most at the last one there is
+ * (min(sock, num - 1)). Three 8-frame rings, 6 frames each while the
+ * frame two ahead is free; C, found last, closes; the next frame is
+ * looked for from B (full), then A (full), and goes to A. */
+static void rollover_after_leave(struct tpc_t *t)
+{
+	struct tpc_sock *m[3];
+	unsigned int d = 0;
+	uint8_t pkt[64];
+
+	REQUIRE(t, has_dev(t));
+	for (int i = 0; i < 3; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+		REQUIRE(t, m[i]);
+		REQUIRE(t, tpc_ring_map(t, m[i], 4096, 2, 1024));
+		EXPECT_ERRNO(t, "join", 0,
+			     join(t, m[i], 309, PACKET_FANOUT_ROLLOVER));
+	}
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
+	for (int i = 0; i < 18; i++) {
+		struct tpc_inject p = { .data = pkt, .len = sizeof(pkt) };
+
+		EXPECT_ERRNO(t, "a frame on the device", 0,
+			     t->ops->inject(t->bctx, NULL, &p));
+	}
+	for (int i = 0; i < 3; i++) {
+		tpc_note(t, "member %d", i);
+		EXPECT_EQ(t, "tp_packets", 6, packets(t, m[i], &d));
+	}
+	tpc_note(t, "after member 2 closed");
+	close_sock(t, m[2]);
+	{
+		struct tpc_inject p = { .data = pkt, .len = sizeof(pkt) };
+
+		EXPECT_ERRNO(t, "a frame on the device", 0,
+			     t->ops->inject(t->bctx, NULL, &p));
+	}
+	EXPECT_EQ(t, "member 0 tp_packets", 1, packets(t, m[0], &d));
+	EXPECT_EQ(t, "member 0 tp_drops", 0, d);
+	EXPECT_EQ(t, "member 1 tp_packets", 0, packets(t, m[1], &d));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -303,5 +362,7 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	  .fn = outgoing_tagged_dgram, .needs = TPC_CAP_WIRE },
 	{ "dev.send_link_down", "N17", 0, .fn = send_link_down,
 	  .needs = DEV },
+	{ "dev.fanout_rollover_after_leave", "N15", TPC_V2,
+	  .fn = rollover_after_leave, .needs = DEV },
 	{ NULL },
 };
