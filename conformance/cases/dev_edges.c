@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <string.h>
@@ -345,6 +346,39 @@ static void rollover_after_leave(struct tpc_t *t)
 	EXPECT_EQ(t, "member 1 tp_packets", 0, packets(t, m[1], &d));
 }
 
+/* F14 per socket: one frame on the device, three sockets without a ring;
+ * the middle one's filter cuts it to 20 bytes, which the others do not
+ * see (each socket runs its own filter on the frame as it came). */
+static void filter_cut_per_socket(struct tpc_t *t)
+{
+	struct sock_filter cut = { BPF_RET | BPF_K, 0, 0, 20 };
+	struct sock_fprog prog = { 1, &cut };
+	struct tpc_sock *m[3];
+	uint8_t pkt[100], got[200];
+
+	REQUIRE(t, has_dev(t));
+	for (int i = 0; i < 3; i++) {
+		m[i] = tpc_open(t, SOCK_RAW);
+		REQUIRE(t, m[i]);
+	}
+	EXPECT_ERRNO(t, "attach RET #20 to socket 1", 0,
+		     t->ops->setsockopt(m[1], SOL_SOCKET, SO_ATTACH_FILTER,
+					&prog, sizeof(prog)));
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	{
+		struct tpc_inject p = { .data = pkt, .len = sizeof(pkt) };
+
+		EXPECT_ERRNO(t, "a frame on the device", 0,
+			     t->ops->inject(t->bctx, NULL, &p));
+	}
+	for (int i = 0; i < 3; i++) {
+		tpc_note(t, "socket %d", i);
+		EXPECT_EQ(t, "recv, MSG_TRUNC", i == 1 ? 20 : 100,
+			  t->ops->recv(m[i], got, sizeof(got),
+				       MSG_DONTWAIT | MSG_TRUNC));
+	}
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -364,5 +398,7 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	  .needs = DEV },
 	{ "dev.fanout_rollover_after_leave", "N15", TPC_V2,
 	  .fn = rollover_after_leave, .needs = DEV },
+	{ "dev.filter_cut_per_socket", "F14", 0, .fn = filter_cut_per_socket,
+	  .needs = DEV },
 	{ NULL },
 };
