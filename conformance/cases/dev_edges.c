@@ -379,6 +379,36 @@ static void filter_cut_per_socket(struct tpc_t *t)
 	}
 }
 
+/* N22: RND draws each frame's member: 64 frames over two members give
+ * each some (the kernel's prandom leaves one empty once in 2^63 runs). */
+static void fanout_rnd_spread(struct tpc_t *t)
+{
+	struct tpc_sock *m[2];
+	unsigned int n[2], d = 0;
+	uint8_t pkt[64];
+
+	REQUIRE(t, has_dev(t));
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+		REQUIRE(t, m[i]);
+		EXPECT_ERRNO(t, "join", 0,
+			     join(t, m[i], 310, PACKET_FANOUT_RND));
+	}
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
+	for (int i = 0; i < 64; i++) {
+		struct tpc_inject p = { .data = pkt, .len = sizeof(pkt) };
+
+		EXPECT_ERRNO(t, "a frame on the device", 0,
+			     t->ops->inject(t->bctx, NULL, &p));
+	}
+	n[0] = packets(t, m[0], &d);
+	n[1] = packets(t, m[1], &d);
+	EXPECT_EQ(t, "frames in all", 64, n[0] + n[1]);
+	if (!n[0] || !n[1])
+		tpc_fail(t, __LINE__, "member 0 got %u frames, member 1 %u: "
+			 "one member got none", n[0], n[1]);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_edges[] = {
@@ -399,6 +429,8 @@ const struct tpc_case tpc_cases_dev_edges[] = {
 	{ "dev.fanout_rollover_after_leave", "N15", TPC_V2,
 	  .fn = rollover_after_leave, .needs = DEV },
 	{ "dev.filter_cut_per_socket", "F14", 0, .fn = filter_cut_per_socket,
+	  .needs = DEV },
+	{ "dev.fanout_rnd_spread", "N22", 0, .fn = fanout_rnd_spread,
 	  .needs = DEV },
 	{ NULL },
 };
