@@ -327,6 +327,10 @@ static void machine(struct tpc_t *t)
 	      INSN(BPF_ALU | BPF_MOD | BPF_X, 0));
 	VALUE("LSH X 33 = LSH 1", 0, 14, INSN(BPF_LD | BPF_IMM, 7),
 	      INSN(BPF_LDX | BPF_IMM, 33), INSN(BPF_ALU | BPF_LSH | BPF_X, 0));
+	VALUE("LSH X 3", 0, 56, INSN(BPF_LD | BPF_IMM, 7),
+	      INSN(BPF_LDX | BPF_IMM, 3), INSN(BPF_ALU | BPF_LSH | BPF_X, 0));
+	VALUE("RSH X 35 = RSH 3", 0, 116, INSN(BPF_LD | BPF_IMM, 929),
+	      INSN(BPF_LDX | BPF_IMM, 35), INSN(BPF_ALU | BPF_RSH | BPF_X, 0));
 	VALUE("ld [1196] (last word)", 0, 0,
 	      INSN(BPF_LD | BPF_W | BPF_ABS, 1196),
 	      INSN(BPF_ALU | BPF_AND | BPF_K, 0));
