@@ -410,6 +410,30 @@ mutation: $(DEPS_STAMP)
 	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
 		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
 
+# The run layer (run/, prefix tpr_): the producer side of `tpsim run`,
+# a static archive of -fPIC objects that the preload library links.
+TPR_SRCS := \
+	run/config.c \
+	run/scenario.c
+TPR_OBJS := $(TPR_SRCS:%.c=$(BUILD)/%.o)
+LIBTPR := $(BUILD)/libtpr.a
+$(LIBTPR): $(TPR_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/run/%.o: override CFLAGS += -Irun
+# its unit tests (Check), in-process, without the interposer
+TPR_TEST_SRCS := \
+	run/tests/main.c \
+	run/tests/test_config.c
+TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)
+TPR_TEST_BIN := $(BUILD)/tests/run-unit
+$(TPR_TEST_BIN): $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM) \
+		$(shell pkg-config --libs check) -lpcap $(LDLIBS)
+all: $(LIBTPR) $(TPR_TEST_BIN)
+
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk
 
