@@ -87,6 +87,7 @@ SIM_SRCS := \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
+	sim/rx_room.c \
 	sim/rx_v3.c \
 	sim/sock.c \
 	sim/sockfilter.c \
@@ -112,6 +113,7 @@ UNIT_SRCS := \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
+	sim/tests/test_rxroom.c \
 	sim/tests/test_sockbuf.c \
 	sim/tests/test_sockopt.c \
 	sim/tests/test_threads.c \

@@ -184,6 +184,9 @@ struct tpsim_sock {
 	struct timespec rx_ts;
 	int64_t rx_mono;
 
+	/* the last delivered packet, as written (tpsim_rx_last) */
+	struct tpsim_rx_info last_rx;
+
 	char detail[160];
 };
 
@@ -348,6 +351,14 @@ __tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 /* rx_v3.c */
 __tpsim_hidden void tpsim__v3_init(struct tpsim_sock *s,
 				   const struct tpacket_req3 *req);
+/* rx_room.c: note the packet just written (tpsim_rx_last) */
+__tpsim_hidden void tpsim__rx_note(struct tpsim_sock *s, int ring,
+				   uint32_t frame, uint32_t status,
+				   uint32_t len, uint32_t snaplen,
+				   uint64_t macoff, uint64_t netoff,
+				   const struct timespec *ts);
+/* rx_v3.c: would a frame of need bytes (tp_mac + snaplen) go in now */
+__tpsim_hidden bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need);
 __tpsim_hidden int tpsim__v3_rcv(struct tpsim_sock *s,
 				 const struct tpsim_packet *p,
 				 const struct rx_skb *k);

@@ -434,7 +434,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		   const struct rx_skb *k)
 {
 	struct tpsim_ring *r = &s->rx;
-	uint32_t status = TP_STATUS_USER, ts_status, snaplen, len;
+	uint32_t status = TP_STATUS_USER, ts_status, snaplen, len, frame;
 	uint64_t macoff, netoff;
 	bool copy = false, vnet;
 	struct timespec ts;
@@ -465,6 +465,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
+	frame = r->head;
 	r->head = r->head + 1 == r->frame_nr ? 0 : r->head + 1;
 	/* R6: LOSING until PACKET_STATISTICS clears the drop count */
 	if (s->st_drops)
@@ -481,6 +482,8 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		       sizeof(k->vnet));
 	ts_status = tpsim__rx_tstamp(s, p, &ts);
 	status |= ts_status;
+	tpsim__rx_note(s, 1, frame, status, len, snaplen, macoff,
+		       netoff, &ts);
 	if (s->version == TPACKET_V1) {
 		struct tpacket_hdr *h1 = (struct tpacket_hdr *)h;
 
@@ -523,6 +526,9 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		tpsim__fill_sll(s, k, h, sizeof(*h2));
 		/* release: pairs with the consumer's acquire (R11) */
 		tpsim_store_release(&h2->tp_status, status);
+		s->last_rx.status = status;
+		s->last_rx.vlan_tci = h2->tp_vlan_tci;
+		s->last_rx.vlan_tpid = h2->tp_vlan_tpid;
 	}
 	return TPSIM_RX_DELIVERED;
 }
@@ -535,6 +541,8 @@ static int rx_queue(struct tpsim_sock *s, const struct rx_skb *k)
 		return TPSIM_RX_DROPPED;
 	}
 	s->st_packets++;
+	tpsim__rx_note(s, 0, 0, 0, tpsim__rx_len(s, k), k->snaplen, 0, 0,
+		       NULL);
 	return TPSIM_RX_DELIVERED;
 }
 
