@@ -184,13 +184,28 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 
 # the run layer (run/, prefix tpr_; rules below): keep sorted
 TPR_SRCS := \
+	run/checker.c \
 	run/config.c \
+	run/oracle.c \
+	run/producer.c \
+	run/report.c \
+	run/run.c \
 	run/scenario.c \
+	run/scenario_copy.c \
+	run/scenario_csum.c \
+	run/scenario_empty.c \
+	run/scenario_frozen.c \
+	run/scenario_hwts.c \
+	run/scenario_link.c \
+	run/scenario_losing.c \
+	run/scenario_retire.c \
+	run/scenario_sizes.c \
+	run/scenario_vlan.c \
 	run/source.c
 TPR_OBJS := $(TPR_SRCS:%.c=$(BUILD)/%.o)
 LIBTPR := $(BUILD)/libtpr.a
 # what a program linking libtpr.a needs besides libtpsim
-TPR_LIBS := -lpcap
+TPR_LIBS := -lpcap $(shell pkg-config --libs json-c 2>/dev/null)
 TPSIM_CLI := $(BUILD)/tpsim
 
 # reference backends for tpconform: the simulator with one mistake each
@@ -430,7 +445,8 @@ mutation: $(DEPS_STAMP)
 $(LIBTPR): $(TPR_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(BUILD)/run/%.o: override CFLAGS += -Irun
+$(BUILD)/run/%.o: override CFLAGS += -Irun \
+	$(shell pkg-config --cflags json-c 2>/dev/null)
 $(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
 
 # its unit tests (Check), in-process, without the interposer

@@ -8,6 +8,7 @@
 
 #include <pcap/pcap.h>
 #include <pthread.h>
+#include <sys/types.h>
 
 #include "source.h"
 #include "tpr.h"
@@ -29,7 +30,11 @@ struct tpr_finding {
 /* The producer's record of what it published in one ring slot. */
 struct tpr_slot {
 	uint64_t seq;		/* publication order (0: never published) */
-	uint32_t status;	/* what it published */
+	uint32_t status;	/* what it published (V1/V2) */
+	bool pending;		/* V3: packets in it, not seen closed yet */
+	bool published;		/* the user's now (V3: seen USER) */
+	bool returned;		/* seen KERNEL again since */
+	bool flagged;		/* a finding made about this publication */
 };
 
 /* One socket of the world, as the producer, oracle and checker follow
@@ -49,13 +54,12 @@ struct tpr_sockent {
 	char *ring;
 	size_t ring_len;
 	struct tpsim_ring_view v;
+	ino_t ring_ino;		/* the memfd's inode: a new ring is new */
 	struct tpr_slot *slots;	/* frame_nr (V1/V2) or block_nr (V3) */
 	uint32_t nslots;
+	uint32_t cur_slot;	/* V3: the block the last packet went in */
 	uint64_t pub_seq;	/* publications so far */
-	uint64_t returned_seq;	/* every slot published up to this seq
-				 * was seen returned */
-	uint32_t flagged;	/* findings already made about this ring */
-	bool held_noted;	/* C1 reported once per episode */
+	uint64_t held_noted;	/* C1: the publication last reported */
 };
 
 struct tpr_scn_state;
@@ -76,6 +80,7 @@ struct tpr_run {
 	/* the oracle (--expect-out) and the wire (--wire-out) */
 	pcap_t *dead;
 	pcap_dumper_t *expect, *wire;
+	unsigned char *obuf;	/* one --expect-out record */
 	uint64_t expect_written, wire_written;
 	/* the input packet being delivered: written to --expect-out once
 	 * (the first socket whose ring took it), whatever the fanout */
