@@ -445,14 +445,16 @@ mutation: $(DEPS_STAMP)
 $(LIBTPR): $(TPR_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(BUILD)/run/%.o: override CFLAGS += -Irun \
+$(BUILD)/run/%.o $(BUILD)/run/tests/%.o: override CFLAGS += -Irun \
 	$(shell pkg-config --cflags json-c 2>/dev/null)
 $(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
 
 # its unit tests (Check), in-process, without the interposer
 TPR_TEST_SRCS := \
 	run/tests/main.c \
-	run/tests/test_config.c
+	run/tests/t_world.c \
+	run/tests/test_config.c \
+	run/tests/test_world.c
 TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)
 TPR_TEST_BIN := $(BUILD)/tests/run-unit
 $(TPR_TEST_BIN): $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM)

@@ -100,12 +100,27 @@ static void wait_room(struct tpr_run *r, uint32_t len)
 	}
 }
 
+static void clock_forward(struct tpsim_sock *s, const struct timespec *to)
+{
+	struct timespec now;
+
+	if (!tpsim_clock_now(s, &now) && ts_ns(to) > ts_ns(&now))
+		tpsim_clock_set(s, to);
+}
+
 int tpr__deliver(struct tpr_run *r, struct tpsim_packet *p, bool lossless)
 {
 	struct tpsim_dev_result res[TPR_MAX_SOCKS];
 	struct tpsim_rx_info in = { .sz = sizeof(in) };
 	int n;
 
+	/* time passes up to the packet's arrival first: the retire timer
+	 * may close a block on the way (and find the next one the user's),
+	 * and the room asked for is the room left after that */
+	if (p->flags & TPSIM_PKT_CLOCK)
+		for (int i = 0; i < r->nsocks; i++)
+			if (!r->socks[i].closed)
+				clock_forward(r->socks[i].s, &p->clock_at);
 	if (lossless)
 		wait_room(r, p->len);
 	if (r->stop)

@@ -136,7 +136,10 @@ const char *tpr_run_error(const struct tpr_run *r);
 struct tpsim_net *tpr_run_net(struct tpr_run *r);
 struct tpsim_dev *tpr_run_dev(struct tpr_run *r);
 /* Options for tpsim_create of a socket of this world: its clock (the
- * producer's virtual clock), profile, device address and MTU. */
+ * producer's virtual clock), profile, device address and MTU. Only the
+ * producer moves that clock: wait on tpsim_poll_fd() (after
+ * tpsim_poll_sync), never tpsim_poll() with a timeout, which would move
+ * it (and could make a lossless run drop). */
 void tpr_run_sock_opts(struct tpr_run *r, struct tpsim_create_opts *o);
 /* The device now (up changes with --end down and the link scenario). */
 int tpr_run_ifinfo(struct tpr_run *r, struct tpr_ifinfo *out);
