@@ -453,6 +453,7 @@ $(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
 TPR_TEST_SRCS := \
 	run/tests/main.c \
 	run/tests/t_world.c \
+	run/tests/test_checker.c \
 	run/tests/test_config.c \
 	run/tests/test_world.c
 TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)

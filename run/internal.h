@@ -60,6 +60,10 @@ struct tpr_sockent {
 	uint32_t cur_slot;	/* V3: the block the last packet went in */
 	uint64_t pub_seq;	/* publications so far */
 	uint64_t held_noted;	/* C1: the publication last reported */
+	/* the newest publication known returned because the producer
+	 * filled its slot again (the kernel fills only a KERNEL slot) */
+	uint64_t back_seq;
+	uint32_t back_idx;
 };
 
 struct tpr_scn_state;

@@ -36,6 +36,7 @@ struct t_cons {
 	unsigned long packets, blocks, empty_blocks, losing, copy, copies_recv,
 		csum, hwts, enetdown;
 	bool vlan_tpid_seen, held;
+	uint32_t held_idx;
 	void *marked;
 	uint32_t min_len, max_len, lens[T_LENS], nlens;
 };

@@ -68,8 +68,13 @@ static void write_pkt(struct t_cons *c, pcap_dumper_t *d, const uint8_t *mac,
 /* A V2 frame: false when it is not the user's. */
 static bool take_frame(struct t_cons *c, pcap_dumper_t *d)
 {
-	struct tpacket2_hdr *h = tpsim_frame(c->ring, &c->v, c->next);
-	uint32_t st = tpsim_frame_status(h, TPACKET_V2);
+	struct tpacket2_hdr *h;
+	uint32_t st;
+
+	if (c->held && c->next == c->held_idx)	/* it reads around it */
+		c->next = (c->next + 1) % c->v.frame_nr;
+	h = tpsim_frame(c->ring, &c->v, c->next);
+	st = tpsim_frame_status(h, TPACKET_V2);
 
 	if (!(st & TP_STATUS_USER))
 		return false;
@@ -84,6 +89,7 @@ static bool take_frame(struct t_cons *c, pcap_dumper_t *d)
 		  h->tp_sec, h->tp_nsec, st, h->tp_vlan_tci, h->tp_vlan_tpid);
 	if (c->mode == T_HOLD_FIRST && c->packets == 1) {
 		c->held = true;		/* never given back */
+		c->held_idx = c->next;
 	} else if (c->mode == T_PRIVATE_BITS) {
 		/* a mark of its own, given back one frame later */
 		tpsim_frame_set_status(h, TPACKET_V2, st | 0x40000000u);
@@ -99,10 +105,14 @@ static bool take_frame(struct t_cons *c, pcap_dumper_t *d)
 
 static bool take_block(struct t_cons *c, pcap_dumper_t *d)
 {
-	struct tpacket_block_desc *b =
-		(void *)((char *)c->ring + (size_t)c->next * c->v.block_size);
-	uint32_t st = tpsim_block_status(b), off, n;
+	struct tpacket_block_desc *b;
+	uint32_t st, off, n;
 	struct tpacket3_hdr *h;
+
+	if (c->held && c->next == c->held_idx)	/* it reads around it */
+		c->next = (c->next + 1) % c->v.block_nr;
+	b = (void *)((char *)c->ring + (size_t)c->next * c->v.block_size);
+	st = tpsim_block_status(b);
 
 	if (!(st & TP_STATUS_USER))
 		return false;
@@ -118,8 +128,10 @@ static bool take_block(struct t_cons *c, pcap_dumper_t *d)
 			  h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid);
 		off += h->tp_next_offset;
 	}
-	if (c->mode == T_HOLD_FIRST && c->blocks == 1)
+	if (c->mode == T_HOLD_FIRST && c->blocks == 1) {
 		c->held = true;
+		c->held_idx = c->next;
+	}
 	else if (c->mode == T_V3_BAD_RETURN)
 		/* "done with it", in a word of its own: not KERNEL */
 		tpsim_store_release(&b->hdr.bh1.block_status, 2u);
