@@ -455,6 +455,7 @@ TPR_TEST_SRCS := \
 	run/tests/t_world.c \
 	run/tests/test_checker.c \
 	run/tests/test_config.c \
+	run/tests/test_scenarios.c \
 	run/tests/test_world.c
 TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)
 TPR_TEST_BIN := $(BUILD)/tests/run-unit

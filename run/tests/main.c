@@ -20,6 +20,7 @@ int main(int argc, char **argv)
 	sr = srunner_create(suite_run_config());
 	srunner_add_suite(sr, suite_run_world());
 	srunner_add_suite(sr, suite_run_checker());
+	srunner_add_suite(sr, suite_run_scenarios());
 	srunner_set_tap(sr, tap);
 	srunner_set_xml(sr, xml);
 	srunner_run_all(sr, CK_NORMAL);

@@ -365,9 +365,9 @@ int t_findings(json_object *o, const char *rule, long frame)
 
 const char *t_tmp(const char *name)
 {
-	static char paths[8][256];
+	static char paths[32][256];
 	static int k;
-	char *p = paths[k++ % 8];
+	char *p = paths[k++ % 32];
 
 	snprintf(p, 256, "%s/tpr-%d-%s", getenv("TMPDIR") ? getenv("TMPDIR")
 							   : "/tmp",
