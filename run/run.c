@@ -234,6 +234,7 @@ void tpr_run_wire_sent(struct tpr_run *r, const void *data, uint32_t len)
 	if (!r || (!data && len))
 		return;
 	pthread_mutex_lock(&r->lock);
+	tpr__wire_drain(r);	/* what left before it goes first */
 	tpr__oracle_wire(r, data, len);
 	pthread_mutex_unlock(&r->lock);
 }

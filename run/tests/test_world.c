@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "t_run.h"
@@ -384,6 +385,77 @@ START_TEST(end_signal)
 }
 END_TEST
 
+/* --wire-out: frames sent from a TX ring and by send() without one, in
+ * the order they left */
+static void send_two(struct t_cons *c, struct tpr_run *r)
+{
+	struct tpsim_create_opts o = { 0 };
+	struct tpacket_req q = { 4096, 1, 2048, 2 };
+	struct tpsim_sock *tx;
+	struct tpacket2_hdr *h;
+	struct tpsim_ring_view v;
+	uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0,
+			      0, 1, 0x88, 0xb5, 'w', 'i', 'r', 'e' };
+	int ver = TPACKET_V2;
+	void *ring;
+
+	(void)c;
+	tpr_run_sock_opts(r, &o);
+	ck_assert_int_eq(tpsim_create(&o, &tx), 0);
+	ck_assert_int_eq(tpsim_net_add_sock(tpr_run_net(r), tx), 0);
+	tpr_run_sock_added(r, tx);
+	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_VERSION, &ver,
+					  sizeof(ver)), 0);
+	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_TX_RING, &q,
+					  sizeof(q)), 0);
+	tpsim_ring_view_of(tx, TPSIM_RING_TX, &v);
+	ck_assert_int_eq(tpsim_mmap(tx, NULL, v.ring_bytes,
+				    PROT_READ | PROT_WRITE, MAP_SHARED, 0,
+				    &ring), 0);
+	h = tpsim_frame(ring, &v, 0);
+	memcpy((char *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll), frame,
+	       sizeof(frame));
+	h->tp_len = sizeof(frame);
+	tpsim_frame_send_request(h, TPACKET_V2);
+	ck_assert_int_eq(tpsim_send(tx, NULL, 0), (int)sizeof(frame));
+	frame[14] = 'W';
+	tpr_run_wire_sent(r, frame, 20);
+	tpr_run_sock_closing(r, tx);
+	munmap(ring, v.ring_bytes);
+	tpsim_close(tx);
+}
+
+START_TEST(wire_out)
+{
+	struct t_cons c = { .version = TPACKET_V3, .after = send_two };
+	const char *wire = t_tmp("wire.pcap"), *rep = t_tmp("rep.json");
+	const char *opts[] = { "--pcap", FIX("empty.pcap"), "--wire-out",
+			       wire, "--report", rep, NULL };
+	char e[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p;
+	json_object *o;
+
+	t_world(&c, NULL, opts);
+	p = pcap_open_offline(wire, e);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), 1);
+	ck_assert_uint_eq(h->caplen, 60);
+	ck_assert_int_eq(memcmp(d + 14, "wire", 4), 0);
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), 1);
+	ck_assert_uint_eq(h->caplen, 20);
+	ck_assert_int_eq(memcmp(d + 14, "Wire", 4), 0);
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), PCAP_ERROR_BREAK);
+	pcap_close(p);
+	o = t_report(rep);
+	ck_assert_uint_eq(t_jget(o, "wire_packets"), 2);
+	json_object_put(o);
+	unlink(wire);
+	unlink(rep);
+}
+END_TEST
+
 Suite *suite_run_world(void)
 {
 	Suite *s = suite_create("run_world");
@@ -404,6 +476,7 @@ Suite *suite_run_world(void)
 	tcase_add_test(tc, ifinfo);
 	tcase_add_test(tc, end_down);
 	tcase_add_test(tc, end_signal);
+	tcase_add_test(tc, wire_out);
 	suite_add_tcase(s, tc);
 	return s;
 }
