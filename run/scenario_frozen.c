@@ -8,28 +8,12 @@
 static void packet(struct tpr_scn_ctx *c, struct tpr_pkt *p, uint64_t index)
 {
 	struct tpr_ring_fact rf;
-	struct tpr_sockent *e;
-	struct tpr_pkt *d;
-	uint64_t sent = 0, drops;
 
 	if (!c->u[0])
 		c->u[0] = tpr_scn_range(c, 1, 32);
-	if (index + 1 != c->u[0] || !tpr_scn_ring(c, TPR_V3, &rf))
-		return;
-	d = tpr_scn_dup(p);
-	if (!d)
-		return;
-	d->no_wait = true;
-	e = tpr__sock_find(c->r, rf.s);
-	drops = e->dropped;
-	/* until the V3 ring drops one: with the open block the kernel's,
-	 * only a frozen queue drops (B3); bounded, as the consumer runs
-	 * on meanwhile */
-	while (e->dropped == drops && !c->r->stop && sent++ < 100000)
-		tpr_scn_emit(c, d);
-	for (int i = 0; i < 3 && !c->r->stop; i++)
-		tpr_scn_emit(c, d);
-	tpr_scn_free(d);
+	/* with the open block the kernel's, only a frozen queue drops */
+	if (index + 1 == c->u[0] && tpr_scn_ring(c, TPR_V3, &rf))
+		tpr_scn_burst(c, p, rf.s, 3);
 }
 
 const struct tpr_scenario tpr_scn_v3_frozen = {

@@ -8,9 +8,6 @@
 static void packet(struct tpr_scn_ctx *c, struct tpr_pkt *p, uint64_t index)
 {
 	struct tpr_ring_fact rf;
-	struct tpr_sockent *e;
-	struct tpr_pkt *d;
-	uint64_t drops, sent = 0, more;
 
 	if (!c->u[0])
 		c->u[0] = tpr_scn_range(c, 1, 64);	/* the first burst */
@@ -18,20 +15,8 @@ static void packet(struct tpr_scn_ctx *c, struct tpr_pkt *p, uint64_t index)
 	    !tpr_scn_ring(c, TPR_V12 | TPR_V3, &rf))
 		return;
 	c->u[0] += tpr_scn_range(c, 64, 512);		/* the next one */
-	d = tpr_scn_dup(p);
-	if (!d)
-		return;
-	d->no_wait = true;
-	e = tpr__sock_find(c->r, rf.s);
-	drops = e->dropped;
-	/* until the ring drops (bounded: the consumer runs on meanwhile),
-	 * then a few more the full ring drops too */
-	while (e->dropped == drops && !c->r->stop && sent++ < 100000)
-		tpr_scn_emit(c, d);
-	more = tpr_scn_range(c, 1, 16);
-	for (uint64_t i = 0; i < more && !c->r->stop; i++)
-		tpr_scn_emit(c, d);
-	tpr_scn_free(d);
+	/* then a few more the full ring drops too */
+	tpr_scn_burst(c, p, rf.s, tpr_scn_range(c, 1, 16));
 }
 
 const struct tpr_scenario tpr_scn_losing_burst = {
