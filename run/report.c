@@ -164,9 +164,10 @@ int tpr_report_print_summary(const char *path, FILE *to)
 				    s, "packet_statistics_read", &st) &&
 			    get_u64(st, "reads"))
 				fprintf(to, "; the program read "
-					"PACKET_STATISTICS %llu times: "
+					"PACKET_STATISTICS %llu time%s: "
 					"tp_packets %llu, tp_drops %llu",
 					(unsigned long long)get_u64(st, "reads"),
+					get_u64(st, "reads") == 1 ? "" : "s",
 					(unsigned long long)get_u64(
 						st, "tp_packets"),
 					(unsigned long long)get_u64(st,
