@@ -313,11 +313,13 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
 # inputs ask for, takes minutes an input.)
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full \
 	--errors-for-leak-kinds=definite
-valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
+valgrind: $(UNIT_BIN) $(TPR_TEST_BIN) $(FUZZ_REPLAYS)
 	$(Q)scripts/install-deps valgrind
 	$(Q)mkdir -p $(BUILD)/valgrind
 	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
 		$(UNIT_BIN) $(BUILD)/valgrind
+	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
+		$(TPR_TEST_BIN) $(BUILD)/valgrind
 	$(Q)for t in $(FUZZ_REPLAYS:$(BUILD)/fuzz-replay/%=%); do \
 		$(VALGRIND) --log-file=$(BUILD)/valgrind/fuzz-$$t.log \
 			$(BUILD)/fuzz-replay/$$t fixtures/fuzz/$$t \
