@@ -34,6 +34,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c->mac[0], 0x02);
 	ck_assert_uint_eq(c->mac[5], 0x01);
 	ck_assert_uint_eq(c->npcap, 0);
+	ck_assert_uint_eq(c->snaplen, 262144);
 	ck_assert_ptr_null(c->report);
 	tpr_config_free(c);
 }
@@ -103,6 +104,8 @@ static const struct {
 	{ "--end", "signal=NOPE", "--end 'signal=NOPE'" },
 	{ "--end", "signal=0", "--end 'signal=0'" },
 	{ "--end", "later", "--end 'later'" },
+	{ "--snaplen", "0", "--snaplen '0'" },
+	{ "--snaplen", "262145", "--snaplen '262145'" },
 	{ "--frobnicate", "1", "unknown option '--frobnicate'" },
 };
 
@@ -171,8 +174,8 @@ START_TEST(env_round_trip)
 			       "0", "--scenario", "copy", "--seed", "99",
 			       "--report", "r.json", "--ifname", "x0",
 			       "--mac", "02:aa:bb:cc:dd:ee", "--end", "down",
-			       "--profile", "linux-6.12"),
-			 22);
+			       "--profile", "linux-6.12", "--snaplen", "96"),
+			 24);
 	ck_assert_int_eq(tpr_config_to_env(c), 0);
 	ck_assert_int_eq(tpr_config_from_env(&d), 0);
 	snprintf(want, sizeof(want), "%s/in.pcap", cwd);
@@ -190,6 +193,7 @@ START_TEST(env_round_trip)
 	ck_assert_uint_eq(d->mac[1], 0xaa);
 	ck_assert_int_eq(d->end, TPR_END_DOWN);
 	ck_assert_str_eq(d->profile, "linux-6.12");
+	ck_assert_uint_eq(d->snaplen, 96);
 	ck_assert_ptr_null(d->expect_out);
 	tpr_config_free(d);
 	/* signal numbers travel as numbers */

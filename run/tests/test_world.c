@@ -121,6 +121,35 @@ START_TEST(rate_drops)
 }
 END_TEST
 
+/* --snaplen 100 (tcpdump -s 100): libpcap's cut after the ring's */
+START_TEST(snaplen_cut)
+{
+	struct t_cons c = { .version = TPACKET_V3 };
+	const char *exp = t_tmp("exp.pcap");
+	const char *opts[] = { "--pcap", FIX("eth-mixed.pcap"), "--snaplen",
+			       "100", "--expect-out", exp, NULL };
+	char e[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p;
+	int n = 0, cut = 0;
+
+	t_world(&c, NULL, opts);
+	p = pcap_open_offline(exp, e);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(pcap_snapshot(p), 100);
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		ck_assert_uint_eq(h->caplen, h->len < 100 ? h->len : 100);
+		cut += h->len > 100;
+		n++;
+	}
+	pcap_close(p);
+	ck_assert_int_eq(n, 60);
+	ck_assert_int_gt(cut, 0);
+	unlink(exp);
+}
+END_TEST
+
 /* --loop 3: the capture three times on one forward timeline */
 START_TEST(loop_three)
 {
@@ -469,6 +498,7 @@ Suite *suite_run_world(void)
 	tcase_add_test(tc, lossless_small_ring);
 	tcase_add_test(tc, rate_drops);
 	tcase_add_test(tc, loop_three);
+	tcase_add_test(tc, snaplen_cut);
 	tcase_add_test(tc, empty_input);
 	tcase_add_test(tc, pcapng_input);
 	tcase_add_test(tc, bad_input);
