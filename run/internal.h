@@ -91,6 +91,7 @@ struct tpr_run {
 	uint64_t pkt_written;
 	/* world-level counts */
 	uint64_t offered, link_down_lost;
+	int64_t skipped_ns;	/* --pace capture: gaps skipped */
 	struct timespec now;	/* producer clock: the last packet's time */
 	struct tpr_finding findings[TPR_MAX_FINDINGS];
 	unsigned int nfindings, findings_lost;

@@ -196,29 +196,6 @@ void tpr__wire_drain(struct tpr_run *r)
 	free(buf);
 }
 
-/* Pace: wait until the frame is due. start: real and capture time of the
- * first frame. */
-static bool pace(struct tpr_run *r, const struct tpr_frame *f,
-		 int64_t start_real, int64_t start_ts)
-{
-	int64_t due;
-
-	switch (r->cfg->pace) {
-	case TPR_PACE_CAPTURE:
-		due = start_real + (ts_ns(&f->ts) - start_ts);
-		break;
-	case TPR_PACE_RATE:
-		due = start_real + (int64_t)((double)f->index * 1e9 /
-					     (double)r->cfg->rate);
-		break;
-	default:
-		return !r->stop;
-	}
-	while (!r->stop && mono_ns() < due)
-		nap(r, due - mono_ns());
-	return !r->stop;
-}
-
 /* Slots the consumer still holds, over every ring. */
 static uint32_t held(struct tpr_run *r)
 {
@@ -228,6 +205,48 @@ static uint32_t held(struct tpr_run *r)
 		if (!r->socks[i].closed && tpr__ring_sync(&r->socks[i]))
 			n += tpr__check_scan(r, &r->socks[i], false);
 	return n;
+}
+
+/*
+ * Pace: wait until the frame is due. start_real/start_ts: real and
+ * capture time of the first frame. --pace capture keeps the file's gaps
+ * on the virtual clock: while it waits, the sockets' clocks follow real
+ * time from the last packet (the retire timer fires in the gap, as the
+ * kernel's would), and once the program has given every frame back it
+ * could do nothing with the rest of the gap, so the gap is skipped
+ * (counted in the report's skipped_ms).
+ */
+static bool pace(struct tpr_run *r, const struct tpr_frame *f,
+		 int64_t start_real, int64_t start_ts)
+{
+	int64_t due, now, last_ts = ts_ns(&r->now);
+
+	if (r->cfg->pace == TPR_PACE_RATE) {
+		due = start_real + (int64_t)((double)f->index * 1e9 /
+					     (double)r->cfg->rate);
+		while (!r->stop && mono_ns() < due)
+			nap(r, due - mono_ns());
+		return !r->stop;
+	}
+	if (r->cfg->pace != TPR_PACE_CAPTURE || !f->index)
+		return !r->stop;
+	due = start_real + r->skipped_ns + (ts_ns(&f->ts) - start_ts);
+	while (!r->stop && (now = mono_ns()) < due) {
+		int64_t t = ts_ns(&f->ts) - (due - now);
+		struct timespec at = { .tv_sec = t / 1000000000,
+				       .tv_nsec = t % 1000000000 };
+
+		if (!held(r)) {
+			r->skipped_ns += due - now;
+			break;
+		}
+		if (t > last_ts)
+			for (int i = 0; i < r->nsocks; i++)
+				if (!r->socks[i].closed)
+					clock_forward(r->socks[i].s, &at);
+		nap(r, due - now < 1000000 ? due - now : 1000000);
+	}
+	return !r->stop;
 }
 
 /* The end of input: time runs on until the retire timer has handed

@@ -86,6 +86,7 @@ int tpr__report_write(struct tpr_run *r, const char *path)
 	add_u64(root, "lost_link_down", r->link_down_lost);
 	add_u64(root, "expect_out_packets", r->expect_written);
 	add_u64(root, "wire_packets", r->wire_written);
+	add_u64(root, "skipped_ms", (uint64_t)(r->skipped_ns / 1000000));
 	json_object_object_add(root, "input_done",
 			       json_object_new_boolean(r->input_done));
 	json_object_object_add(root, "drained",

@@ -65,7 +65,9 @@ START_TEST(private_bits)
 	struct t_cons c = { .version = TPACKET_V2, .block_size = 4096,
 			    .block_nr = 4, .frame_size = 2048,
 			    .mode = T_PRIVATE_BITS };
-	json_object *o = run_with(&c, "lossless");
+	/* not lossless: its last frame is never given back, the producer
+	 * would wait for it at the end */
+	json_object *o = run_with(&c, "rate=200000");
 	json_object *a, *f, *v;
 
 	/* the last frame it marked is still marked at exit */
@@ -75,7 +77,7 @@ START_TEST(private_bits)
 	json_object_object_get_ex(f, "level", &v);
 	ck_assert_str_eq(json_object_get_string(v), "note");
 	json_object_object_get_ex(f, "text", &v);
-	ck_assert_msg(strstr(json_object_get_string(v), "0x60000001"),
+	ck_assert_msg(strstr(json_object_get_string(v), "status 0x6000000"),
 		      "%s", json_object_get_string(v));
 	json_object_object_get_ex(f, "time", &v);
 	ck_assert_int_gt((int)strlen(json_object_get_string(v)), 10);

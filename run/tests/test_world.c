@@ -121,6 +121,44 @@ START_TEST(rate_drops)
 }
 END_TEST
 
+/* --pace capture: a quiet 5 s in the capture is skipped once the
+ * consumer has given every frame back; the packets and their stamps are
+ * the file's */
+START_TEST(capture_gap_skipped)
+{
+	struct t_cons c = { .version = TPACKET_V2 };
+	const char *in = t_tmp("gap.pcap"), *exp = t_tmp("exp.pcap"),
+		   *rep = t_tmp("rep.json");
+	const char *opts[] = { "--pcap", in, "--pace", "capture",
+			       "--expect-out", exp, "--report", rep, NULL };
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_dumper_t *d = pcap_dump_open(dead, in);
+	uint8_t f[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 2,
+			  0x88, 0xb5 };
+	json_object *o;
+
+	for (int i = 0; i < 20; i++) {
+		struct pcap_pkthdr h = { .caplen = 60, .len = 60 };
+
+		h.ts.tv_sec = 1000 + (i >= 10 ? 5 : 0);
+		h.ts.tv_usec = i * 100;
+		f[14] = (uint8_t)i;
+		pcap_dump((u_char *)d, &h, f);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	t_world(&c, NULL, opts);
+	ck_assert_int_eq(t_same_packets(exp, in), 20);
+	o = t_report(rep);
+	ck_assert_uint_gt(t_jget(o, "skipped_ms"), 4000);
+	ck_assert_uint_eq(t_jget(o, "sockets.0.dropped"), 0);
+	json_object_put(o);
+	unlink(in);
+	unlink(exp);
+	unlink(rep);
+}
+END_TEST
+
 /* --snaplen 100 (tcpdump -s 100): libpcap's cut after the ring's */
 START_TEST(snaplen_cut)
 {
@@ -499,6 +537,7 @@ Suite *suite_run_world(void)
 	tcase_add_test(tc, rate_drops);
 	tcase_add_test(tc, loop_three);
 	tcase_add_test(tc, snaplen_cut);
+	tcase_add_test(tc, capture_gap_skipped);
 	tcase_add_test(tc, empty_input);
 	tcase_add_test(tc, pcapng_input);
 	tcase_add_test(tc, bad_input);
