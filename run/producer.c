@@ -230,7 +230,8 @@ static bool pace(struct tpr_run *r, const struct tpr_frame *f,
 	}
 	if (r->cfg->pace != TPR_PACE_CAPTURE || !f->index)
 		return !r->stop;
-	due = start_real + r->skipped_ns + (ts_ns(&f->ts) - start_ts);
+	/* the gaps skipped so far come off the real schedule */
+	due = start_real + (ts_ns(&f->ts) - start_ts) - r->skipped_ns;
 	while (!r->stop && (now = mono_ns()) < due) {
 		int64_t t = ts_ns(&f->ts) - (due - now);
 		struct timespec at = { .tv_sec = t / 1000000000,
