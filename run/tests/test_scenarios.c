@@ -182,19 +182,41 @@ END_TEST
 START_TEST(size_edges)
 {
 	struct t_cons c = { .version = TPACKET_V2 };
-	json_object *o = play(&c, FIX("eth-mixed.pcap"), "size-edges",
-			      "lossless", "1", NULL);
-	bool l14 = false, l15 = false, l1515 = false;
+	const char *cap = t_tmp("cap.pcap"), *exp = t_tmp("exp.pcap");
+	const char *opts[] = { "--pcap", FIX("eth-mixed.pcap"), "--scenario",
+			       "size-edges", "--snaplen", "1000",
+			       "--expect-out", exp, NULL };
+	bool l14 = false, l15 = false, l1515 = false, l1001 = false;
 
+	t_world(&c, cap, opts);
+	/* the consumer did not cut to 1000: only the oracle does */
 	for (uint32_t i = 0; i < c.nlens; i++) {
 		l14 |= c.lens[i] == 14;
 		l15 |= c.lens[i] == 15;
 		l1515 |= c.lens[i] == 1515;
+		l1001 |= c.lens[i] == 1001;
 	}
-	ck_assert(l14 && l15 && l1515);
-	/* 5 + 3 (MTU) + 3 (the frame's room) before the 60 */
-	ck_assert_uint_eq(c.packets, 71);
-	json_object_put(o);
+	ck_assert(l14 && l15 && l1515 && l1001);
+	/* 5 + 3 (MTU) + 3 (snapshot) + 3 (the frame's room) before the 60 */
+	ck_assert_uint_eq(c.packets, 74);
+	/* the oracle's: every packet, cut to the snapshot */
+	{
+		char e[PCAP_ERRBUF_SIZE];
+		pcap_t *p = pcap_open_offline(exp, e);
+		struct pcap_pkthdr *h;
+		const u_char *d;
+		int n = 0;
+
+		ck_assert_ptr_nonnull(p);
+		while (pcap_next_ex(p, &h, &d) == 1) {
+			ck_assert_uint_le(h->caplen, 1000);
+			n++;
+		}
+		pcap_close(p);
+		ck_assert_int_eq(n, 74);
+	}
+	unlink(cap);
+	unlink(exp);
 }
 END_TEST
 
