@@ -45,6 +45,16 @@ static json_object *sock_json(const struct tpr_sockent *e)
 	add_u64(st, "tp_drops", e->st_drops);
 	add_u64(st, "tp_freeze_q_cnt", e->st_freeze);
 	json_object_object_add(o, "packet_statistics_read", st);
+	if (e->v.ring_bytes) {	/* the last RX ring the checker saw */
+		json_object *ring = json_object_new_object();
+
+		add_u64(ring, "version", e->v.version + 1);	/* V1 is 0 */
+		add_u64(ring, "block_size", e->v.block_size);
+		add_u64(ring, "block_nr", e->v.block_nr);
+		add_u64(ring, "frame_size", e->v.frame_size);
+		add_u64(ring, "frame_nr", e->v.frame_nr);
+		json_object_object_add(o, "ring", ring);
+	}
 	return o;
 }
 

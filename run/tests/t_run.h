@@ -25,6 +25,8 @@ struct t_cons {
 	int version;		/* TPACKET_V2 or V3 [V3] */
 	unsigned int block_size, block_nr, frame_size;	/* [65536, 8, 2048] */
 	enum t_mode mode;
+	unsigned long stop_after;	/* packets read, then stop [0: at the
+					 * end signal] */
 	int tstamp;		/* PACKET_TIMESTAMP, 0 for none */
 	void (*before_ready)(struct t_cons *c, struct tpr_run *r);
 	void (*after)(struct t_cons *c, struct tpr_run *r);

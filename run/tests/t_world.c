@@ -202,6 +202,8 @@ static void consume(struct t_cons *c, pcap_dumper_t *d)
 							: take_block(c, d))
 				any = true;
 		quiet = ended && !any ? quiet + 1 : 0;
+		if (c->stop_after && c->packets >= c->stop_after)
+			break;
 		if (any)
 			continue;
 		tpsim_poll_sync(c->s);

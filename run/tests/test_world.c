@@ -161,6 +161,28 @@ START_TEST(capture_gap_skipped)
 }
 END_TEST
 
+/* --loop 0: until the program ends; the report shows the ring */
+START_TEST(loop_forever)
+{
+	struct t_cons c = { .version = TPACKET_V2, .stop_after = 300 };
+	const char *rep = t_tmp("rep.json");
+	const char *opts[] = { "--pcap", FIX("eth-mixed.pcap"), "--loop", "0",
+			       "--report", rep, NULL };
+	json_object *o;
+
+	t_world(&c, NULL, opts);
+	ck_assert_uint_ge(c.packets, 300);
+	o = t_report(rep);
+	ck_assert_uint_ge(t_jget(o, "offered"), 300);
+	ck_assert_uint_eq(t_jget(o, "input_done"), 0);
+	ck_assert_uint_eq(t_jget(o, "sockets.0.ring.version"), 2);
+	ck_assert_uint_eq(t_jget(o, "sockets.0.ring.frame_size"), 2048);
+	ck_assert_uint_eq(t_jget(o, "sockets.0.ring.frame_nr"), 256);
+	json_object_put(o);
+	unlink(rep);
+}
+END_TEST
+
 /* --snaplen 100 (tcpdump -s 100): libpcap's cut after the ring's */
 START_TEST(snaplen_cut)
 {
@@ -539,6 +561,7 @@ Suite *suite_run_world(void)
 	tcase_add_test(tc, rate_drops);
 	tcase_add_test(tc, loop_three);
 	tcase_add_test(tc, snaplen_cut);
+	tcase_add_test(tc, loop_forever);
 	tcase_add_test(tc, capture_gap_skipped);
 	tcase_add_test(tc, empty_input);
 	tcase_add_test(tc, pcapng_input);
