@@ -244,6 +244,46 @@ START_TEST(scenario_table)
 }
 END_TEST
 
+/* whatever the environment holds: a config or -EINVAL, never a crash
+ * (the variable is the program's to change) */
+START_TEST(env_garbage)
+{
+	static const char *const words[] = {
+		"--pcap", "--pace", "rate=", "capture", "--loop", "--mac",
+		"02:00", "--end", "signal=", "--scenario", "copy,", ",",
+		"--ifname", "0123456789abcdefg", "--", "-", "=", "--seed=",
+		"--mtu", "99999999999999999999", "\x1f", "",
+	};
+	struct tpr_config *c;
+	char env[512];
+	unsigned int seed = 7;
+	int ok = 0, bad = 0;
+
+	for (int i = 0; i < 5000; i++) {
+		size_t n = 0;
+
+		env[0] = '\0';
+		for (int w = rand_r(&seed) % 8; w >= 0; w--) {
+			const char *x = words[rand_r(&seed) %
+					     (sizeof(words) / sizeof(words[0]))];
+
+			n += (size_t)snprintf(env + n, sizeof(env) - n, "%s%s",
+					      n ? "\x1f" : "", x);
+		}
+		setenv(TPR_CONFIG_ENV, env, 1);
+		if (tpr_config_from_env(&c) == 0) {
+			ok++;
+			tpr_config_free(c);
+		} else {
+			bad++;
+		}
+	}
+	unsetenv(TPR_CONFIG_ENV);
+	ck_assert_int_gt(ok, 0);
+	ck_assert_int_gt(bad, 0);
+}
+END_TEST
+
 Suite *suite_run_config(void)
 {
 	Suite *s = suite_create("run_config");
@@ -256,6 +296,7 @@ Suite *suite_run_config(void)
 	tcase_add_test(tc, end_forms);
 	tcase_add_test(tc, env_round_trip);
 	tcase_add_test(tc, scenario_table);
+	tcase_add_test(tc, env_garbage);
 	suite_add_tcase(s, tc);
 	return s;
 }
