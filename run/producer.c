@@ -51,7 +51,7 @@ static bool nap(struct tpr_run *r, int64_t ns)
 		return false;
 	if (ns <= 0)
 		return true;
-	clock_gettime(CLOCK_REALTIME, &d);
+	clock_gettime(CLOCK_MONOTONIC, &d);	/* the cond's clock (run.c) */
 	d.tv_sec += ns / 1000000000;
 	d.tv_nsec += ns % 1000000000;
 	if (d.tv_nsec >= 1000000000) {
