@@ -301,8 +301,10 @@ static void *producer_main(void *arg)
 	int rc;
 
 	pthread_mutex_lock(&r->lock);
-	while (!r->ready && !r->stop)
-		pthread_cond_wait(&r->cond, &r->lock);
+	/* a program that only sends (netsniff-ng --out, trafgen, tcpreplay)
+	 * may never wait for packets: its frames leave the wire meanwhile */
+	while (!r->ready && nap(r, 2000000))
+		tpr__wire_drain(r);
 	while (!r->stop) {
 		rc = tpr_source_next(r->src, &f, err, sizeof(err));
 		if (rc < 0)

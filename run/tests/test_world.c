@@ -547,6 +547,77 @@ START_TEST(wire_out)
 }
 END_TEST
 
+/* a program that only sends never waits for packets: the producer takes
+ * its frames off the wire all the same (the queue would fill) */
+START_TEST(wire_before_ready)
+{
+	const char *wire = t_tmp("wire.pcap");
+	char *argv[] = { "--wire-out", (char *)wire, "--end", "none" };
+	struct tpsim_create_opts o = { 0 };
+	struct tpacket_req q = { 4096, 1, 2048, 2 };
+	struct tpsim_wire_stats ws;
+	struct tpsim_ring_view v;
+	struct tpr_config *cfg;
+	struct tpsim_sock *tx;
+	struct tpr_run *r;
+	uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0,
+			      0, 1, 0x88, 0xb5 };
+	int ver = TPACKET_V2, tries = 0;
+	char err[100], e[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p;
+	void *ring;
+
+	ck_assert_int_eq(tpr_config_parse_args(4, argv, &cfg, err,
+					       sizeof(err)), 4);
+	ck_assert_int_eq(tpr_run_create(cfg, &r), 0);
+	tpr_config_free(cfg);
+	tpr_run_sock_opts(r, &o);
+	ck_assert_int_eq(tpsim_create(&o, &tx), 0);
+	ck_assert_int_eq(tpsim_net_add_sock(tpr_run_net(r), tx), 0);
+	tpr_run_sock_added(r, tx);
+	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_VERSION, &ver,
+					  sizeof(ver)), 0);
+	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_TX_RING, &q,
+					  sizeof(q)), 0);
+	tpsim_ring_view_of(tx, TPSIM_RING_TX, &v);
+	ck_assert_int_eq(tpsim_mmap(tx, NULL, v.ring_bytes,
+				    PROT_READ | PROT_WRITE, MAP_SHARED, 0,
+				    &ring), 0);
+	for (int i = 0; i < 3; i++) {
+		struct tpacket2_hdr *t = tpsim_frame(ring, &v, (uint32_t)i % 2);
+
+		frame[14] = (uint8_t)i;
+		memcpy((char *)t + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll),
+		       frame, sizeof(frame));
+		t->tp_len = sizeof(frame);
+		tpsim_frame_send_request(t, TPACKET_V2);
+		ck_assert_int_eq(tpsim_send(tx, NULL, 0), (int)sizeof(frame));
+	}
+	/* never consumer_ready: the wire empties anyway */
+	do {
+		usleep(2000);
+		ck_assert_int_eq(tpsim_wire_stats_get(tx, &ws), 0);
+	} while (ws.queued && ++tries < 2500);
+	ck_assert_uint_eq(ws.queued, 0);
+	ck_assert_uint_eq(ws.packets, 3);
+	tpr_run_sock_closing(r, tx);
+	tpr_run_destroy(r);
+	munmap(ring, v.ring_bytes);
+	tpsim_close(tx);
+	p = pcap_open_offline(wire, e);
+	ck_assert_ptr_nonnull(p);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(pcap_next_ex(p, &h, &d), 1);
+		ck_assert_uint_eq(d[14], (unsigned)i);
+	}
+	ck_assert_int_eq(pcap_next_ex(p, &h, &d), PCAP_ERROR_BREAK);
+	pcap_close(p);
+	unlink(wire);
+}
+END_TEST
+
 Suite *suite_run_world(void)
 {
 	Suite *s = suite_create("run_world");
@@ -571,6 +642,7 @@ Suite *suite_run_world(void)
 	tcase_add_test(tc, end_down);
 	tcase_add_test(tc, end_signal);
 	tcase_add_test(tc, wire_out);
+	tcase_add_test(tc, wire_before_ready);
 	suite_add_tcase(s, tc);
 	return s;
 }
