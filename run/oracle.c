@@ -68,9 +68,10 @@ void tpr__oracle_note(struct tpr_run *r, struct tpr_sockent *e,
 		return;
 	r->pkt_written = r->offered;
 	/* the frame as the socket saw it: a tag in the data that the
-	 * receive path took out (skb_vlan_untag) is gone from it */
-	untagged_here = tagged && !(p->flags & TPSIM_PKT_VLAN) &&
-			p->len >= 16;
+	 * receive path took out (skb_vlan_untag) is gone from it, 4 bytes
+	 * less in tp_len (V1 rings cannot say so: the tag is lost) */
+	untagged_here = !(p->flags & TPSIM_PKT_VLAN) && p->len >= 16 &&
+			in->len + 4 == p->len;
 	if (untagged_here)
 		seen_len -= 4;
 	if (snap > seen_len)	/* cannot be: the producer wrote no more */

@@ -22,7 +22,7 @@ enum t_mode {
 
 struct t_cons {
 	/* set by the test */
-	int version;		/* TPACKET_V2 or V3 [V3] */
+	int version;		/* TPACKET_V1, V2 or V3 (0 is V1) */
 	unsigned int block_size, block_nr, frame_size;	/* [65536, 8, 2048] */
 	enum t_mode mode;
 	unsigned long stop_after;	/* packets read, then stop [0: at the

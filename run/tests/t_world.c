@@ -74,7 +74,7 @@ static bool take_frame(struct t_cons *c, pcap_dumper_t *d)
 	if (c->held && c->next == c->held_idx)	/* it reads around it */
 		c->next = (c->next + 1) % c->v.frame_nr;
 	h = tpsim_frame(c->ring, &c->v, c->next);
-	st = tpsim_frame_status(h, TPACKET_V2);
+	st = tpsim_frame_status(h, c->version);
 
 	if (!(st & TP_STATUS_USER))
 		return false;
@@ -85,19 +85,27 @@ static bool take_frame(struct t_cons *c, pcap_dumper_t *d)
 		c->copies_recv += tpsim_recv(c->s, big, sizeof(big),
 					     MSG_DONTWAIT) > 0;
 	}
-	write_pkt(c, d, (uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
-		  h->tp_sec, h->tp_nsec, st, h->tp_vlan_tci, h->tp_vlan_tpid);
+	if (c->version == TPACKET_V1) {	/* no tag fields, microseconds */
+		struct tpacket_hdr *h1 = (void *)h;
+
+		write_pkt(c, d, (uint8_t *)h1 + h1->tp_mac, h1->tp_snaplen,
+			  h1->tp_len, h1->tp_sec, h1->tp_usec * 1000, st, 0, 0);
+	} else {
+		write_pkt(c, d, (uint8_t *)h + h->tp_mac, h->tp_snaplen,
+			  h->tp_len, h->tp_sec, h->tp_nsec, st, h->tp_vlan_tci,
+			  h->tp_vlan_tpid);
+	}
 	if (c->mode == T_HOLD_FIRST && c->packets == 1) {
 		c->held = true;		/* never given back */
 		c->held_idx = c->next;
 	} else if (c->mode == T_PRIVATE_BITS) {
 		/* a mark of its own, given back one frame later */
-		tpsim_frame_set_status(h, TPACKET_V2, st | 0x40000000u);
+		tpsim_frame_set_status(h, c->version, st | 0x40000000u);
 		if (c->marked)
-			tpsim_frame_release(c->marked, TPACKET_V2);
+			tpsim_frame_release(c->marked, c->version);
 		c->marked = h;
 	} else {
-		tpsim_frame_release(h, TPACKET_V2);
+		tpsim_frame_release(h, c->version);
 	}
 	c->next = (c->next + 1) % c->v.frame_nr;
 	return true;
@@ -147,7 +155,7 @@ static void setup_sock(struct t_cons *c, struct tpr_run *r)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
 				   .sll_protocol = htons(ETH_P_ALL) };
 	struct tpacket_req3 q = { 0 };
-	int v = c->version ? c->version : TPACKET_V3;
+	int v = c->version;
 	size_t len;
 
 	tpr_run_sock_opts(r, &o);
@@ -198,7 +206,7 @@ static void consume(struct t_cons *c, pcap_dumper_t *d)
 				       -ENETDOWN;
 		}
 		if (c->mode != T_NO_READ)
-			while (c->version == TPACKET_V2 ? take_frame(c, d)
+			while (c->version != TPACKET_V3 ? take_frame(c, d)
 							: take_block(c, d))
 				any = true;
 		quiet = ended && !any ? quiet + 1 : 0;
