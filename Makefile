@@ -88,6 +88,7 @@ SIM_SRCS := \
 	sim/ring.c \
 	sim/rx.c \
 	sim/rx_plan.c \
+	sim/rx_room.c \
 	sim/rx_v3.c \
 	sim/sock.c \
 	sim/sockfilter.c \
@@ -114,6 +115,7 @@ UNIT_SRCS := \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
+	sim/tests/test_rxroom.c \
 	sim/tests/test_sockbuf.c \
 	sim/tests/test_sockopt.c \
 	sim/tests/test_threads.c \
@@ -185,6 +187,31 @@ CLI_SRCS := \
 	tools/tpsim/picture.c \
 	tools/tpsim/replay.c
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+
+# the run layer (run/, prefix tpr_; rules below): keep sorted
+TPR_SRCS := \
+	run/checker.c \
+	run/config.c \
+	run/oracle.c \
+	run/producer.c \
+	run/report.c \
+	run/run.c \
+	run/scenario.c \
+	run/scenario_copy.c \
+	run/scenario_csum.c \
+	run/scenario_empty.c \
+	run/scenario_frozen.c \
+	run/scenario_hwts.c \
+	run/scenario_link.c \
+	run/scenario_losing.c \
+	run/scenario_retire.c \
+	run/scenario_sizes.c \
+	run/scenario_vlan.c \
+	run/source.c
+TPR_OBJS := $(TPR_SRCS:%.c=$(BUILD)/%.o)
+LIBTPR := $(BUILD)/libtpr.a
+# what a program linking libtpr.a needs besides libtpsim
+TPR_LIBS := -lpcap $(shell pkg-config --libs json-c 2>/dev/null)
 TPSIM_CLI := $(BUILD)/tpsim
 
 # reference backends for tpconform: the simulator with one mistake each
@@ -223,7 +250,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 0
 FUZZ_TARGETS ?= ops pcap batch bpf
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
-	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
+	-Itools/tpsim -Irun -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
 $(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
@@ -233,10 +260,12 @@ $(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
 		sim/bpf_run.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
-$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS) \
+		run/source.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_PCAP -o $@ $^ -lpcap -lpthread
-$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS) \
+		run/source.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_BATCH -o $@ $^ -lpcap -lpthread
 fuzz: $(DEPS_STAMP)
@@ -277,10 +306,10 @@ $(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPSIM)
+		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpcap $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TPR_LIBS) $(LDLIBS)
 
 # memcheck on the unit tests, each in the test process (CK_FORK=no) so
 # that valgrind sees them; the two-thread tests are slow under it. Then
@@ -290,11 +319,13 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
 # inputs ask for, takes minutes an input.)
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full \
 	--errors-for-leak-kinds=definite
-valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
+valgrind: $(UNIT_BIN) $(TPR_TEST_BIN) $(FUZZ_REPLAYS)
 	$(Q)scripts/install-deps valgrind
 	$(Q)mkdir -p $(BUILD)/valgrind
 	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
 		$(UNIT_BIN) $(BUILD)/valgrind
+	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
+		$(TPR_TEST_BIN) $(BUILD)/valgrind
 	$(Q)for t in $(FUZZ_REPLAYS:$(BUILD)/fuzz-replay/%=%); do \
 		$(VALGRIND) --log-file=$(BUILD)/valgrind/fuzz-$$t.log \
 			$(BUILD)/fuzz-replay/$$t fixtures/fuzz/$$t \
@@ -355,9 +386,10 @@ $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) \
 		$(if $(filter -static,$(LDFLAGS)),,-lpcap) $(LDLIBS)
 
-$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
+$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPSIM) -lpcap $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM) \
+		$(TPR_LIBS) $(LDLIBS)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
@@ -415,6 +447,32 @@ mutation: $(DEPS_STAMP)
 	$(Q)mkdir -p reports
 	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
 		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
+
+# The run layer (run/, prefix tpr_): the producer side of `tpsim run`,
+# a static archive of -fPIC objects that the preload library links.
+$(LIBTPR): $(TPR_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/run/%.o $(BUILD)/run/tests/%.o: override CFLAGS += -Irun \
+	$(shell pkg-config --cflags json-c 2>/dev/null)
+$(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
+
+# its unit tests (Check), in-process, without the interposer
+TPR_TEST_SRCS := \
+	run/tests/main.c \
+	run/tests/t_world.c \
+	run/tests/test_checker.c \
+	run/tests/test_config.c \
+	run/tests/test_scenarios.c \
+	run/tests/test_world.c
+TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)
+TPR_TEST_BIN := $(BUILD)/tests/run-unit
+$(TPR_TEST_BIN): $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM) \
+		$(shell pkg-config --libs check) $(TPR_LIBS) $(LDLIBS)
+all: $(LIBTPR) $(TPR_TEST_BIN)
 
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk

@@ -200,6 +200,9 @@ struct tpsim_sock {
 	uint32_t rx_macnet;	/* tp_mac | tp_net << 16 */
 	uint32_t rx_snapmax;	/* frame_size - rx_macoff (R4) */
 
+	/* the last delivered packet, as written (tpsim_rx_last) */
+	struct tpsim_rx_info last_rx;
+
 	char detail[160];
 };
 
@@ -386,6 +389,34 @@ __tpsim_hidden int64_t tpsim__rx_mono_ns(struct tpsim_sock *s);
 __tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);
 __tpsim_hidden void tpsim__v3_init(struct tpsim_sock *s,
 				   const struct tpacket_req3 *req);
+/* Note the packet just written (tpsim_rx_last): inline, on every
+ * delivery's path. */
+static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
+				  uint32_t frame, uint32_t status,
+				  uint32_t len, uint32_t snaplen,
+				  uint64_t macoff, uint64_t netoff,
+				  const struct timespec *ts)
+{
+	struct tpsim_rx_info *in = &s->last_rx;
+
+	in->sz = sizeof(*in);
+	in->seq++;
+	in->ring = ring;
+	in->frame = frame;
+	in->status = status;
+	in->len = len;
+	in->snaplen = snaplen;
+	in->mac = (uint16_t)macoff;
+	in->net = (uint16_t)netoff;
+	if (ts)
+		in->ts = *ts;
+	else
+		in->ts = (struct timespec){ 0 };
+	in->vlan_tci = 0;
+	in->vlan_tpid = 0;
+}
+/* rx_v3.c: would a frame of need bytes (tp_mac + snaplen) go in now */
+__tpsim_hidden bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need);
 __tpsim_hidden int tpsim__v3_rcv(struct tpsim_sock *s,
 				 const struct tpsim_packet *p,
 				 const struct rx_skb *k);

@@ -462,6 +462,13 @@ rx_fill_v12(struct tpsim_sock *s, char *h, const struct rx_skb *k,
 		/* release: pairs with the consumer's acquire (R11) */
 		tpsim_store_release(&h2->tp_status, status);
 	}
+	/* tpsim_rx_last: the head moved past this frame just before */
+	tpsim__rx_note(s, 1, (s->rx.head ? s->rx.head : s->rx.frame_nr) - 1,
+		       status, len, snaplen, macoff, netoff, ts);
+	if (s->version != TPACKET_V1) {
+		s->last_rx.vlan_tci = ((struct tpacket2_hdr *)h)->tp_vlan_tci;
+		s->last_rx.vlan_tpid = ((struct tpacket2_hdr *)h)->tp_vlan_tpid;
+	}
 }
 
 static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
@@ -528,6 +535,8 @@ static int rx_queue(struct tpsim_sock *s, const struct rx_skb *k)
 		return TPSIM_RX_DROPPED;
 	}
 	s->st_packets++;
+	tpsim__rx_note(s, 0, 0, 0, tpsim__rx_len(s, k), k->snaplen, 0, 0,
+		       NULL);
 	return TPSIM_RX_DELIVERED;
 }
 

@@ -379,5 +379,33 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	h->tp_nsec = (uint32_t)ts.tv_nsec;
 	memset(h->tp_padding, 0, sizeof(h->tp_padding));
 	tpsim__fill_sll(s, k, (char *)h, sizeof(*h));
+	tpsim__rx_note(s, 1, q->active, status, len, snaplen, macoff, netoff,
+		       &ts);
+	s->last_rx.vlan_tci = h->hv1.tp_vlan_tci;
+	s->last_rx.vlan_tpid = h->hv1.tp_vlan_tpid;
 	return TPSIM_RX_DELIVERED;
+}
+
+/* tpsim_rx_room() for V3: the checks of tpsim__v3_rcv and place() that
+ * can drop, without their side effects. */
+bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need)
+{
+	const struct tpsim_ring *r = &s->rx;
+	const struct tpsim_kbdq *q = &r->v3;
+	uint32_t next = q->active + 1 == r->block_nr ? 0 : q->active + 1;
+	uint32_t at = q->nxt_off;
+
+	if (!has_room(r))
+		return false;
+	if (q->frozen) {
+		/* thaws only if the user gave the block back, which then
+		 * opens empty */
+		if (block_status(r, q->active) & TP_STATUS_USER)
+			return false;
+		at = q->first_off;
+	}
+	if (need > q->max_frame_len)
+		need = q->max_frame_len;	/* B5 cuts it */
+	return (uint64_t)at + TPSIM_ALIGN8(need) < r->block_size ||
+	       !(block_status(r, next) & TP_STATUS_USER);
 }

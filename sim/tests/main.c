@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_fanout());
 	srunner_add_suite(sr, suite_filter());
 	srunner_add_suite(sr, suite_bpf_run());
+	srunner_add_suite(sr, suite_rxroom());
 	srunner_set_tap(sr, tap);
 	srunner_set_xml(sr, xml);
 	srunner_run_all(sr, CK_NORMAL);

@@ -73,6 +73,7 @@ Suite *suite_poll(void);
 Suite *suite_profile(void);
 Suite *suite_ring(void);
 Suite *suite_rx(void);
+Suite *suite_rxroom(void);
 Suite *suite_sockbuf(void);
 Suite *suite_sockopt(void);
 Suite *suite_threads(void);
