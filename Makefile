@@ -90,6 +90,8 @@ SIM_SRCS := \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
+	sim/rx_plan.c \
+	sim/rx_room.c \
 	sim/rx_v3.c \
 	sim/sock.c \
 	sim/sockfilter.c \
@@ -113,10 +115,12 @@ UNIT_SRCS := \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
+	sim/tests/test_plain.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
+	sim/tests/test_rxroom.c \
 	sim/tests/test_sockbuf.c \
 	sim/tests/test_sockopt.c \
 	sim/tests/test_threads.c \
@@ -134,14 +138,18 @@ TPC_SRCS := \
 	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
 	conformance/cases/dev_bpf.c \
+	conformance/cases/dev_edges.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
+	conformance/cases/filter_anc.c \
+	conformance/cases/filter_check.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
 	conformance/cases/options.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
+	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
@@ -185,6 +193,31 @@ CLI_SRCS := \
 	tools/tpsim/picture.c \
 	tools/tpsim/replay.c
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+
+# the run layer (run/, prefix tpr_; rules below): keep sorted
+TPR_SRCS := \
+	run/checker.c \
+	run/config.c \
+	run/oracle.c \
+	run/producer.c \
+	run/report.c \
+	run/run.c \
+	run/scenario.c \
+	run/scenario_copy.c \
+	run/scenario_csum.c \
+	run/scenario_empty.c \
+	run/scenario_frozen.c \
+	run/scenario_hwts.c \
+	run/scenario_link.c \
+	run/scenario_losing.c \
+	run/scenario_retire.c \
+	run/scenario_sizes.c \
+	run/scenario_vlan.c \
+	run/source.c
+TPR_OBJS := $(TPR_SRCS:%.c=$(BUILD)/%.o)
+LIBTPR := $(BUILD)/libtpr.a
+# what a program linking libtpr.a needs besides libtpsim
+TPR_LIBS := -lpcap $(shell pkg-config --libs json-c 2>/dev/null)
 TPSIM_CLI := $(BUILD)/tpsim
 
 # reference backends for tpconform: the simulator with one mistake each
@@ -223,7 +256,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 0
 FUZZ_TARGETS ?= ops pcap batch bpf dev
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
-	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
+	-Itools/tpsim -Irun -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
 $(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
@@ -236,10 +269,12 @@ $(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
 		sim/bpf_run.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
-$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS) \
+		run/source.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_PCAP -o $@ $^ -lpcap -lpthread
-$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS) \
+		run/source.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_BATCH -o $@ $^ -lpcap -lpthread
 fuzz: $(DEPS_STAMP)
@@ -286,10 +321,10 @@ $(BUILD)/fuzz-replay/dev: $(BUILD)/tools/fuzz/replay.o \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPSIM)
+		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpcap $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TPR_LIBS) $(LDLIBS)
 
 # memcheck on the unit tests, each in the test process (CK_FORK=no) so
 # that valgrind sees them; the two-thread tests are slow under it. Then
@@ -299,11 +334,13 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
 # inputs ask for, takes minutes an input.)
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full \
 	--errors-for-leak-kinds=definite
-valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
+valgrind: $(UNIT_BIN) $(TPR_TEST_BIN) $(FUZZ_REPLAYS)
 	$(Q)scripts/install-deps valgrind
 	$(Q)mkdir -p $(BUILD)/valgrind
 	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
 		$(UNIT_BIN) $(BUILD)/valgrind
+	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
+		$(TPR_TEST_BIN) $(BUILD)/valgrind
 	$(Q)for t in $(FUZZ_REPLAYS:$(BUILD)/fuzz-replay/%=%); do \
 		$(VALGRIND) --log-file=$(BUILD)/valgrind/fuzz-$$t.log \
 			$(BUILD)/fuzz-replay/$$t fixtures/fuzz/$$t \
@@ -364,9 +401,10 @@ $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) \
 		$(if $(filter -static,$(LDFLAGS)),,-lpcap) $(LDLIBS)
 
-$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
+$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPSIM) -lpcap $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM) \
+		$(TPR_LIBS) $(LDLIBS)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
@@ -425,6 +463,32 @@ mutation: $(DEPS_STAMP)
 	$(Q)nice -n 10 python3 tools/mutation/mutate.py run \
 		--mutants $(MUTANTS) --seed $(SEED) --files '$(MUTATION_FILES)'
 
+# The run layer (run/, prefix tpr_): the producer side of `tpsim run`,
+# a static archive of -fPIC objects that the preload library links.
+$(LIBTPR): $(TPR_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/run/%.o $(BUILD)/run/tests/%.o: override CFLAGS += -Irun \
+	$(shell pkg-config --cflags json-c 2>/dev/null)
+$(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
+
+# its unit tests (Check), in-process, without the interposer
+TPR_TEST_SRCS := \
+	run/tests/main.c \
+	run/tests/t_world.c \
+	run/tests/test_checker.c \
+	run/tests/test_config.c \
+	run/tests/test_scenarios.c \
+	run/tests/test_world.c
+TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)
+TPR_TEST_BIN := $(BUILD)/tests/run-unit
+$(TPR_TEST_BIN): $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM) \
+		$(shell pkg-config --libs check) $(TPR_LIBS) $(LDLIBS)
+all: $(LIBTPR) $(TPR_TEST_BIN)
+
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk
 
@@ -468,4 +532,8 @@ check: all
 clean:
 	rm -rf build
 
+# gcc writes the .d files; without this empty rule make would try to
+# remake them with its built-in `%: %.o` link rule (cli_pcap.d from a
+# cli_pcap.d.o that the fuzz pattern rule then tries to compile)
+%.d: ;
 -include $(shell find build \( -path build/kernel-cov -o -path build/deb \) -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -97,7 +97,9 @@ struct tpsim_create_opts {
 					 * [0: unknown]; a TAP says 10000 */
 	/* caps of SO_RCVBUF / SO_SNDBUF in bytes, as net.core.rmem_max and
 	 * wmem_max [0: the host's /proc/sys/net/core values, read at
-	 * create; the profile's when those cannot be read] */
+	 * create; the profile's when those cannot be read]. The socket
+	 * starts at the host's rmem_default / wmem_default when its cap is
+	 * the host's, at the profile's defaults when a cap is given here. */
 	uint32_t rmem_max, wmem_max;
 	size_t __last;
 };
@@ -321,7 +323,9 @@ int tpsim_wait(struct tpsim_wake *w, int (*ready)(void *arg), void *arg,
  * recv(2): the packets queued for TP_STATUS_COPY frames (R5), or every
  * packet when the socket has no ring. Copies up to len bytes; returns the
  * bytes copied, or the full length with MSG_TRUNC. flags: MSG_DONTWAIT,
- * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT.
+ * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT. With
+ * PACKET_VNET_HDR(_SZ), len below the header is -EINVAL and the packet
+ * is gone (packet_recvmsg frees it), unless MSG_PEEK.
  */
 ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
 
@@ -595,7 +599,9 @@ int tpsim_dev_state_get(struct tpsim_dev *d, struct tpsim_dev_state *st);
  * sets ENETDOWN on the socket. A socket in no net knows only the device
  * of its tpsim_create options (ifindex 0 or that one). getsockname
  * writes min(*len, the address's length) bytes and sets *len to that
- * length: 12 + the device's address length, 12 when bound to no device.
+ * length: 12 + the device's address length, 12 when bound to no device;
+ * a *len negative as an int is -EINVAL, addr NULL with *len > 0 -EFAULT
+ * (move_addr_to_user).
  */
 int tpsim_bind(struct tpsim_sock *s, const struct sockaddr *addr,
 	       socklen_t len);
@@ -625,6 +631,43 @@ struct tpsim_dev_result {
 int tpsim_dev_deliver(struct tpsim_dev *d, const struct tpsim_packet *pkt,
 		      unsigned int cpu, unsigned int queue,
 		      struct tpsim_dev_result *res, unsigned int nres);
+
+/*
+ * For a producer that must not drop (tpsim run --pace lossless, issue 18)
+ * and an oracle of what the ring published.
+ *
+ * tpsim_rx_room: would a packet of len bytes (as it arrives, link header
+ * included) land in s's ring now rather than be dropped for want of room?
+ * Asks what tpacket_rcv asks, from the producer's own state and the
+ * status words only: V1/V2 the head frame is KERNEL (R1); V3 the queue
+ * is not frozen on a block still the user's (B3), __tpacket_v3_has_room
+ * holds, and a packet that does not fit the open block finds the next
+ * block KERNEL (B2). A socket without a ring: its receive queue is below
+ * SO_RCVBUF. Returns 1 (room), 0 (it would be dropped), -EINVAL (NULL).
+ * Any thread; the answer holds until the producer delivers again.
+ */
+int tpsim_rx_room(struct tpsim_sock *s, uint32_t len);
+
+/* What the producer wrote for the last packet it delivered to s: kept in
+ * its own state, never read back from the ring. */
+struct tpsim_rx_info {
+	size_t sz;		/* sizeof(struct tpsim_rx_info) */
+	uint64_t seq;		/* packets delivered to s so far (this one
+				 * included): tells a new packet from the
+				 * last one seen */
+	int ring;		/* 1: in the RX ring, 0: the receive queue */
+	uint32_t frame;		/* V1/V2 the frame index, V3 the block */
+	uint32_t status;	/* the frame's (V3: packet's) tp_status */
+	uint32_t len, snaplen;	/* tp_len, tp_snaplen */
+	uint16_t mac, net;	/* tp_mac, tp_net */
+	struct timespec ts;	/* the stamp in the frame (ring only) */
+	uint16_t vlan_tci, vlan_tpid;	/* with TP_STATUS_VLAN_VALID */
+	size_t __last;
+};
+#define tpsim_rx_info__last_field __last
+/* 0 and *out, -ENOENT before the first delivered packet, -EINVAL (NULL, sz
+ * too small). Producer thread (the answer is the last delivery's). */
+int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out);
 
 #pragma GCC visibility pop
 

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_tx());
 	srunner_add_suite(sr, suite_edges());
 	srunner_add_suite(sr, suite_batch());
+	srunner_add_suite(sr, suite_plain());
 	srunner_add_suite(sr, suite_peers());
 	srunner_add_suite(sr, suite_sockbuf());
 	srunner_add_suite(sr, suite_threads());
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_defrag());
 	srunner_add_suite(sr, suite_filter());
 	srunner_add_suite(sr, suite_bpf_run());
+	srunner_add_suite(sr, suite_rxroom());
 	srunner_set_tap(sr, tap);
 	srunner_set_xml(sr, xml);
 	srunner_run_all(sr, CK_NORMAL);
