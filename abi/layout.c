@@ -196,6 +196,8 @@ int main(void)
 	M(tpsim_profile, small_head_cache);
 	M(tpsim_profile, vnet_min_csum_start);
 	M(tpsim_profile, fanout_ignore_outgoing);
+	M(tpsim_profile, vlan_present_bit);
+	M(tpsim_profile, small_head_size);
 	END(tpsim_profile);
 
 	/* tpconform plug-ins (tpc_backend.h, tpc_plugin.h) */

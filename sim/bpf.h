@@ -40,10 +40,12 @@ __tpsim_bpf_hidden int tpsim__bpf_check(const struct sock_filter *f,
  * bpf_convert_filter()'s length of the eBPF program the kernel runs in
  * its place, into *ebpf_len; -EINVAL (why filled) when a jump of it does
  * not fit eBPF's 16-bit offset. f must have passed tpsim__bpf_check.
+ * vlan_present_bit: the profile's (6.1's shorter VLAN_TAG_PRESENT).
  */
 __tpsim_bpf_hidden int tpsim__bpf_ebpf_len(const struct sock_filter *f,
-					   uint32_t len, uint32_t *ebpf_len,
-					   char *why, size_t n);
+					   uint32_t len, bool vlan_present_bit,
+					   uint32_t *ebpf_len, char *why,
+					   size_t n);
 
 /*
  * The packet as the filter sees it: the bytes from the link (MAC) header
@@ -62,6 +64,9 @@ struct tpsim_bpf_pkt {
 	uint16_t protocol;	/* skb->protocol, host order */
 	uint8_t pkttype;
 	bool vlan_present;	/* skb->vlan_all != 0 */
+	/* 6.1 (profile vlan_present_bit): the VLAN loads read vlan_tci
+	 * and vlan_proto whatever vlan_present says (a cleared tag stays) */
+	bool vlan_raw;
 	uint16_t vlan_tci, vlan_tpid;	/* host order */
 	uint16_t queue_mapping;
 	uint16_t hatype;

@@ -217,7 +217,7 @@ static const uint8_t ext_len[SKF_AD_MAX / 4] = {
 	[SKF_AD_CPU / 4] = 4,
 	[SKF_AD_ALU_XOR_X / 4] = 1,
 	[SKF_AD_VLAN_TAG / 4] = 1,
-	[SKF_AD_VLAN_TAG_PRESENT / 4] = 3,	/* load, test, set 1 */
+	[SKF_AD_VLAN_TAG_PRESENT / 4] = 3,	/* load, test, set 1 (6.1: 2) */
 	[SKF_AD_PAY_OFFSET / 4] = 4,
 	[SKF_AD_RANDOM / 4] = 4,
 	[SKF_AD_VLAN_TPID / 4] = 2,
@@ -244,8 +244,8 @@ static uint32_t ld_len(const struct sock_filter *i, bool *seen_ld)
 
 /* Where each classic instruction starts in the eBPF program, and the
  * index of its jump inside its own expansion (for the offset check). */
-static uint32_t insn_len(const struct sock_filter *i, bool *seen_ld,
-			 uint32_t *jmp_at)
+static uint32_t insn_len(const struct sock_filter *i, bool vlan_present_bit,
+			 bool *seen_ld, uint32_t *jmp_at)
 {
 	struct sock_filter b = { .code = BPF_LD | BPF_ABS | BPF_B, .k = i->k };
 
@@ -258,8 +258,13 @@ static uint32_t insn_len(const struct sock_filter *i, bool *seen_ld,
 			       ? 5
 			       : 1;
 	case BPF_LD:
-		if (BPF_MODE(i->code) == BPF_ABS && known_extension(i->k))
+		if (BPF_MODE(i->code) == BPF_ABS && known_extension(i->k)) {
+			if (vlan_present_bit &&
+			    i->k == (uint32_t)(SKF_AD_OFF +
+					       SKF_AD_VLAN_TAG_PRESENT))
+				return 2;	/* load the byte, and 1 */
 			return ext_len[(i->k - (uint32_t)SKF_AD_OFF) / 4];
+		}
 		if (BPF_MODE(i->code) == BPF_ABS ||
 		    BPF_MODE(i->code) == BPF_IND)
 			return ld_len(i, seen_ld);
@@ -292,7 +297,8 @@ static bool far(int64_t off)
 }
 
 int tpsim__bpf_ebpf_len(const struct sock_filter *f, uint32_t len,
-			uint32_t *ebpf_len, char *why, size_t n)
+			bool vlan_present_bit, uint32_t *ebpf_len, char *why,
+			size_t n)
 {
 	uint32_t addr[BPF_MAXINSNS + 1], jmp_at[BPF_MAXINSNS];
 	bool seen_ld = false;
@@ -300,7 +306,8 @@ int tpsim__bpf_ebpf_len(const struct sock_filter *f, uint32_t len,
 
 	for (uint32_t pc = 0; pc < len; pc++) {
 		addr[pc] = at;
-		at += insn_len(&f[pc], &seen_ld, &jmp_at[pc]);
+		at += insn_len(&f[pc], vlan_present_bit, &seen_ld,
+			       &jmp_at[pc]);
 	}
 	addr[len] = at;
 	for (uint32_t pc = 0; pc < len; pc++) {

@@ -85,7 +85,7 @@ static uint32_t extension(const struct tpsim_bpf_pkt *p, uint32_t k,
 		return a ^ x;
 	case SKF_AD_VLAN_TAG:
 		/* the whole TCI, priority and DEI bits included */
-		return p->vlan_present ? p->vlan_tci : 0;
+		return p->vlan_present || p->vlan_raw ? p->vlan_tci : 0;
 	case SKF_AD_VLAN_TAG_PRESENT:
 		return p->vlan_present;
 	case SKF_AD_PAY_OFFSET:
@@ -93,7 +93,7 @@ static uint32_t extension(const struct tpsim_bpf_pkt *p, uint32_t k,
 	case SKF_AD_RANDOM:
 		return next_random(p->rnd);
 	default:	/* SKF_AD_VLAN_TPID; the checker let no other in */
-		return p->vlan_present ? p->vlan_tpid : 0;
+		return p->vlan_present || p->vlan_raw ? p->vlan_tpid : 0;
 	}
 }
 

@@ -67,7 +67,8 @@ int tpsim__fanout_cbpf_new(struct tpsim_sock *s, const void *optval,
 	}
 	err = tpsim__bpf_check(fprog.filter, fprog.len, why, sizeof(why));
 	if (!err)
-		err = tpsim__bpf_ebpf_len(fprog.filter, fprog.len, &ebpf_len,
+		err = tpsim__bpf_ebpf_len(fprog.filter, fprog.len,
+					  s->prof->vlan_present_bit, &ebpf_len,
 					  why, sizeof(why));
 	if (err) {
 		tpsim__detail(s, "N18: %s", why);

@@ -61,12 +61,15 @@ static const struct tpsim_profile profiles[] = {
 		.setsockopt_known = OPTS_LINUX_6_2,
 		.vnet_min_csum_start = 20,
 		.fanout_ignore_outgoing = 1,
+		.vlan_present_bit = 0,
+		.small_head_size = 576,
 	},
 	{
 		.name = "linux-6.1",
 		.summary = "6.1 (Debian 12): as linux-6.12, but "
-			   "PACKET_COPY_THRESH cannot be read back and skb "
-			   "heads come from kmalloc (no small-head cache)",
+			   "PACKET_COPY_THRESH cannot be read back, skb "
+			   "heads come from kmalloc (no small-head cache) and "
+			   "a cleared VLAN tag stays readable by a filter",
 		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
@@ -78,6 +81,7 @@ static const struct tpsim_profile profiles[] = {
 		.setsockopt_known = OPTS_LINUX,
 		.vnet_min_csum_start = 0,
 		.fanout_ignore_outgoing = 0,
+		.vlan_present_bit = 1,
 	},
 	{
 		.name = "linux-2.6",
@@ -103,12 +107,14 @@ static const struct tpsim_profile profiles[] = {
 		.retire_periodic = 0,
 		.hz = 250,
 		.optmem_max = 20480,
+		.vlan_present_bit = 1,
 	},
 	{
 		.name = "linux-6.12",
 		.summary = "6.12 to 6.17 (Debian 12 backports): as linux, but "
 			   "the V3 retire timer is a jiffies timer re-armed at "
-			   "each block open (HZ 250)",
+			   "each block open (HZ 250) and skb heads of up to "
+			   "640 bytes come from the small-head cache",
 		LINUX_6X,
 		.retire_periodic = 0,
 		.hz = 250,
@@ -120,6 +126,9 @@ static const struct tpsim_profile profiles[] = {
 		.setsockopt_known = OPTS_LINUX_6_2,
 		.vnet_min_csum_start = 20,
 		.fanout_ignore_outgoing = 1,
+		.vlan_present_bit = 0,
+		/* Debian's config: MAX_HEADER 176 */
+		.small_head_size = 640,
 	},
 };
 

@@ -19,15 +19,16 @@
  * skb_shared_info, from the 576-byte small-head cache or the next kmalloc
  * size (pages past 8 KiB), plus the 256-byte sk_buff. Measured on 6.18
  * with SO_MEMINFO: 832 up to 192 bytes, 1280 to 640, 2304 to 1664, 4352
- * to 3712, 8448 to 7808, 12544 to 9100 (a NIC driver's differ). 6.1 has
- * no small-head cache: 1280 for a 142-byte frame.
+ * to 3712, 8448 to 7808, 12544 to 9100 (a NIC driver's differ). Debian's
+ * 6.12 has a 640-byte small head (896 up to 256 bytes); 6.1 has no
+ * small-head cache: 1280 for a 142-byte frame.
  */
 uint32_t tpsim__truesize(const struct tpsim_sock *s, uint32_t wire_len)
 {
 	uint64_t head = ((wire_len + 64ull + 63) & ~63ull) + 320;
 
-	if (head <= 576 && s->prof->small_head_cache)
-		head = 576;
+	if (s->prof->small_head_cache && head <= s->prof->small_head_size)
+		head = s->prof->small_head_size;
 	else if (head <= 512)	/* the smallest kmalloc size it can be */
 		head = 512;
 	else if (head <= 8192)

@@ -281,7 +281,7 @@ static int parse_ether(const struct tpsim_sock *s,
  * is cleared before the protocol handlers run. Returns 0 when stripping
  * frees the packet (a tag cut short).
  */
-static int vlan_for_bound(struct rx_skb *k)
+static int vlan_for_bound(const struct tpsim_sock *s, struct rx_skb *k)
 {
 	uint16_t type;
 
@@ -308,7 +308,10 @@ static int vlan_for_bound(struct rx_skb *k)
 		k->protocol = tpsim__eth_proto(type, k->payload, k->plen);
 	}
 	k->vlan = false;
-	k->vlan_tci = k->vlan_tpid = 0;
+	/* 6.2 on clears vlan_all; 6.1 only the vlan_present bit, and a
+	 * filter still reads the TCI and TPID (profile vlan_present_bit) */
+	if (!s->prof->vlan_present_bit)
+		k->vlan_tci = k->vlan_tpid = 0;
 	return 1;
 }
 
@@ -698,7 +701,7 @@ static bool rx_sock_view(const struct tpsim_sock *s,
 			 const struct tpsim_packet *p, struct rx_skb *kb,
 			 bool bound)
 {
-	if (bound && kb->pkttype != PACKET_OUTGOING && !vlan_for_bound(kb))
+	if (bound && kb->pkttype != PACKET_OUTGOING && !vlan_for_bound(s, kb))
 		return false;
 	if (kb->pkttype != PACKET_OUTGOING)
 		dgram_view(s, kb, kb->payload, kb->plen);

@@ -55,7 +55,8 @@ static int attach(struct tpsim_sock *s, const void *optval, socklen_t optlen)
 	}
 	err = tpsim__bpf_check(fprog.filter, fprog.len, why, sizeof(why));
 	if (!err)
-		err = tpsim__bpf_ebpf_len(fprog.filter, fprog.len, &ebpf_len,
+		err = tpsim__bpf_ebpf_len(fprog.filter, fprog.len,
+					  s->prof->vlan_present_bit, &ebpf_len,
 					  why, sizeof(why));
 	if (err) {
 		tpsim__detail(s, "%s", why);
@@ -200,6 +201,7 @@ uint32_t tpsim__run_filter(struct tpsim_sock *s, const struct tpsim_packet *p,
 		.vlan_present = k->vlan && (k->vlan_tci || k->vlan_tpid),
 		.vlan_tci = k->vlan_tci,
 		.vlan_tpid = k->vlan_tpid,
+		.vlan_raw = s->prof->vlan_present_bit,
 		.queue_mapping = PKT_HAS(p, queue_mapping) ? p->queue_mapping
 							   : 0,
 		.hatype = s->hatype,

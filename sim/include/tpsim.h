@@ -427,6 +427,16 @@ struct tpsim_profile {
 	 * of what the device sends (6.2 on; 6.1 keeps the bit as an unknown
 	 * flag and shows it, nothing more) */
 	int fanout_ignore_outgoing;
+	/* the skb has a vlan_present bit (6.1; gone in 6.2): clearing a tag
+	 * (R17) leaves vlan_tci and vlan_proto, which SKF_AD_VLAN_TAG and
+	 * SKF_AD_VLAN_TPID still read, and SKF_AD_VLAN_TAG_PRESENT becomes
+	 * 2 eBPF instructions (load, and), not 3 (F8) */
+	int vlan_present_bit;
+	/* bytes of the small-head cache's objects (SKB_SMALL_HEAD_SIZE:
+	 * MAX_TCP_HEADER, which the build's MAX_HEADER sets, plus
+	 * skb_shared_info): 576 on 6.18 here, 640 on Debian's 6.12 cloud
+	 * kernel; used when small_head_cache is set (S1) */
+	uint32_t small_head_size;
 };
 
 /* Returns the profile named name, or NULL. */

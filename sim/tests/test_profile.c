@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Description: kernel profiles are data, found by name; creation checks. */
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -21,6 +23,73 @@ START_TEST(profiles_by_name)
 	ck_assert_ptr_null(tpsim_profile_find("linux-9"));
 	ck_assert_uint_eq(tpsim_profile_find("linux-2.6")->max_block_size,
 			  4u << 20);
+}
+END_TEST
+
+/* S1: how many 193-byte frames a socket without a ring queues in the
+ * 2304-byte minimum buffer: 6.18's 576-byte small head makes each cost
+ * 1280 (2 fit), Debian 6.12's 640-byte one 896 (3 fit), 6.1's kmalloc
+ * 1280 again (the kernel matrix's sockbuf.truesize_classes) */
+static int queued_193(const char *profile)
+{
+	struct tpsim_sock *s = t_sock_opts(SOCK_RAW, ETH_P_ALL, profile,
+					   1 << 20, 1 << 20);
+	int one = 1, n = 0;
+	uint8_t f[193];
+
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &one,
+					  sizeof(one)),
+			 0);
+	t_eth(f, sizeof(f), t_bcast, 0x88b5);
+	for (int i = 0; i < 6; i++)
+		n += t_deliver(s, f, sizeof(f)) == TPSIM_RX_DELIVERED;
+	tpsim_close(s);
+	return n;
+}
+
+START_TEST(small_head_by_profile)
+{
+	ck_assert_uint_eq(tpsim_profile_find("linux")->small_head_size, 576);
+	ck_assert_uint_eq(tpsim_profile_find("linux-6.12")->small_head_size,
+			  640);
+	ck_assert_int_eq(queued_193("linux"), 2);
+	ck_assert_int_eq(queued_193("linux-6.12"), 3);
+	ck_assert_int_eq(queued_193("linux-6.1"), 2);
+}
+END_TEST
+
+/* R17 with F12: a tagged ARP frame reaches a socket bound to ARP with the
+ * tag cleared. A filter answering SKF_AD_VLAN_TAG reads 0 there on 6.2
+ * on (the packet is filtered), the stale 0x6005 on 6.1 (delivered). */
+static int vlan_tag_filter(const char *profile)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog fp = { .len = 2, .filter = prog };
+	struct tpsim_sock *s = t_sock_opts(SOCK_RAW, ETH_P_ARP, profile,
+					   1 << 20, 1 << 20);
+	uint8_t f[64];
+	int r;
+
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+					  sizeof(fp)),
+			 0);
+	t_eth(f, sizeof(f), t_bcast, 0x8100);
+	memcpy(f + 14, "\x60\x05\x08\x06", 4);	/* PCP 3, VID 5, ARP */
+	r = t_deliver(s, f, sizeof(f));
+	tpsim_close(s);
+	return r;
+}
+
+START_TEST(vlan_cleared_by_profile)
+{
+	ck_assert_int_eq(tpsim_profile_find("linux")->vlan_present_bit, 0);
+	ck_assert_int_eq(tpsim_profile_find("linux-6.1")->vlan_present_bit, 1);
+	ck_assert_int_eq(vlan_tag_filter("linux"), TPSIM_RX_FILTERED);
+	ck_assert_int_eq(vlan_tag_filter("linux-6.12"), TPSIM_RX_FILTERED);
+	ck_assert_int_eq(vlan_tag_filter("linux-6.1"), TPSIM_RX_DELIVERED);
 }
 END_TEST
 
@@ -93,6 +162,8 @@ Suite *suite_profile(void)
 	tcase_add_test(tc, c1_c2_header_sizes);
 	tcase_add_test(tc, create_checks);
 	tcase_add_test(tc, profiles_by_name);
+	tcase_add_test(tc, small_head_by_profile);
+	tcase_add_test(tc, vlan_cleared_by_profile);
 	tcase_add_test(tc, virtual_clock);
 	suite_add_tcase(s, tc);
 	return s;

@@ -92,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (err)
 		return 0;
-	if (tpsim__bpf_ebpf_len(f, n, &ebpf_len, why, sizeof(why)) ||
+	if (tpsim__bpf_ebpf_len(f, n, flags & 4, &ebpf_len, why,
+				sizeof(why)) ||
 	    ebpf_len < n)
 		abort();	/* 64 instructions never jump that far */
 
