@@ -353,7 +353,8 @@ $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 
 $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPSIM) -lpcap $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(CLI_RUN_OBJS) $(LIBTPR) \
+		$(LIBTPSIM) -lpcap $(LDLIBS)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
@@ -438,6 +439,8 @@ all: $(LIBTPR) $(TPR_TEST_BIN)
 
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk
+# tpsim run: the interposer and the command (issue 18)
+include mk/run.mk
 
 # the capture files under fixtures/ (committed; `make fixtures` rewrites
 # them, byte for byte the same)

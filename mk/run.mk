@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: MIT
+# tpsim run (issue 18), included by the Makefile: the preload interposer
+# build/libtpsim-run.so (run/interpose*.c over libtpr.a and libtpsim.a,
+# their symbols kept inside it) and the command's run.c, which only the
+# tpsim executables link (the CLI fuzzers leave it out).
+
+INTERPOSE_SRCS := \
+	run/interpose.c \
+	run/interpose_if.c \
+	run/interpose_io.c \
+	run/interpose_poll.c \
+	run/interpose_sock.c
+INTERPOSE_OBJS := $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
+LIBTPSIM_RUN := $(BUILD)/libtpsim-run.so
+$(LIBTPSIM_RUN): $(INTERPOSE_OBJS) $(LIBTPR) $(LIBTPSIM)
+	@$(if $(Q),echo "  SO      $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--exclude-libs,ALL \
+		-o $@ $(INTERPOSE_OBJS) $(LIBTPR) $(LIBTPSIM) -lpcap -ldl \
+		$(LDLIBS)
+
+# where make install puts the interposer; tpsim looks beside itself first
+CLI_RUN_OBJS := $(BUILD)/tools/tpsim/run.o
+$(BUILD)/tools/tpsim/run.o: override CFLAGS += -Irun \
+	-DTPSIM_RUN_LIBDIR='"$(LIBDIR)/tpsim"'
+all: $(LIBTPSIM_RUN)
+# both tpsim executables link the command (recipes in Makefile and
+# mk/install.mk)
+$(TPSIM_CLI) $(BUILD)/dyn/tpsim: $(CLI_RUN_OBJS) $(LIBTPR)
