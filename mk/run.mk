@@ -26,3 +26,12 @@ all: $(LIBTPSIM_RUN)
 # both tpsim executables link the command (recipes in Makefile and
 # mk/install.mk)
 $(TPSIM_CLI) $(BUILD)/dyn/tpsim: $(CLI_RUN_OBJS) $(LIBTPR)
+
+# the packet-free probe of the interposer, run under tpsim run by
+# tests/run/run.bats
+RUN_PROBE := $(BUILD)/tests/run-probe
+$(RUN_PROBE): $(BUILD)/tests/run/probe.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+all: $(RUN_PROBE)
