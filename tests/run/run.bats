@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# tpsim run: unmodified programs from Debian (tcpdump, dumpcap, tshark)
+# on the simulated interface, each output compared with the oracle
+# (--expect-out) and the input; the interposer's packet-free probe; the
+# programs it refuses. BUILD names the build directory (build, build/san).
+load '../cli/helper'
+
+BUILD=${BUILD:-$ROOT/build}
+TPSIM=${TPSIM:-$BUILD/tpsim}
+PROBE=$BUILD/tests/run-probe
+
+setup() {
+	T=$(mktemp -d)
+}
+
+teardown() {
+	rm -rf "$T"
+}
+
+# The packets of a capture (time, bytes), whatever its header says.
+packets() { tcpdump -tt -nn -xx -r "$1" "${@:2}" 2>/dev/null; }
+
+# tpsim run ... -- tcpdump on the fixture $1, lossless; more tcpdump args
+# after it (a filter expression). Leaves $T/out.pcap, $T/exp.pcap,
+# $T/report.json; tcpdump's and tpsim's stderr in $T/err.
+tcpdump_run() {
+	local fix=$1
+	shift
+	tpsim run --timeout 60 --pcap "$FIX/$fix.pcap" --pace lossless \
+		--expect-out "$T/exp.pcap" --report "$T/report.json" -- \
+		tcpdump -Z root -i tpsim0 -w "$T/out.pcap" "$@" 2> "$T/err"
+}
+
+@test "the interposer, packet-free: sockets, ioctl, ethtool, if_*, rings, waits, link down, fork" {
+	run tpsim run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
+		--ifindex 77 --mac 02:11:22:33:44:55 --mtu 9000 --speed 2500 \
+		-- "$PROBE"
+	assert_success
+	refute_output --partial "not ok"
+	assert_line "1..97"
+}
+
+@test "without tpsim run the probe finds no tpsim0 (the probe can fail)" {
+	run "$PROBE"
+	assert_failure
+	assert_line --partial "not ok 14 - SIOCGIFINDEX tpsim0: expected 0, got -19"
+}
+
+@test "a static binary is refused, not run unsimulated" {
+	printf 'int main(void){return 0;}\n' > "$T/s.c"
+	cc -static -o "$T/static" "$T/s.c"
+	run tpsim run --pcap "$FIX/empty.pcap" -- "$T/static"
+	assert_failure 126
+	assert_output --partial "$T/static is statically linked: the interposer (LD_PRELOAD) cannot reach its system calls"
+}
+
+@test "a Go program is refused (raw system calls)" {
+	cp /bin/true "$T/gotrue"
+	printf 'go1.19' > "$T/bi"
+	objcopy --add-section .go.buildinfo="$T/bi" "$T/gotrue"
+	run tpsim run --pcap "$FIX/empty.pcap" -- "$T/gotrue"
+	assert_failure 126
+	assert_output --partial "is a Go program (the Go runtime and gopacket make raw system calls)"
+}
+
+@test "no program after -- is a usage error" {
+	run tpsim run --pcap "$FIX/empty.pcap"
+	assert_failure 2
+	assert_output --partial "tpsim run: no program after --"
+}
+
+@test "a program that is not there: 127" {
+	run tpsim run --pcap "$FIX/empty.pcap" -- "$T/nothing-here"
+	assert_failure 127
+	assert_output --partial "no such program"
+}
+
+@test "a hung program is killed at --timeout: 124" {
+	run tpsim run --timeout 1 --pcap "$FIX/empty.pcap" --end none -- \
+		sleep 30
+	assert_failure 124
+	assert_output --partial "tpsim run: sleep hung: no exit within 1 s, killed"
+}
+
+# tcpdump -w under --pace lossless: out.pcap is --expect-out byte for
+# byte, and its packets are the input's (these fixtures hold nothing the
+# ring cuts: runts.pcap and shapes.pcap do, README)
+@test "tcpdump -w, lossless, every Ethernet fixture: out.pcap == --expect-out == the input" {
+	for f in eth-mixed burst jumbo vlan empty; do
+		tcpdump_run "$f" || { cat "$T/err"; false; }
+		cmp "$T/out.pcap" "$T/exp.pcap" ||
+			{ echo "$f: out.pcap != exp.pcap"; false; }
+		diff <(packets "$T/out.pcap") <(packets "$FIX/$f.pcap") ||
+			{ echo "$f: packets differ from the input"; false; }
+		n=$(packets "$FIX/$f.pcap" | grep -c '^[0-9]' || true)
+		grep -qx "$n packets\{0,1\} captured" "$T/err" ||
+			{ echo "$f: wanted $n captured:"; cat "$T/err"; false; }
+	done
+}
+
+# (a live capture filters the untagged frame, the tag held outside the
+# data: "vlan 100 and udp" matches what tcpdump -r matches on the tagged
+# file, a bare "udp" would not; so each pair below means the same on both)
+@test "tcpdump -w with a filter expression: out.pcap == --expect-out == the filtered input" {
+	for x in "eth-mixed:udp port 80" "eth-mixed:len > 200" \
+		"eth-mixed:len <= 200" "vlan:vlan 100 and udp" "vlan:vlan 200" \
+		"vlan:len > 200"; do
+		f=${x%%:*} expr=${x#*:}
+		# shellcheck disable=SC2086
+		tcpdump_run "$f" $expr || { cat "$T/err"; false; }
+		cmp "$T/out.pcap" "$T/exp.pcap" ||
+			{ echo "$f '$expr': out != exp"; false; }
+		# shellcheck disable=SC2086
+		diff <(packets "$T/out.pcap") <(packets "$FIX/$f.pcap" $expr) ||
+			{ echo "$f '$expr': differs"; false; }
+	done
+}
+
+@test "dumpcap -P -w, lossless: the packets of --expect-out" {
+	tpsim run --timeout 60 --pcap "$FIX/eth-mixed.pcap" --pace lossless \
+		--expect-out "$T/exp.pcap" -- \
+		dumpcap -q -i tpsim0 -P -w "$T/d.pcap" 2> "$T/err" ||
+		{ cat "$T/err"; false; }
+	diff <(packets "$T/d.pcap") <(packets "$T/exp.pcap")
+	diff <(packets "$T/d.pcap") <(packets "$FIX/eth-mixed.pcap")
+}
+
+@test "tshark -i tpsim0 (dumpcap underneath, fork and exec): the packets of --expect-out" {
+	tpsim run --timeout 60 --pcap "$FIX/vlan.pcap" --pace lossless \
+		--expect-out "$T/exp.pcap" -- \
+		tshark -q -i tpsim0 -F pcap -w "$T/t.pcap" 2> "$T/err" ||
+		{ cat "$T/err"; false; }
+	diff <(packets "$T/t.pcap") <(packets "$T/exp.pcap")
+	diff <(packets "$T/t.pcap") <(packets "$FIX/vlan.pcap")
+}
