@@ -154,6 +154,33 @@ void tpr__forget(int fd)
 		tpr__put(old);
 }
 
+const struct tpr_config *tpr__config(void)
+{
+	static struct tpr_config *conf;
+	static bool tried;
+	const struct tpr_config *c;
+
+	pthread_mutex_lock(&state_lock);
+	if (!tried) {
+		tried = true;
+		if (tpr_config_from_env(&conf))
+			conf = NULL;
+	}
+	c = conf;
+	pthread_mutex_unlock(&state_lock);
+	return c;
+}
+
+struct tpr_run *tpr__world_peek(void)
+{
+	struct tpr_run *w;
+
+	pthread_mutex_lock(&state_lock);
+	w = world;
+	pthread_mutex_unlock(&state_lock);
+	return w;
+}
+
 struct tpr_run *tpr__world(int *err)
 {
 	struct tpr_config *c = NULL;

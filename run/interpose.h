@@ -104,6 +104,13 @@ static inline int tpr__fail(int err)
  * simulated interface (and its producer) lives in the parent only. */
 #define TPR_DEAD_ERRNO ENETDOWN
 
+/* The configuration of tpsim run (parsed once), NULL when not under it:
+ * what the interface looks like before the world exists, so a process
+ * that only asks about interfaces (ip, tshark's parent) creates none. */
+const struct tpr_config *tpr__config(void);
+/* The world if it exists, without creating it. */
+struct tpr_run *tpr__world_peek(void);
+
 /* The program now waits for packets on f: let the producer start. Only
  * a wait that may block counts (blocking true): libpcap's non-blocking
  * drain of a new filter is setup, not a consumer ready for traffic. */
@@ -117,7 +124,5 @@ void tpr__ep_set(int epfd, int op, int fd, uint32_t events, uint64_t data);
 int tpr__ep_fds(int epfd, int *fds, int max);
 void tpr__ep_find(int epfd, uint64_t data, int *fd, uint32_t *events);
 
-/* interpose_if.c: the simulated interface by name or index. */
-bool tpr__is_sim_name(const char *name, struct tpr_run **w);
 
 #endif

@@ -33,45 +33,54 @@
  * caller how many; they are all zero: no modes advertised) */
 #define TPR_LINK_NWORDS 3
 
-bool tpr__is_sim_name(const char *name, struct tpr_run **wp)
+/*
+ * The simulated interface now: from the world when there is one (its
+ * link state moves), else from the configuration (up). false when not
+ * under tpsim run.
+ */
+static bool sim_info(struct tpr_ifinfo *in, struct tpr_run **wp)
 {
-	struct tpr_ifinfo in;
-	struct tpr_run *w;
-	int err;
+	const struct tpr_config *c = tpr__config();
+	struct tpr_run *w = tpr__world_peek();
 
-	if (!name || !getenv(TPR_CONFIG_ENV))
-		return false;
-	w = tpr__world(&err);
-	if (!w || tpr_run_ifinfo(w, &in))
-		return false;
 	*wp = w;
-	return !strncmp(name, in.name, IFNAMSIZ);
-}
+	if (w) {
+		struct tpsim_dev_state st = { .sz = sizeof(st) };
 
-static bool sim_index(int ifindex, struct tpr_run **wp,
-		      struct tpr_ifinfo *in)
-{
-	int err;
-
-	if (ifindex <= 0 || !getenv(TPR_CONFIG_ENV))
+		if (tpr_run_ifinfo(w, in))
+			return false;
+		/* the device's own flags: SIOCSIFFLAGS and scenarios move them */
+		if (!tpsim_dev_state_get(tpr_run_dev(w), &st))
+			in->up = (st.flags & IFF_UP) != 0;
+		return true;
+	}
+	if (!c)
 		return false;
-	*wp = tpr__world(&err);
-	return *wp && !tpr_run_ifinfo(*wp, in) && in->ifindex == ifindex;
+	memset(in, 0, sizeof(*in));
+	memcpy(in->name, c->ifname, IFNAMSIZ);
+	in->ifindex = c->ifindex;
+	memcpy(in->mac, c->mac, 6);
+	in->mtu = c->mtu;
+	in->speed = c->speed;
+	in->up = true;
+	return true;
 }
 
-static bool link_up(struct tpr_run *w)
+static bool sim_name(const char *name, struct tpr_ifinfo *in,
+		     struct tpr_run **wp)
 {
-	struct tpsim_dev_state st = { .sz = sizeof(st) };
-
-	return !tpsim_dev_state_get(tpr_run_dev(w), &st) &&
-	       (st.flags & IFF_UP);
+	return name && sim_info(in, wp) && !strncmp(name, in->name, IFNAMSIZ);
 }
 
-static int ethtool(struct tpr_run *w, const struct tpr_ifinfo *in,
-		   void *data)
+static bool sim_index(int ifindex, struct tpr_ifinfo *in, struct tpr_run **wp)
+{
+	return ifindex > 0 && sim_info(in, wp) && in->ifindex == ifindex;
+}
+
+static int ethtool(const struct tpr_ifinfo *in, void *data)
 {
 	uint32_t cmd;
-	bool up = link_up(w);
+	bool up = in->up;
 
 	memcpy(&cmd, data, sizeof(cmd));
 	switch (cmd) {
@@ -168,25 +177,23 @@ static bool ifreq_request(unsigned long req)
 }
 
 /* one request about the simulated interface: 0 or a negative errno */
-static int sim_ioctl(struct tpr_run *w, unsigned long req, struct ifreq *r)
+static int sim_ioctl(const struct tpr_ifinfo *in, unsigned long req,
+		     struct ifreq *r)
 {
-	struct tpr_ifinfo in;
-	int up;
+	struct tpr_run *w;
+	int up = in->up, err;
 
-	if (tpr_run_ifinfo(w, &in))
-		return -ENODEV;
-	up = link_up(w);
 	switch (req) {
 	case SIOCGIFINDEX:
-		r->ifr_ifindex = in.ifindex;
+		r->ifr_ifindex = in->ifindex;
 		return 0;
 	case SIOCGIFHWADDR:
 		r->ifr_hwaddr.sa_family = ARPHRD_ETHER;
 		memset(r->ifr_hwaddr.sa_data, 0, sizeof(r->ifr_hwaddr.sa_data));
-		memcpy(r->ifr_hwaddr.sa_data, in.mac, 6);
+		memcpy(r->ifr_hwaddr.sa_data, in->mac, 6);
 		return 0;
 	case SIOCGIFMTU:
-		r->ifr_mtu = (int)in.mtu;
+		r->ifr_mtu = (int)in->mtu;
 		return 0;
 	case SIOCGIFTXQLEN:
 		r->ifr_qlen = 1000;
@@ -198,19 +205,23 @@ static int sim_ioctl(struct tpr_run *w, unsigned long req, struct ifreq *r)
 	case SIOCSIFFLAGS:
 		if (!(r->ifr_flags & IFF_UP) == !up)
 			return 0;
+		w = tpr__world(&err);	/* a link change needs the device */
+		if (!w)
+			return err;
 		return tpsim_dev_set_link(tpr_run_dev(w),
 					  (r->ifr_flags & IFF_UP) != 0);
 	case SIOCGIFADDR: case SIOCGIFDSTADDR: case SIOCGIFBRDADDR:
 	case SIOCGIFNETMASK:
 		return -EADDRNOTAVAIL;	/* no IPv4 address */
 	case SIOCETHTOOL:
-		return ethtool(w, &in, r->ifr_data);
+		return ethtool(in, r->ifr_data);
 	}
 	return -EOPNOTSUPP;
 }
 
 TPR_EXPORT int ioctl(int fd, unsigned long req, ...)
 {
+	struct tpr_ifinfo in;
 	struct tpr_fake *f;
 	struct tpr_run *w;
 	va_list ap;
@@ -226,15 +237,14 @@ TPR_EXPORT int ioctl(int fd, unsigned long req, ...)
 	}
 	if (arg && req == SIOCGIFNAME) {
 		struct ifreq *r = arg;
-		struct tpr_ifinfo in;
 
-		if (sim_index(r->ifr_ifindex, &w, &in)) {
+		if (sim_index(r->ifr_ifindex, &in, &w)) {
 			memcpy(r->ifr_name, in.name, IFNAMSIZ);
 			return 0;
 		}
 	} else if (arg && ifreq_request(req) &&
-		   tpr__is_sim_name(((struct ifreq *)arg)->ifr_name, &w)) {
-		int err = sim_ioctl(w, req, arg);
+		   sim_name(((struct ifreq *)arg)->ifr_name, &in, &w)) {
+		int err = sim_ioctl(&in, req, arg);
 
 		return err ? tpr__fail(err) : 0;
 	}
@@ -246,7 +256,7 @@ TPR_EXPORT unsigned int if_nametoindex(const char *name)
 	struct tpr_ifinfo in;
 	struct tpr_run *w;
 
-	if (tpr__is_sim_name(name, &w) && !tpr_run_ifinfo(w, &in))
+	if (sim_name(name, &in, &w))
 		return (unsigned int)in.ifindex;
 	return TPR_NEXT(if_nametoindex)(name);
 }
@@ -256,7 +266,7 @@ TPR_EXPORT char *if_indextoname(unsigned int ifindex, char name[IF_NAMESIZE])
 	struct tpr_ifinfo in;
 	struct tpr_run *w;
 
-	if (ifindex <= 0x7fffffff && sim_index((int)ifindex, &w, &in))
+	if (ifindex <= 0x7fffffff && sim_index((int)ifindex, &in, &w))
 		return memcpy(name, in.name, IFNAMSIZ);
 	return TPR_NEXT(if_indextoname)(ifindex, name);
 }
@@ -270,10 +280,8 @@ TPR_EXPORT struct if_nameindex *if_nameindex(void)
 	struct tpr_ifinfo in;
 	struct tpr_run *w;
 	size_t n = 0;
-	int err;
 
-	if (!real || !getenv(TPR_CONFIG_ENV) || !(w = tpr__world(&err)) ||
-	    tpr_run_ifinfo(w, &in))
+	if (!real || !sim_info(&in, &w))
 		return real;
 	while (real[n].if_index)
 		n++;
@@ -318,10 +326,9 @@ TPR_EXPORT int getifaddrs(struct ifaddrs **out)
 	struct sim_ifaddrs *b;
 	struct tpr_ifinfo in;
 	struct tpr_run *w;
-	int r = TPR_NEXT(getifaddrs)(out), err;
+	int r = TPR_NEXT(getifaddrs)(out);
 
-	if (r || !getenv(TPR_CONFIG_ENV) || !(w = tpr__world(&err)) ||
-	    tpr_run_ifinfo(w, &in))
+	if (r || !sim_info(&in, &w))
 		return r;
 	b = calloc(1, sizeof(*b));
 	if (!b)
@@ -338,7 +345,7 @@ TPR_EXPORT int getifaddrs(struct ifaddrs **out)
 	b->ifa.ifa_next = *out;
 	b->ifa.ifa_name = b->name;
 	b->ifa.ifa_flags = IFF_BROADCAST | IFF_MULTICAST |
-			   (link_up(w) ? IFF_UP | IFF_RUNNING : 0);
+			   (in.up ? IFF_UP | IFF_RUNNING : 0);
 	b->ifa.ifa_addr = (struct sockaddr *)&b->addr;
 	b->ifa.ifa_broadaddr = (struct sockaddr *)&b->brd;
 	b->ifa.ifa_data = &b->stats;
