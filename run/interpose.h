@@ -46,6 +46,10 @@ void *tpr__dlnext(const char *name);
 	(__typeof__(&fn))p_;						\
 })
 
+/* One line on stderr per simulated call when TPSIM_RUN_TRACE is set
+ * (asked for: never otherwise). */
+void tpr__trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Generic SOL_SOCKET options the simulator does not model but a
  * packet socket accepts (sock_setsockopt): kept and read back. */
 #define TPR_SOCKOPT_SLOTS 16

@@ -246,6 +246,7 @@ TPR_EXPORT int ioctl(int fd, unsigned long req, ...)
 		   sim_name(((struct ifreq *)arg)->ifr_name, &in, &w)) {
 		int err = sim_ioctl(&in, req, arg);
 
+		tpr__trace("ioctl(%d, 0x%lx, %s) = %d", fd, req, in.name, err);
 		return err ? tpr__fail(err) : 0;
 	}
 	return TPR_NEXT(ioctl)(fd, req, arg);

@@ -210,6 +210,16 @@ static ssize_t fake_send(struct tpr_fake *f, size_t len, int flags,
 	if (atomic_load(&f->nonblock))
 		flags |= MSG_DONTWAIT;
 	n = tpsim_send(s, (const struct sockaddr_ll *)to, flags);
+	{
+		struct tpsim_wire_stats ws = { 0 };
+
+		tpsim_wire_stats_get(s, &ws);
+		tpr__trace("send(len %zu, flags 0x%x) = %zd %s (wire: %llu "
+			   "packets, %u queued, %u sending)", len, flags, n,
+			   n < 0 ? tpsim_strerror_detail(s) : "",
+			   (unsigned long long)ws.packets, ws.queued,
+			   ws.sending);
+	}
 	return n;
 }
 

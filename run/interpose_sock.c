@@ -68,6 +68,7 @@ TPR_EXPORT int socket(int domain, int type, int protocol)
 	}
 	atomic_store(&f->nonblock, (type & SOCK_NONBLOCK) != 0);
 	err = tpr__install(fd, f);
+	tpr__trace("socket(AF_PACKET, %d, 0x%x) = %d", type, protocol, fd);
 	tpr__put(f);		/* the descriptor holds it now */
 	if (err) {
 		TPR_NEXT(close)(fd);
@@ -90,6 +91,8 @@ TPR_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 		return TPR_NEXT(bind)(fd, addr, len);
 	DEAD_CHECK(f);
 	err = tpsim_bind(atomic_load(&f->s), addr, len);
+	tpr__trace("bind(%d, ifindex %d) = %d", fd, len >= sizeof(struct sockaddr_ll)
+		   ? ((const struct sockaddr_ll *)addr)->sll_ifindex : -1, err);
 	if (!err && len >= sizeof(struct sockaddr_ll))
 		atomic_store(&f->bound,
 			     ((const struct sockaddr_ll *)addr)->sll_ifindex != 0
@@ -323,6 +326,9 @@ TPR_EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 	err = tpsim_setsockopt(atomic_load(&f->s), level, optname, val, len);
 	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
 		err = setsockopt_generic(f, optname, val, len);
+	tpr__trace("setsockopt(%d, %d, %d, len %u) = %d %s", fd, level, optname,
+		   (unsigned int)len, err,
+		   err ? tpsim_strerror_detail(atomic_load(&f->s)) : "");
 	if (!err && level == SOL_PACKET && optname == PACKET_AUXDATA &&
 	    len >= sizeof(int))
 		atomic_store(&f->auxdata, *(const int *)val != 0);
@@ -378,6 +384,7 @@ TPR_EXPORT int getsockopt(int fd, int level, int optname, void *val,
 	err = tpsim_getsockopt(s, level, optname, val, len);
 	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
 		err = getsockopt_generic(f, optname, val, len);
+	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
 	if (!err && level == SOL_PACKET && optname == PACKET_STATISTICS) {
 		int e;
 		struct tpr_run *w = tpr__world(&e);
@@ -405,6 +412,8 @@ static void *mmap_impl(void *(*next)(void *, size_t, int, int, int, off_t),
 		return MAP_FAILED;
 	}
 	err = tpsim_mmap(atomic_load(&f->s), addr, len, prot, flags, off, &m);
+	tpr__trace("mmap(%d, %zu, flags 0x%x) = %d %s", fd, len, flags, err,
+		   err ? tpsim_strerror_detail(atomic_load(&f->s)) : "");
 	if (!err)
 		tpr__map_add(f, m, len);
 	tpr__put(f);
