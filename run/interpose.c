@@ -66,14 +66,14 @@ void *tpr__dlnext(const char *name)
 
 void tpr__trace(const char *fmt, ...)
 {
-	static int on = -1;	/* a benign race: every thread computes 0/1 */
+	static _Atomic int on = -1;	/* every thread computes the same */
 	char line[256];
 	va_list ap;
 	int n;
 
-	if (on < 0)
-		on = getenv("TPSIM_RUN_TRACE") != NULL;
-	if (!on)
+	if (atomic_load(&on) < 0)
+		atomic_store(&on, getenv("TPSIM_RUN_TRACE") != NULL);
+	if (!atomic_load(&on))
 		return;
 	n = snprintf(line, sizeof(line), "tpsim-run[%d]: ", (int)getpid());
 	va_start(ap, fmt);
@@ -311,6 +311,15 @@ void tpr__ep_set(int epfd, int op, int fd, uint32_t events, uint64_t data)
 		if (i == ep_n)
 			ep_n++;
 	}
+	pthread_mutex_unlock(&state_lock);
+}
+
+void tpr__ep_forget_fd(int fd)
+{
+	pthread_mutex_lock(&state_lock);
+	for (int i = 0; i < ep_n; i++)
+		if (ep_regs[i].fd == fd || ep_regs[i].epfd == fd)
+			ep_regs[i--] = ep_regs[--ep_n];
 	pthread_mutex_unlock(&state_lock);
 }
 

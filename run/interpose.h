@@ -126,6 +126,9 @@ void tpr__consumer_waits(struct tpr_fake *f, bool blocking);
 #define TPR_MAX_EPOLL 64
 void tpr__ep_set(int epfd, int op, int fd, uint32_t events, uint64_t data);
 int tpr__ep_fds(int epfd, int *fds, int max);
+/* fd closed: its registrations go (as the kernel's, once the last
+ * descriptor of the file is closed), and those of it as an instance */
+void tpr__ep_forget_fd(int fd);
 void tpr__ep_find(int epfd, uint64_t data, int *fd, uint32_t *events);
 
 

@@ -162,6 +162,7 @@ TPR_EXPORT int close(int fd)
 
 	if (!f)
 		return TPR_NEXT(close)(fd);
+	tpr__ep_forget_fd(fd);
 	tpr__forget(fd);
 	r = TPR_NEXT(close)(fd);
 	tpr__put(f);		/* the last one closes the tpsim socket */
