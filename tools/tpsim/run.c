@@ -140,7 +140,7 @@ static bool find_lib(char *out, size_t len)
 
 /* A sanitizer build of tpsim (SAN=1) runs a sanitizer build of the
  * interposer, whose runtime must come first in LD_PRELOAD: the runtimes
- * this process loaded. */
+ * this process loaded. (TSAN=1 builds a plain interposer: mk/run.mk.) */
 static int add_runtime(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	char *pre = arg;
@@ -149,8 +149,7 @@ static int add_runtime(struct dl_phdr_info *info, size_t size, void *arg)
 	(void)size;
 	base = base ? base + 1 : info->dlpi_name;
 	if (!strncmp(base, "libasan.so", 10) ||
-	    !strncmp(base, "libubsan.so", 11) ||
-	    !strncmp(base, "libtsan.so", 10)) {
+	    !strncmp(base, "libubsan.so", 11)) {
 		size_t l = strlen(pre);
 
 		snprintf(pre + l, PATH_MAX * 4 - l, "%s%s", l ? ":" : "",
