@@ -181,6 +181,31 @@ CLI_SRCS := \
 	tools/tpsim/picture.c \
 	tools/tpsim/replay.c
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+
+# the run layer (run/, prefix tpr_; rules below): keep sorted
+TPR_SRCS := \
+	run/checker.c \
+	run/config.c \
+	run/oracle.c \
+	run/producer.c \
+	run/report.c \
+	run/run.c \
+	run/scenario.c \
+	run/scenario_copy.c \
+	run/scenario_csum.c \
+	run/scenario_empty.c \
+	run/scenario_frozen.c \
+	run/scenario_hwts.c \
+	run/scenario_link.c \
+	run/scenario_losing.c \
+	run/scenario_retire.c \
+	run/scenario_sizes.c \
+	run/scenario_vlan.c \
+	run/source.c
+TPR_OBJS := $(TPR_SRCS:%.c=$(BUILD)/%.o)
+LIBTPR := $(BUILD)/libtpr.a
+# what a program linking libtpr.a needs besides libtpsim
+TPR_LIBS := -lpcap $(shell pkg-config --libs json-c 2>/dev/null)
 TPSIM_CLI := $(BUILD)/tpsim
 
 # reference backends for tpconform: the simulator with one mistake each
@@ -219,7 +244,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 0
 FUZZ_TARGETS ?= ops pcap batch bpf
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
-	-Itools/tpsim -fsanitize=fuzzer,address,undefined \
+	-Itools/tpsim -Irun -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
 $(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
@@ -229,10 +254,12 @@ $(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
 		sim/bpf_run.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^
-$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_pcap: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS) \
+		run/source.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_PCAP -o $@ $^ -lpcap -lpthread
-$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_batch: tools/fuzz/fuzz_cli.c $(CLI_LIB_SRCS) $(SIM_SRCS) \
+		run/source.c
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -DTARGET_BATCH -o $@ $^ -lpcap -lpthread
 fuzz: $(DEPS_STAMP)
@@ -273,10 +300,10 @@ $(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPSIM)
+		$(BUILD)/tools/fuzz/cli_%.o $(CLI_LIB_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpcap $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TPR_LIBS) $(LDLIBS)
 
 # memcheck on the unit tests, each in the test process (CK_FORK=no) so
 # that valgrind sees them; the two-thread tests are slow under it. Then
@@ -351,10 +378,10 @@ $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPC_OBJS) $(LIBTPSIM) \
 		$(if $(filter -static,$(LDFLAGS)),,-lpcap) $(LDLIBS)
 
-$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPSIM)
+$(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(CLI_RUN_OBJS) $(LIBTPR) \
-		$(LIBTPSIM) -lpcap $(LDLIBS)
+		$(LIBTPSIM) $(TPR_LIBS) $(LDLIBS)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
@@ -415,15 +442,13 @@ mutation: $(DEPS_STAMP)
 
 # The run layer (run/, prefix tpr_): the producer side of `tpsim run`,
 # a static archive of -fPIC objects that the preload library links.
-TPR_SRCS := \
-	run/config.c \
-	run/scenario.c
-TPR_OBJS := $(TPR_SRCS:%.c=$(BUILD)/%.o)
-LIBTPR := $(BUILD)/libtpr.a
 $(LIBTPR): $(TPR_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(BUILD)/run/%.o: override CFLAGS += -Irun
+$(BUILD)/run/%.o: override CFLAGS += -Irun \
+	$(shell pkg-config --cflags json-c 2>/dev/null)
+$(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
+
 # its unit tests (Check), in-process, without the interposer
 TPR_TEST_SRCS := \
 	run/tests/main.c \
@@ -434,7 +459,7 @@ $(TPR_TEST_BIN): $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM) \
-		$(shell pkg-config --libs check) -lpcap $(LDLIBS)
+		$(shell pkg-config --libs check) $(TPR_LIBS) $(LDLIBS)
 all: $(LIBTPR) $(TPR_TEST_BIN)
 
 # shared library, install/uninstall, check-abi, deb (issue 23)

@@ -36,11 +36,11 @@ $(BUILD)/dyn/tpconform: $(TPC_OBJS) $(LIBTPSIM_SO)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $(TPC_OBJS) -L$(BUILD) -ltpsim \
 		-lpcap $(LDLIBS)
-$(BUILD)/dyn/tpsim: $(CLI_OBJS) $(LIBTPSIM_SO)
+$(BUILD)/dyn/tpsim: $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM_SO)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(CLI_RUN_OBJS) $(LIBTPR) \
-		-L$(BUILD) -ltpsim -lpcap $(LDLIBS)
+		-L$(BUILD) -ltpsim $(TPR_LIBS) $(LDLIBS)
 
 # layouts of the public structs and the ABI numbers (scripts/check-abi)
 $(BUILD)/abi/layout.o: override CFLAGS += -Iconformance/include

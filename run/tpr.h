@@ -154,6 +154,16 @@ void tpr_run_consumer_ready(struct tpr_run *r);
  * sum of what it read (each read resets the counters). Any thread. */
 void tpr_run_stats_read(struct tpr_run *r, struct tpsim_sock *s,
 			const void *val, socklen_t len);
+/* A call on s failed the way a program misusing the socket makes it
+ * fail (mmap of the wrong length, ring options after mmap, ...): the
+ * checker records it (rule C5) with tpsim_strerror_detail(s). err is the
+ * negative errno. Any thread. */
+void tpr_run_misuse(struct tpr_run *r, struct tpsim_sock *s,
+		    const char *call, int err);
+/* A frame the program sent without a TX ring (send, sendto, write on a
+ * packet socket, which libtpsim does not carry): it goes to --wire-out
+ * as the frames of TX rings do. Any thread. */
+void tpr_run_wire_sent(struct tpr_run *r, const void *data, uint32_t len);
 /*
  * Stop the producer (if still playing), run the checker's last pass and
  * write --report, --expect-out and --wire-out. Returns 0, or the first

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "source.h"
 
 static const char usage[] =
 "Usage: tpsim replay [OPTION]... FILE.pcap\n"
@@ -430,11 +431,12 @@ static int setup(struct replay *rp, const struct replay_opts *o)
 	return 0;
 }
 
-static void progress(const struct replay *rp, pcap_t *p, off_t size,
+static void progress(const struct replay *rp, struct tpr_source *src,
 		     bool done)
 {
-	long at = ftell(pcap_file(p));
+	long at, size;
 
+	tpr_source_pos(src, &at, &size);
 	fprintf(stderr, "\rreplay: %llu packets, %llu dropped (%3.0f%%)%s",
 		(unsigned long long)rp->offered,
 		(unsigned long long)rp->dropped,
@@ -444,28 +446,18 @@ static void progress(const struct replay *rp, pcap_t *p, off_t size,
 
 static int run(struct replay *rp, const struct replay_opts *o)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *h;
-	const unsigned char *data;
+	char err[PCAP_ERRBUF_SIZE + 300];
+	struct tpr_frame f;
 	bool tty = isatty(STDERR_FILENO) && !o->json;
-	struct stat sb;
-	pcap_t *p, *dead = NULL;
+	struct tpr_source *src;
+	pcap_t *dead = NULL;
 	struct timespec now;
 	int rc, ret = 0;
 
-	p = pcap_open_offline_with_tstamp_precision(
-		o->in, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!p) {
-		fprintf(stderr, "tpsim replay: %s: %s\n", o->in, errbuf);
-		return EXIT_USAGE;
-	}
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		fprintf(stderr, "tpsim replay: %s: link type %s is not "
-				"Ethernet (DLT_EN10MB)\n", o->in,
-			pcap_datalink_val_to_name(pcap_datalink(p))
-				? pcap_datalink_val_to_name(pcap_datalink(p))
-				: "unknown");
-		pcap_close(p);
+	/* the capture read as tpsim run reads it (run/source.c) */
+	if (tpr_source_open(&src, (char *const *)&o->in, 1, 1, err,
+			    sizeof(err))) {
+		fprintf(stderr, "tpsim replay: %s\n", err);
 		return EXIT_USAGE;
 	}
 	if (o->out) {
@@ -485,12 +477,9 @@ static int run(struct replay *rp, const struct replay_opts *o)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (fstat(fileno(pcap_file(p)), &sb) < 0)
-		sb.st_size = 0;
 	tpsim_clock_now(rp->s, &now);	/* an empty file has no packet time */
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		struct timespec ts = { .tv_sec = h->ts.tv_sec,
-				       .tv_nsec = h->ts.tv_usec };
+	while ((rc = tpr_source_next(src, &f, err, sizeof(err))) == 1) {
+		struct timespec ts = f.ts;
 
 		/* the clock only moves forward; the packet carries its
 		 * time and the producer moves the clock there (the timer
@@ -508,15 +497,14 @@ static int run(struct replay *rp, const struct replay_opts *o)
 		}
 		consume(rp, ts_ns(&now), false);
 		rp->offered++;
-		if (!pend(rp, data, h->caplen, &ts))
+		if (!pend(rp, f.data, f.caplen, &ts))
 			flush(rp);
 		if (tty && !(rp->offered & 0x3fff))
-			progress(rp, p, sb.st_size, false);
+			progress(rp, src, false);
 	}
 	flush(rp);
-	if (rc == PCAP_ERROR) {
-		fprintf(stderr, "tpsim replay: %s: after %llu packets: %s\n",
-			o->in, (unsigned long long)rp->offered, pcap_geterr(p));
+	if (rc < 0) {
+		fprintf(stderr, "tpsim replay: %s\n", err);
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -530,7 +518,7 @@ static int run(struct replay *rp, const struct replay_opts *o)
 	}
 	consume(rp, ts_ns(&now), true);
 	if (tty)
-		progress(rp, p, sb.st_size, true);
+		progress(rp, src, true);
 	print_stats(rp, o->json);
 out:
 	free(rp->arena);
@@ -538,7 +526,7 @@ out:
 		pcap_dump_close(rp->dump);
 	if (dead)
 		pcap_close(dead);
-	pcap_close(p);
+	tpr_source_close(src);
 	return ret;
 }
 
