@@ -71,7 +71,7 @@ tcpdump_run() {
 }
 
 @test "a program that is not there: 127" {
-	run tpsim run --pcap "$FIX/empty.pcap" -- "$T/nothing-here"
+	run -127 tpsim run --pcap "$FIX/empty.pcap" -- "$T/nothing-here"
 	assert_failure 127
 	assert_output --partial "no such program"
 }
@@ -133,4 +133,42 @@ tcpdump_run() {
 		{ cat "$T/err"; false; }
 	diff <(packets "$T/t.pcap") <(packets "$T/exp.pcap")
 	diff <(packets "$T/t.pcap") <(packets "$FIX/vlan.pcap")
+}
+
+# A report value: python3 reads the JSON (sockets[0] for per-socket keys).
+rget() {
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+s=r["sockets"][0]; k=sys.argv[2]
+print(s["packet_statistics_read"][k] if k.startswith("tp_") else s.get(k, r.get(k)))' "$1" "$2"
+}
+
+# Drops on purpose: tcpdump writes into a FIFO nobody reads for 2 s, so it
+# stops reading the ring (64 KiB, -B 64) while 1200 packets arrive at
+# 20000/s; then the reader drains it, tcpdump empties the ring and gets
+# SIGINT at 4 s (--end none: the producer leaves the ending to us).
+@test "tcpdump under --pace rate with drops: captured / received by filter / dropped by kernel equal the report" {
+	cd "$T"
+	tpsim run --timeout 60 --pcap "$FIX/eth-mixed.pcap" --loop 20 \
+		--pace rate=20000 --end none --report report.json \
+		--expect-out exp.pcap -- sh -c 'mkfifo f
+		{ sleep 2; cat; } < f > out.pcap &
+		tcpdump -Z root -B 64 -i tpsim0 -w f 2> tcpdump.err & tp=$!
+		sleep 4; kill -INT $tp; wait' 2> err || { cat err; false; }
+	cat tcpdump.err
+	captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured$/\1/p' tcpdump.err)
+	received=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter$/\1/p' tcpdump.err)
+	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' tcpdump.err)
+	echo "tcpdump: $captured / $received / $dropped; report: delivered" \
+		"$(rget report.json delivered), offered $(rget report.json offered)," \
+		"dropped $(rget report.json dropped), read tp_packets" \
+		"$(rget report.json tp_packets) tp_drops $(rget report.json tp_drops)"
+	[ "$dropped" -gt 0 ]
+	[ "$received" -eq 1200 ]
+	[ "$received" -eq "$(rget report.json tp_packets)" ]
+	[ "$received" -eq "$(rget report.json offered)" ]
+	[ "$dropped" -eq "$(rget report.json tp_drops)" ]
+	[ "$dropped" -eq "$(rget report.json dropped)" ]
+	[ "$captured" -eq "$(rget report.json delivered)" ]
+	[ "$captured" -eq "$(packets out.pcap | grep -c '^[0-9]')" ]
+	cmp out.pcap exp.pcap
 }
