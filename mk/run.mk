@@ -28,7 +28,7 @@ else
 $(LIBTPSIM_RUN): $(INTERPOSE_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@$(if $(Q),echo "  SO      $@")
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--exclude-libs,ALL \
-		-o $@ $(INTERPOSE_OBJS) $(LIBTPR) $(LIBTPSIM) -lpcap -ldl \
+		-o $@ $(INTERPOSE_OBJS) $(LIBTPR) $(LIBTPSIM) $(TPR_LIBS) -ldl \
 		$(LDLIBS)
 endif
 

@@ -15,6 +15,7 @@
 #include "interpose.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,29 @@ static int poll_prepare(struct pollfd *fds, nfds_t n, struct tpr_fake **fk,
  * (NULL: poll). Simulated sockets wait on POLLIN of their eventfd.
  */
 static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
-		     const sigset_t *sigmask, bool is_ppoll)
+		     const sigset_t *sigmask);
+
+/* no simulated socket in the set: the call as made */
+static bool any_fake(const struct pollfd *fds, nfds_t n)
+{
+	for (nfds_t i = 0; i < n; i++) {
+		struct tpr_fake *f = fds[i].fd >= 0 ? tpr__get(fds[i].fd) : NULL;
+
+		if (f) {
+			tpr__put(f);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
+		     const sigset_t *sigmask)
 {
 	struct tpr_fake *stack_fk[64], **fk = stack_fk;
 	short *want = NULL, stack_want[64];
 	int64_t deadline = timeout_ns < 0 ? -1 : now_ns() + timeout_ns;
-	int ready, r, nfake;
+	int ready, r, nfake, err;
 
 	if (n > 64) {
 		fk = calloc(n, sizeof(*fk));
@@ -86,6 +104,16 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 	} else {
 		want = stack_want;
 	}
+	/* Signals stay blocked between our waits and are let in only inside
+	 * ppoll (as pselect does): one arriving while we re-arm after a
+	 * spurious wake-up interrupts the next wait instead of being lost
+	 * to a program that would have been inside poll(2) all along. */
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (!sigmask)
+		sigmask = &old;
 	nfake = poll_prepare(fds, n, fk, &ready, timeout_ns != 0);
 	for (nfds_t i = 0; i < n; i++) {
 		want[i] = fds[i].events;
@@ -104,11 +132,7 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 			ts.tv_nsec = left % 1000000000;
 			tsp = &ts;
 		}
-		if (is_ppoll || nfake)
-			r = TPR_NEXT(ppoll)(fds, n, tsp, sigmask);
-		else
-			r = TPR_NEXT(poll)(fds, n, left < 0 ? -1 :
-				(int)((left + 999999) / 1000000));
+		r = TPR_NEXT(ppoll)(fds, n, tsp, sigmask);
 		if (r < 0)
 			break;
 		r = 0;
@@ -125,12 +149,15 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 			if (fk[i] && !fk[i]->dead)
 				tpsim_poll_sync(atomic_load(&fk[i]->s));
 	}
+	err = errno;
 	for (nfds_t i = 0; i < n; i++) {
 		if (!fk[i])
 			continue;
 		fds[i].events = want[i];
 		tpr__put(fk[i]);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* pending ones run now */
+	errno = err;
 	if (fk != stack_fk) {
 		free(fk);
 		free(want);
@@ -140,8 +167,10 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 
 TPR_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
+	if (!any_fake(fds, n))
+		return TPR_NEXT(poll)(fds, n, timeout);
 	return poll_impl(fds, n, timeout < 0 ? -1 : (int64_t)timeout * 1000000,
-			 NULL, false);
+			 NULL);
 }
 
 TPR_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
@@ -149,7 +178,9 @@ TPR_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 {
 	int64_t t = ts ? (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec : -1;
 
-	return poll_impl(fds, n, t, sigmask, true);
+	if (!any_fake(fds, n))
+		return TPR_NEXT(ppoll)(fds, n, ts, sigmask);
+	return poll_impl(fds, n, t, sigmask);
 }
 
 TPR_EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout,
@@ -216,7 +247,7 @@ static int select_impl(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		if (ev)
 			p[n++] = (struct pollfd){ .fd = fd, .events = ev };
 	}
-	r = poll_impl(p, (nfds_t)n, timeout_ns, sigmask, is_pselect);
+	r = poll_impl(p, (nfds_t)n, timeout_ns, sigmask);
 	if (r >= 0) {
 		if (rd)
 			FD_ZERO(rd);
@@ -346,8 +377,18 @@ static int epoll_impl(int epfd, struct epoll_event *evs, int max,
 		      int timeout, const sigset_t *sigmask, bool pwait)
 {
 	int64_t deadline = timeout < 0 ? -1 : now_ns() + timeout * 1000000LL;
-	int r;
+	sigset_t all, old;
+	int r, err;
 
+	if (!tpr__ep_fds(epfd, &r, 1))	/* no simulated socket in it */
+		return pwait ? TPR_NEXT(epoll_pwait)(epfd, evs, max, timeout,
+						     sigmask)
+			     : TPR_NEXT(epoll_wait)(epfd, evs, max, timeout);
+	/* signals only inside the wait, as in poll_impl */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (!pwait || !sigmask)
+		sigmask = &old;
 	for (;;) {
 		int nfake = ep_sync(epfd, timeout != 0);
 		int left = deadline < 0 ? -1 :
@@ -355,14 +396,17 @@ static int epoll_impl(int epfd, struct epoll_event *evs, int max,
 
 		if (left < -1)
 			left = 0;
-		r = pwait ? TPR_NEXT(epoll_pwait)(epfd, evs, max, left, sigmask)
-			  : TPR_NEXT(epoll_wait)(epfd, evs, max, left);
+		r = TPR_NEXT(epoll_pwait)(epfd, evs, max, left, sigmask);
 		if (r <= 0 || !nfake)
-			return r;
+			break;
 		r = ep_fix(epfd, evs, r);
 		if (r || left == 0)
-			return r;
+			break;
 	}
+	err = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return r;
 }
 
 TPR_EXPORT int epoll_wait(int epfd, struct epoll_event *evs, int max,
