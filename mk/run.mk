@@ -49,3 +49,9 @@ $(RUN_PROBE): $(BUILD)/tests/run/probe.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 all: $(RUN_PROBE)
+
+# the README's table: tcpdump, dumpcap, netsniff-ng under each hostile
+# scenario (about 30 s)
+.PHONY: scenario-table
+scenario-table: all
+	$(Q)scripts/run-scenario-table $(BUILD)
