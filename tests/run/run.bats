@@ -218,3 +218,13 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 	assert_line "02:00:00:00:00:09 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 60: "
 	assert_line "	0x0030:  aaaa aaaa aaaa aaaa aaaa aaaa"
 }
+
+@test "the summary on stderr, also when tcpdump drops root for user tcpdump (no --report given)" {
+	run tpsim run --timeout 60 --pcap "$FIX/eth-mixed.pcap" -- \
+		sh -c "tcpdump -i tpsim0 -w - > '$T/out.pcap'"
+	assert_success
+	assert_line "tpsim run: tpsim0, pace lossless: 60 packets offered"
+	assert_line "  socket 1: offered 60, delivered 60, dropped 0, filtered 0, ignored 0; the program read PACKET_STATISTICS 1 times: tp_packets 60, tp_drops 0"
+	assert_line "  consumer checker: 0 findings"
+	diff <(packets "$T/out.pcap") <(packets "$FIX/eth-mixed.pcap")
+}

@@ -293,6 +293,10 @@ int cmd_run(int argc, char **argv)
 		int fd = mkstemps(tmp_report, 5);
 
 		if (fd >= 0) {
+			/* writable by the program after it drops privileges
+			 * (tcpdump run as root becomes user tcpdump); removed
+			 * when it exits */
+			fchmod(fd, 0666);
 			close(fd);
 			c->report = strdup(tmp_report);
 			own_report = c->report != NULL;
