@@ -478,14 +478,22 @@ static void fork_child(void)
 	world_err = -TPR_DEAD_ERRNO;
 }
 
+static void interpose_fini(void);
+
+/* interpose_fini is an atexit handler, not a destructor: registered after
+ * the sanitizer runtimes' own (preloaded before us), it runs before their
+ * exit-time leak check, so the world's threads are joined by then (with
+ * them still running, LeakSanitizer's check left dumpcap hung at exit on
+ * glibc's locale lock) and what the world holds is freed */
 __attribute__((constructor)) static void interpose_init(void)
 {
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	atexit(interpose_fini);
 }
 
 /* At exit: the report first (the checker sees the rings as the program
  * left them), then the sockets, then the world. */
-__attribute__((destructor)) static void interpose_fini(void)
+static void interpose_fini(void)
 {
 	struct tpr_run *w;
 

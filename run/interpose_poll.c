@@ -165,6 +165,10 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 	return r;
 }
 
+/* glibc declares poll's and ppoll's fds write-only (__attr_access), which
+ * is true of revents only: reading events and fd is what poll does */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 TPR_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
 	if (!any_fake(fds, n))
@@ -182,6 +186,7 @@ TPR_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 		return TPR_NEXT(ppoll)(fds, n, ts, sigmask);
 	return poll_impl(fds, n, t, sigmask);
 }
+#pragma GCC diagnostic pop
 
 TPR_EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout,
 			  size_t fdslen)
