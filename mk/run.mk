@@ -55,3 +55,6 @@ all: $(RUN_PROBE)
 .PHONY: scenario-table
 scenario-table: all
 	$(Q)scripts/run-scenario-table $(BUILD)
+# make install and the Debian package take the interposer too
+install: $(LIBTPSIM_RUN)
+installable: $(LIBTPSIM_RUN)

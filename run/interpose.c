@@ -23,6 +23,7 @@
 #include "interpose.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,6 +52,8 @@ struct tpr_map {
 static struct tpr_map maps[TPR_MAX_MAPS];	/* under state_lock */
 static _Atomic int nmaps;
 static __thread int in_tpsim;
+static __thread volatile sig_atomic_t call_depth;
+static __thread struct tpr_fake *volatile kick;
 
 static struct {
 	int epfd, fd;
@@ -83,6 +86,35 @@ void tpr__trace(const char *fmt, ...)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	TPR_NEXT(write)(2, line, (size_t)n);
+}
+
+bool tpr__enter(void)
+{
+	if (call_depth)
+		return false;
+	call_depth = 1;
+	return true;
+}
+
+void tpr__leave(void)
+{
+	call_depth = 0;
+}
+
+void tpr__kick_later(struct tpr_fake *f)
+{
+	if (kick)
+		return;		/* one kick sends every frame marked */
+	atomic_fetch_add(&f->refs, 1);
+	kick = f;
+}
+
+struct tpr_fake *tpr__kick_take(void)
+{
+	struct tpr_fake *f = kick;
+
+	kick = NULL;
+	return f;
 }
 
 struct tpr_fake *tpr__get(int fd)

@@ -97,6 +97,20 @@ void tpr__map_add(struct tpr_fake *f, void *addr, size_t len);
  * else *done = false. */
 int tpr__map_unmap(void *addr, size_t len, bool *done);
 
+/*
+ * Calls into libtpsim take the socket's lock, so a signal handler that
+ * calls back into a simulated socket while its thread is inside one
+ * (netsniff-ng kicks its TX ring from a timer signal) must not enter:
+ * tpr__enter() is false then. A send refused so is done by the outer
+ * call when it returns (tpr__kick: the handler's send of no data is a
+ * kick of the TX ring); other calls fail with EINTR.
+ */
+bool tpr__enter(void);
+void tpr__leave(void);
+void tpr__kick_later(struct tpr_fake *f);
+/* the socket a handler asked to kick meanwhile (a reference), or NULL */
+struct tpr_fake *tpr__kick_take(void);
+
 /* -1 with errno = -err, the libc convention at the edge. */
 static inline int tpr__fail(int err)
 {

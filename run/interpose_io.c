@@ -22,9 +22,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static ssize_t fake_recv(struct tpr_fake *f, void *buf, size_t len,
-			 int flags, struct sockaddr *from, socklen_t *fromlen,
-			 struct tpacket_auxdata *aux, size_t *full)
+static ssize_t fake_recv_in(struct tpr_fake *f, void *buf, size_t len,
+			    int flags, struct sockaddr *from,
+			    socklen_t *fromlen, struct tpacket_auxdata *aux,
+			    size_t *full)
 {
 	struct tpsim_sock *s = atomic_load(&f->s);
 	ssize_t n, copied;
@@ -68,6 +69,21 @@ static ssize_t fake_recv(struct tpr_fake *f, void *buf, size_t len,
 		aux->tp_net = f->type == SOCK_RAW ? ETH_HLEN : 0;
 	}
 	return (flags & MSG_TRUNC) ? n : copied;
+}
+
+/* a signal handler calling in while its thread is inside a simulated
+ * call (holding the socket's lock) gets EINTR (tpr__enter) */
+static ssize_t fake_recv(struct tpr_fake *f, void *buf, size_t len,
+			 int flags, struct sockaddr *from, socklen_t *fromlen,
+			 struct tpacket_auxdata *aux, size_t *full)
+{
+	ssize_t n;
+
+	if (!tpr__enter())
+		return -EINTR;
+	n = fake_recv_in(f, buf, len, flags, from, fromlen, aux, full);
+	tpr__leave();
+	return n;
 }
 
 static ssize_t recv_result(struct tpr_fake *f, ssize_t n)
@@ -205,8 +221,16 @@ static ssize_t fake_send(struct tpr_fake *f, size_t len, int flags,
 		return -TPR_DEAD_ERRNO;
 	if (to && tolen < sizeof(struct sockaddr_ll))
 		return -EINVAL;
-	if (tpsim_ring_view_of(s, TPSIM_RING_TX, &v) < 0 && len)
+	if (!tpr__enter()) {
+		/* a signal handler's send while this thread is inside a
+		 * simulated call: the outer call sends when it returns */
+		tpr__kick_later(f);
+		return 0;
+	}
+	if (tpsim_ring_view_of(s, TPSIM_RING_TX, &v) < 0 && len) {
+		tpr__leave();
 		return -EOPNOTSUPP;
+	}
 	if (atomic_load(&f->nonblock))
 		flags |= MSG_DONTWAIT;
 	n = tpsim_send(s, (const struct sockaddr_ll *)to, flags);
@@ -219,6 +243,15 @@ static ssize_t fake_send(struct tpr_fake *f, size_t len, int flags,
 			   n < 0 ? tpsim_strerror_detail(s) : "",
 			   (unsigned long long)ws.packets, ws.queued,
 			   ws.sending);
+	}
+	tpr__leave();
+	for (struct tpr_fake *k; (k = tpr__kick_take()); tpr__put(k)) {
+		struct tpsim_sock *ks = atomic_load(&k->s);
+
+		if (ks && !k->dead && tpr__enter()) {
+			tpsim_send(ks, NULL, MSG_DONTWAIT);
+			tpr__leave();
+		}
 	}
 	return n;
 }

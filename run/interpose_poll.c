@@ -110,6 +110,13 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 	 * to a program that would have been inside poll(2) all along. */
 	sigset_t all, old;
 
+	if (!tpr__enter()) {	/* a signal handler inside a simulated call */
+		if (fk != stack_fk) {
+			free(fk);
+			free(want);
+		}
+		return tpr__fail(-EINTR);
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (!sigmask)
@@ -156,6 +163,7 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 		fds[i].events = want[i];
 		tpr__put(fk[i]);
 	}
+	tpr__leave();
 	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* pending ones run now */
 	errno = err;
 	if (fk != stack_fk) {

@@ -90,7 +90,12 @@ TPR_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	if (!f)
 		return TPR_NEXT(bind)(fd, addr, len);
 	DEAD_CHECK(f);
+	if (!tpr__enter()) {	/* from a signal handler, see interpose.h */
+		tpr__put(f);
+		return tpr__fail(-EINTR);
+	}
 	err = tpsim_bind(atomic_load(&f->s), addr, len);
+	tpr__leave();
 	tpr__trace("bind(%d, ifindex %d) = %d", fd, len >= sizeof(struct sockaddr_ll)
 		   ? ((const struct sockaddr_ll *)addr)->sll_ifindex : -1, err);
 	if (!err && len >= sizeof(struct sockaddr_ll))
@@ -109,7 +114,12 @@ TPR_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	if (!f)
 		return TPR_NEXT(getsockname)(fd, addr, len);
 	DEAD_CHECK(f);
+	if (!tpr__enter()) {	/* from a signal handler, see interpose.h */
+		tpr__put(f);
+		return tpr__fail(-EINTR);
+	}
 	err = tpsim_getsockname(atomic_load(&f->s), addr, len);
+	tpr__leave();
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
@@ -324,7 +334,12 @@ TPR_EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 	if (!f)
 		return TPR_NEXT(setsockopt)(fd, level, optname, val, len);
 	DEAD_CHECK(f);
+	if (!tpr__enter()) {
+		tpr__put(f);
+		return tpr__fail(-EINTR);
+	}
 	err = tpsim_setsockopt(atomic_load(&f->s), level, optname, val, len);
+	tpr__leave();
 	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
 		err = setsockopt_generic(f, optname, val, len);
 	tpr__trace("setsockopt(%d, %d, %d, len %u) = %d %s", fd, level, optname,
@@ -382,7 +397,12 @@ TPR_EXPORT int getsockopt(int fd, int level, int optname, void *val,
 		return TPR_NEXT(getsockopt)(fd, level, optname, val, len);
 	DEAD_CHECK(f);
 	s = atomic_load(&f->s);
+	if (!tpr__enter()) {
+		tpr__put(f);
+		return tpr__fail(-EINTR);
+	}
 	err = tpsim_getsockopt(s, level, optname, val, len);
+	tpr__leave();
 	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
 		err = getsockopt_generic(f, optname, val, len);
 	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
@@ -412,7 +432,12 @@ static void *mmap_impl(void *(*next)(void *, size_t, int, int, int, off_t),
 		errno = TPR_DEAD_ERRNO;
 		return MAP_FAILED;
 	}
+	if (!tpr__enter()) {	/* from a signal handler, see interpose.h */
+		tpr__put(f);
+		return (errno = EINTR, MAP_FAILED);
+	}
 	err = tpsim_mmap(atomic_load(&f->s), addr, len, prot, flags, off, &m);
+	tpr__leave();
 	tpr__trace("mmap(%d, %zu, flags 0x%x) = %d %s", fd, len, flags, err,
 		   err ? tpsim_strerror_detail(atomic_load(&f->s)) : "");
 	if (!err)
