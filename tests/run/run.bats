@@ -5,6 +5,7 @@
 # (--expect-out) and the input; the interposer's packet-free probe; the
 # programs it refuses. BUILD names the build directory (build, build/san).
 load '../cli/helper'
+bats_require_minimum_version 1.5.0	# run -127
 
 BUILD=${BUILD:-$ROOT/build}
 TPSIM=${TPSIM:-$BUILD/tpsim}
