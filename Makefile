@@ -313,11 +313,13 @@ $(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
 # inputs ask for, takes minutes an input.)
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full \
 	--errors-for-leak-kinds=definite
-valgrind: $(UNIT_BIN) $(FUZZ_REPLAYS)
+valgrind: $(UNIT_BIN) $(TPR_TEST_BIN) $(FUZZ_REPLAYS)
 	$(Q)scripts/install-deps valgrind
 	$(Q)mkdir -p $(BUILD)/valgrind
 	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
 		$(UNIT_BIN) $(BUILD)/valgrind
+	$(Q)CK_FORK=no $(VALGRIND) --child-silent-after-fork=yes \
+		$(TPR_TEST_BIN) $(BUILD)/valgrind
 	$(Q)for t in $(FUZZ_REPLAYS:$(BUILD)/fuzz-replay/%=%); do \
 		$(VALGRIND) --log-file=$(BUILD)/valgrind/fuzz-$$t.log \
 			$(BUILD)/fuzz-replay/$$t fixtures/fuzz/$$t \
@@ -445,14 +447,18 @@ mutation: $(DEPS_STAMP)
 $(LIBTPR): $(TPR_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(BUILD)/run/%.o: override CFLAGS += -Irun \
+$(BUILD)/run/%.o $(BUILD)/run/tests/%.o: override CFLAGS += -Irun \
 	$(shell pkg-config --cflags json-c 2>/dev/null)
 $(BUILD)/tools/tpsim/%.o $(BUILD)/tools/fuzz/%.o: override CFLAGS += -Irun
 
 # its unit tests (Check), in-process, without the interposer
 TPR_TEST_SRCS := \
 	run/tests/main.c \
-	run/tests/test_config.c
+	run/tests/t_world.c \
+	run/tests/test_checker.c \
+	run/tests/test_config.c \
+	run/tests/test_scenarios.c \
+	run/tests/test_world.c
 TPR_TEST_OBJS := $(TPR_TEST_SRCS:%.c=$(BUILD)/%.o)
 TPR_TEST_BIN := $(BUILD)/tests/run-unit
 $(TPR_TEST_BIN): $(TPR_TEST_OBJS) $(LIBTPR) $(LIBTPSIM)

@@ -44,34 +44,22 @@ static void snap_frames(struct tpc_out *o, char *m, int version, int ifindex)
 {
 	for (uint32_t i = 0; i < BLOCKS * (BLOCK / FRAME); i++) {
 		char *h = m + (size_t)i * FRAME;
-		unsigned long st;
-		uint32_t len, snap, tci = 0, tpid = 0;
-		uint16_t mac, net;
+		struct tpc_frame_fields f;
 		struct sockaddr_ll *sll = (void *)(h + 32);
 
-		if (version == TPACKET_V1) {
-			struct tpacket_hdr *p = (void *)h;
-
-			st = p->tp_status, len = p->tp_len;
-			snap = p->tp_snaplen, mac = p->tp_mac, net = p->tp_net;
-		} else {
-			struct tpacket2_hdr *p = (void *)h;
-
-			st = p->tp_status, len = p->tp_len;
-			snap = p->tp_snaplen, mac = p->tp_mac, net = p->tp_net;
-			tci = p->tp_vlan_tci, tpid = p->tp_vlan_tpid;
-		}
-		if (!st)
+		tpc_frame_fields_read(h, version, &f);
+		if (!f.status)
 			continue;
 		tpc_emit(o, "frame %u: status 0x%lx len %u snaplen %u mac %u "
 			 "net %u vlan %u/%x sll %u/%04x/%d/%u/%u/%u bytes "
 			 "%08x\n", i,
-			 st & ~(unsigned long)TP_STATUS_TS_SOFTWARE, len, snap,
-			 mac, net, tci, tpid, sll->sll_family,
+			 f.status & ~(unsigned long)TP_STATUS_TS_SOFTWARE,
+			 f.len, f.snaplen, f.mac, f.net, f.tci, f.tpid,
+			 sll->sll_family,
 			 sll->sll_protocol, sll->sll_ifindex == ifindex,
 			 sll->sll_hatype, sll->sll_pkttype, sll->sll_halen,
-			 mac + (uint64_t)snap <= FRAME
-				 ? fnv((unsigned char *)h + mac, snap)
+			 f.mac + (uint64_t)f.snaplen <= FRAME
+				 ? fnv((unsigned char *)h + f.mac, f.snaplen)
 				 : 0);
 		if (version == TPACKET_V1)
 			((struct tpacket_hdr *)h)->tp_status = TP_STATUS_KERNEL;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/if_packet.h>
 
 #include "tpc_backend.h"
 
@@ -19,6 +20,35 @@ struct tpc_out {
 
 void tpc_emit(struct tpc_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The header fields a V1 or V2 frame shows, read once each; the VLAN
+ * pair stays 0 for V1, which has none. */
+struct tpc_frame_fields {
+	unsigned long status;
+	uint32_t len, snaplen, tci, tpid;
+	uint16_t mac, net;
+};
+
+static inline void tpc_frame_fields_read(const char *h, int version,
+					 struct tpc_frame_fields *f)
+{
+	if (version == TPACKET_V1) {
+		const struct tpacket_hdr *p = (const void *)h;
+
+		*f = (struct tpc_frame_fields){
+			.status = p->tp_status, .len = p->tp_len,
+			.snaplen = p->tp_snaplen, .mac = p->tp_mac,
+			.net = p->tp_net };
+	} else {
+		const struct tpacket2_hdr *p = (const void *)h;
+
+		*f = (struct tpc_frame_fields){
+			.status = p->tp_status, .len = p->tp_len,
+			.snaplen = p->tp_snaplen, .mac = p->tp_mac,
+			.net = p->tp_net, .tci = p->tp_vlan_tci,
+			.tpid = p->tp_vlan_tpid };
+	}
+}
 
 #define TPC_SEQ_MAX_PKTS 40	/* a sequence's burst; fits the keep mask */
 #define TPC_SEQ_MAX_OPTS 6

@@ -75,39 +75,27 @@ static void snap_frames(struct tpc_out *o, const struct tpc_seq *s, int version,
 {
 	for (uint32_t i = 0; i < s->q.tp_frame_nr; i++) {
 		char *h = frame_at(s, m, i);
-		unsigned long st;
-		uint32_t len, snap, tci = 0, tpid = 0;
-		uint16_t mac, net;
+		struct tpc_frame_fields f;
 		struct sockaddr_ll *sll;
 
-		if (version == TPACKET_V1) {
-			struct tpacket_hdr *p = (void *)h;
-
-			st = p->tp_status, len = p->tp_len;
-			snap = p->tp_snaplen, mac = p->tp_mac, net = p->tp_net;
-		} else {
-			struct tpacket2_hdr *p = (void *)h;
-
-			st = p->tp_status, len = p->tp_len;
-			snap = p->tp_snaplen, mac = p->tp_mac, net = p->tp_net;
-			tci = p->tp_vlan_tci, tpid = p->tp_vlan_tpid;
-		}
-		if (!st)
+		tpc_frame_fields_read(h, version, &f);
+		if (!f.status)
 			continue;
 		sll = (void *)(h + 32);
 		tpc_emit(o, "frame %u: status 0x%lx len %u snaplen %u mac %u net %u "
 			"vlan %u/%x sll %u/%x/%d/%u/%u/%u\n", i,
-		     st & ~(unsigned long)TP_STATUS_TS_SOFTWARE, len, snap, mac,
-		     net, tci, tpid, sll->sll_family, sll->sll_protocol,
+		     f.status & ~(unsigned long)TP_STATUS_TS_SOFTWARE, f.len,
+		     f.snaplen, f.mac, f.net, f.tci, f.tpid, sll->sll_family,
+		     sll->sll_protocol,
 		     sll->sll_ifindex == ifindex, sll->sll_hatype,
 		     sll->sll_pkttype, sll->sll_halen);
 		/* bytes from 12 on for SOCK_RAW: the destination may be the
 		 * device's own address, which differs between backends */
-		if (mac + (uint64_t)snap <= s->q.tp_frame_size)
-			for (uint32_t b = s->type == SOCK_RAW ? 12 : 0; b < snap;
-			     b += 97)
+		if (f.mac + (uint64_t)f.snaplen <= s->q.tp_frame_size)
+			for (uint32_t b = s->type == SOCK_RAW ? 12 : 0;
+			     b < f.snaplen; b += 97)
 				tpc_emit(o, "  byte %u: %02x\n", b,
-				     (uint8_t)h[mac + b]);
+				     (uint8_t)h[f.mac + b]);
 	}
 }
 

@@ -104,6 +104,12 @@ void tpr__check_published(struct tpr_run *r, struct tpr_sockent *e,
 	if (slot >= e->nslots)
 		return;
 	sl = &e->slots[slot];
+	/* filled again: what it held before was given back */
+	if (sl->seq && sl->seq > e->back_seq &&
+	    (e->v.version != TPACKET_V3 || slot != e->cur_slot)) {
+		e->back_seq = sl->seq;
+		e->back_idx = slot;
+	}
 	if (e->v.version == TPACKET_V3) {
 		/* a block is the user's once closed: the scan sees that */
 		if (slot != e->cur_slot || sl->returned || !sl->seq) {
@@ -164,14 +170,20 @@ static void odd_status(struct tpr_run *r, struct tpr_sockent *e,
 uint32_t tpr__check_scan(struct tpr_run *r, struct tpr_sockent *e,
 			 bool at_exit)
 {
-	uint64_t oldest = UINT64_MAX, newest_back = 0;
-	uint32_t held = 0, first = 0, oldest_i = 0, back_i = 0;
+	uint64_t oldest = UINT64_MAX, newest_back = e->back_seq;
+	uint32_t held = 0, first = 0, oldest_i = 0, back_i = e->back_idx;
 
 	for (uint32_t i = 0; i < e->nslots; i++) {
 		struct tpr_slot *sl = &e->slots[i];
 		uint32_t st = slot_status(e, i);
 
 		if (st == TP_STATUS_KERNEL) {
+			/* V3: the producer left a block it put packets in
+			 * only by closing it: KERNEL again means returned */
+			if (sl->pending && i != e->cur_slot) {
+				sl->pending = false;
+				sl->published = true;
+			}
 			if (sl->published && !sl->returned)
 				sl->returned = true;
 			if (sl->returned && sl->seq > newest_back) {

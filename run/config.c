@@ -36,6 +36,9 @@ const char tpr_config_usage[] =
 "                       consumer checker's findings\n"
 "  --expect-out FILE    what the ring published, as a correct consumer\n"
 "                       writes it (pcap)\n"
+"  --snaplen N          the program's snapshot (tcpdump -s; libpcap cuts\n"
+"                       to it after the ring): --expect-out's cut and file\n"
+"                       header (default 262144)\n"
 "  --wire-out FILE      frames the program sent (pcap)\n"
 "  --end signal[=SIG]   at the end of input (lossless: ring drained) raise\n"
 "                       SIG in the program (default INT); down: take the\n"
@@ -173,6 +176,7 @@ static void defaults(struct tpr_config *c)
 	c->pace = TPR_PACE_LOSSLESS;
 	c->loop = 1;
 	c->seed = 1;
+	c->snaplen = 262144;
 	strcpy(c->ifname, "tpsim0");
 	c->ifindex = 1000;
 	memcpy(c->mac, mac, sizeof(mac));
@@ -225,6 +229,11 @@ static int option(struct tpr_config *c, const char *o, const char *v,
 		return set_str(&c->report, v);
 	} else if (!strcmp(o, "--expect-out")) {
 		return set_str(&c->expect_out, v);
+	} else if (!strcmp(o, "--snaplen")) {
+		if (!parse_u64(v, 262144, &n) || !n)
+			return fail(err, errlen, "--snaplen '%s': want 1 to "
+				    "262144", v);
+		c->snaplen = (uint32_t)n;
 	} else if (!strcmp(o, "--wire-out")) {
 		return set_str(&c->wire_out, v);
 	} else if (!strcmp(o, "--profile")) {
@@ -429,6 +438,8 @@ int tpr_config_to_env(const struct tpr_config *c)
 	put_opt(&b, "--seed", n);
 	put_path(&b, "--report", c->report);
 	put_path(&b, "--expect-out", c->expect_out);
+	snprintf(n, sizeof(n), "%u", c->snaplen);
+	put_opt(&b, "--snaplen", n);
 	put_path(&b, "--wire-out", c->wire_out);
 	if (c->profile)
 		put_opt(&b, "--profile", c->profile);

@@ -60,6 +60,10 @@ struct tpr_sockent {
 	uint32_t cur_slot;	/* V3: the block the last packet went in */
 	uint64_t pub_seq;	/* publications so far */
 	uint64_t held_noted;	/* C1: the publication last reported */
+	/* the newest publication known returned because the producer
+	 * filled its slot again (the kernel fills only a KERNEL slot) */
+	uint64_t back_seq;
+	uint32_t back_idx;
 };
 
 struct tpr_scn_state;
@@ -87,6 +91,7 @@ struct tpr_run {
 	uint64_t pkt_written;
 	/* world-level counts */
 	uint64_t offered, link_down_lost;
+	int64_t skipped_ns;	/* --pace capture: gaps skipped */
 	struct timespec now;	/* producer clock: the last packet's time */
 	struct tpr_finding findings[TPR_MAX_FINDINGS];
 	unsigned int nfindings, findings_lost;

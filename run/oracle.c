@@ -5,7 +5,8 @@
  * tp_snaplen bytes from tp_mac, the stamp tp_sec/tp_nsec in microseconds,
  * and a tag held outside the data (TP_STATUS_VLAN_VALID or a non-zero
  * tp_vlan_tci) put back after the MAC addresses with tp_vlan_tpid (or
- * 0x8100 without TP_STATUS_VLAN_TPID_VALID), caplen and len 4 more.
+ * 0x8100 without TP_STATUS_VLAN_TPID_VALID), caplen and len 4 more, and
+ * caplen cut to the program's snapshot (--snaplen, tcpdump -s).
  * "The program saw what the ring gave it" is then a comparison of files.
  * Everything comes from the producer's record of the write
  * (tpsim_rx_last) and the packet it delivered, never from the ring.
@@ -33,8 +34,9 @@ int tpr__oracle_open(struct tpr_run *r)
 {
 	if (!r->cfg->expect_out && !r->cfg->wire_out)
 		return 0;
-	/* microseconds and tcpdump's snapshot: the file tcpdump -w writes */
-	r->dead = pcap_open_dead(DLT_EN10MB, TPR_SNAPLEN);
+	/* microseconds and the program's snapshot: the file tcpdump -w
+	 * writes */
+	r->dead = pcap_open_dead(DLT_EN10MB, (int)r->cfg->snaplen);
 	r->obuf = malloc(TPR_SNAPLEN + 4);
 	if (!r->dead || !r->obuf)
 		return -ENOMEM;
@@ -66,9 +68,10 @@ void tpr__oracle_note(struct tpr_run *r, struct tpr_sockent *e,
 		return;
 	r->pkt_written = r->offered;
 	/* the frame as the socket saw it: a tag in the data that the
-	 * receive path took out (skb_vlan_untag) is gone from it */
-	untagged_here = tagged && !(p->flags & TPSIM_PKT_VLAN) &&
-			p->len >= 16;
+	 * receive path took out (skb_vlan_untag) is gone from it, 4 bytes
+	 * less in tp_len (V1 rings cannot say so: the tag is lost) */
+	untagged_here = !(p->flags & TPSIM_PKT_VLAN) && p->len >= 16 &&
+			in->len + 4 == p->len;
 	if (untagged_here)
 		seen_len -= 4;
 	if (snap > seen_len)	/* cannot be: the producer wrote no more */
@@ -94,7 +97,8 @@ void tpr__oracle_note(struct tpr_run *r, struct tpr_sockent *e,
 		snap += 4;
 		len += 4;
 	}
-	h.caplen = snap > TPR_SNAPLEN ? TPR_SNAPLEN : snap;
+	/* then libpcap's own cut to its snapshot */
+	h.caplen = snap > r->cfg->snaplen ? r->cfg->snaplen : snap;
 	h.len = len;
 	h.ts.tv_sec = in->ts.tv_sec;
 	h.ts.tv_usec = in->ts.tv_nsec / 1000;

@@ -51,7 +51,7 @@ static bool nap(struct tpr_run *r, int64_t ns)
 		return false;
 	if (ns <= 0)
 		return true;
-	clock_gettime(CLOCK_REALTIME, &d);
+	clock_gettime(CLOCK_MONOTONIC, &d);	/* the cond's clock (run.c) */
 	d.tv_sec += ns / 1000000000;
 	d.tv_nsec += ns % 1000000000;
 	if (d.tv_nsec >= 1000000000) {
@@ -100,12 +100,27 @@ static void wait_room(struct tpr_run *r, uint32_t len)
 	}
 }
 
+static void clock_forward(struct tpsim_sock *s, const struct timespec *to)
+{
+	struct timespec now;
+
+	if (!tpsim_clock_now(s, &now) && ts_ns(to) > ts_ns(&now))
+		tpsim_clock_set(s, to);
+}
+
 int tpr__deliver(struct tpr_run *r, struct tpsim_packet *p, bool lossless)
 {
 	struct tpsim_dev_result res[TPR_MAX_SOCKS];
 	struct tpsim_rx_info in = { .sz = sizeof(in) };
 	int n;
 
+	/* time passes up to the packet's arrival first: the retire timer
+	 * may close a block on the way (and find the next one the user's),
+	 * and the room asked for is the room left after that */
+	if (p->flags & TPSIM_PKT_CLOCK)
+		for (int i = 0; i < r->nsocks; i++)
+			if (!r->socks[i].closed)
+				clock_forward(r->socks[i].s, &p->clock_at);
 	if (lossless)
 		wait_room(r, p->len);
 	if (r->stop)
@@ -181,29 +196,6 @@ void tpr__wire_drain(struct tpr_run *r)
 	free(buf);
 }
 
-/* Pace: wait until the frame is due. start: real and capture time of the
- * first frame. */
-static bool pace(struct tpr_run *r, const struct tpr_frame *f,
-		 int64_t start_real, int64_t start_ts)
-{
-	int64_t due;
-
-	switch (r->cfg->pace) {
-	case TPR_PACE_CAPTURE:
-		due = start_real + (ts_ns(&f->ts) - start_ts);
-		break;
-	case TPR_PACE_RATE:
-		due = start_real + (int64_t)((double)f->index * 1e9 /
-					     (double)r->cfg->rate);
-		break;
-	default:
-		return !r->stop;
-	}
-	while (!r->stop && mono_ns() < due)
-		nap(r, due - mono_ns());
-	return !r->stop;
-}
-
 /* Slots the consumer still holds, over every ring. */
 static uint32_t held(struct tpr_run *r)
 {
@@ -213,6 +205,49 @@ static uint32_t held(struct tpr_run *r)
 		if (!r->socks[i].closed && tpr__ring_sync(&r->socks[i]))
 			n += tpr__check_scan(r, &r->socks[i], false);
 	return n;
+}
+
+/*
+ * Pace: wait until the frame is due. start_real/start_ts: real and
+ * capture time of the first frame. --pace capture keeps the file's gaps
+ * on the virtual clock: while it waits, the sockets' clocks follow real
+ * time from the last packet (the retire timer fires in the gap, as the
+ * kernel's would), and once the program has given every frame back it
+ * could do nothing with the rest of the gap, so the gap is skipped
+ * (counted in the report's skipped_ms).
+ */
+static bool pace(struct tpr_run *r, const struct tpr_frame *f,
+		 int64_t start_real, int64_t start_ts)
+{
+	int64_t due, now, last_ts = ts_ns(&r->now);
+
+	if (r->cfg->pace == TPR_PACE_RATE) {
+		due = start_real + (int64_t)((double)f->index * 1e9 /
+					     (double)r->cfg->rate);
+		while (!r->stop && mono_ns() < due)
+			nap(r, due - mono_ns());
+		return !r->stop;
+	}
+	if (r->cfg->pace != TPR_PACE_CAPTURE || !f->index)
+		return !r->stop;
+	/* the gaps skipped so far come off the real schedule */
+	due = start_real + (ts_ns(&f->ts) - start_ts) - r->skipped_ns;
+	while (!r->stop && (now = mono_ns()) < due) {
+		int64_t t = ts_ns(&f->ts) - (due - now);
+		struct timespec at = { .tv_sec = t / 1000000000,
+				       .tv_nsec = t % 1000000000 };
+
+		if (!held(r)) {
+			r->skipped_ns += due - now;
+			break;
+		}
+		if (t > last_ts)
+			for (int i = 0; i < r->nsocks; i++)
+				if (!r->socks[i].closed)
+					clock_forward(r->socks[i].s, &at);
+		nap(r, due - now < 1000000 ? due - now : 1000000);
+	}
+	return !r->stop;
 }
 
 /* The end of input: time runs on until the retire timer has handed
@@ -266,8 +301,10 @@ static void *producer_main(void *arg)
 	int rc;
 
 	pthread_mutex_lock(&r->lock);
-	while (!r->ready && !r->stop)
-		pthread_cond_wait(&r->cond, &r->lock);
+	/* a program that only sends (netsniff-ng --out, trafgen, tcpreplay)
+	 * may never wait for packets: its frames leave the wire meanwhile */
+	while (!r->ready && nap(r, 2000000))
+		tpr__wire_drain(r);
 	while (!r->stop) {
 		rc = tpr_source_next(r->src, &f, err, sizeof(err));
 		if (rc < 0)

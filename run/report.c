@@ -45,6 +45,16 @@ static json_object *sock_json(const struct tpr_sockent *e)
 	add_u64(st, "tp_drops", e->st_drops);
 	add_u64(st, "tp_freeze_q_cnt", e->st_freeze);
 	json_object_object_add(o, "packet_statistics_read", st);
+	if (e->v.ring_bytes) {	/* the last RX ring the checker saw */
+		json_object *ring = json_object_new_object();
+
+		add_u64(ring, "version", e->v.version + 1);	/* V1 is 0 */
+		add_u64(ring, "block_size", e->v.block_size);
+		add_u64(ring, "block_nr", e->v.block_nr);
+		add_u64(ring, "frame_size", e->v.frame_size);
+		add_u64(ring, "frame_nr", e->v.frame_nr);
+		json_object_object_add(o, "ring", ring);
+	}
 	return o;
 }
 
@@ -86,6 +96,7 @@ int tpr__report_write(struct tpr_run *r, const char *path)
 	add_u64(root, "lost_link_down", r->link_down_lost);
 	add_u64(root, "expect_out_packets", r->expect_written);
 	add_u64(root, "wire_packets", r->wire_written);
+	add_u64(root, "skipped_ms", (uint64_t)(r->skipped_ns / 1000000));
 	json_object_object_add(root, "input_done",
 			       json_object_new_boolean(r->input_done));
 	json_object_object_add(root, "drained",
@@ -164,9 +175,10 @@ int tpr_report_print_summary(const char *path, FILE *to)
 				    s, "packet_statistics_read", &st) &&
 			    get_u64(st, "reads"))
 				fprintf(to, "; the program read "
-					"PACKET_STATISTICS %llu times: "
+					"PACKET_STATISTICS %llu time%s: "
 					"tp_packets %llu, tp_drops %llu",
 					(unsigned long long)get_u64(st, "reads"),
+					get_u64(st, "reads") == 1 ? "" : "s",
 					(unsigned long long)get_u64(
 						st, "tp_packets"),
 					(unsigned long long)get_u64(st,

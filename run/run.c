@@ -41,6 +41,7 @@ static int copy_config(const struct tpr_config *c, struct tpr_config **out)
 int tpr_run_create(const struct tpr_config *c, struct tpr_run **out)
 {
 	struct tpsim_dev_opts o = { .sz = sizeof(o) };
+	pthread_condattr_t ca;
 	struct tpr_run *r;
 	int err;
 
@@ -53,7 +54,12 @@ int tpr_run_create(const struct tpr_config *c, struct tpr_run **out)
 	if (!r)
 		return -ENOMEM;
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->cond, NULL);
+	/* the producer's naps are in monotonic time: a wall-clock step
+	 * neither stretches nor cuts a pace */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	r->link_up = true;
 	err = copy_config(c, &r->cfg);
 	if (err)
@@ -234,6 +240,7 @@ void tpr_run_wire_sent(struct tpr_run *r, const void *data, uint32_t len)
 	if (!r || (!data && len))
 		return;
 	pthread_mutex_lock(&r->lock);
+	tpr__wire_drain(r);	/* what left before it goes first */
 	tpr__oracle_wire(r, data, len);
 	pthread_mutex_unlock(&r->lock);
 }

@@ -65,6 +65,27 @@ int tpr_scn_emit(struct tpr_scn_ctx *c, struct tpr_pkt *p)
 	return tpr__deliver(c->r, &p->p, c->lossless && !p->no_wait);
 }
 
+bool tpr_scn_burst(struct tpr_scn_ctx *c, const struct tpr_pkt *p,
+		   struct tpsim_sock *s, uint64_t more)
+{
+	struct tpr_sockent *e = tpr__sock_find(c->r, s);
+	struct tpr_pkt *d = tpr_scn_dup(p);
+	uint64_t drops, sent = 0;
+
+	if (!d || !e) {
+		tpr_scn_free(d);
+		return false;
+	}
+	d->no_wait = true;
+	drops = e->dropped;
+	while (e->dropped == drops && !c->r->stop && sent++ < 100000)
+		tpr_scn_emit(c, d);
+	for (uint64_t i = 0; i < more && !c->r->stop; i++)
+		tpr_scn_emit(c, d);
+	tpr_scn_free(d);
+	return true;
+}
+
 struct tpr_pkt *tpr_scn_dup(const struct tpr_pkt *p)
 {
 	struct tpr_pkt *d = malloc(sizeof(*d));

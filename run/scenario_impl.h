@@ -53,6 +53,11 @@ uint64_t tpr_scn_rand(struct tpr_scn_ctx *c);
 uint64_t tpr_scn_range(struct tpr_scn_ctx *c, uint64_t lo, uint64_t hi);
 /* Deliver a packet the scenario made, now (before the input packet). */
 int tpr_scn_emit(struct tpr_scn_ctx *c, struct tpr_pkt *p);
+/* Copies of p delivered without waiting until s's ring drops one
+ * (bounded: the consumer runs on meanwhile), then more copies; false
+ * without memory. */
+bool tpr_scn_burst(struct tpr_scn_ctx *c, const struct tpr_pkt *p,
+		   struct tpsim_sock *s, uint64_t more);
 /* A copy of p to change and emit (its own buffer); NULL: no memory. */
 struct tpr_pkt *tpr_scn_dup(const struct tpr_pkt *p);
 void tpr_scn_free(struct tpr_pkt *p);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* size-edges: before the first packet, frames at every size boundary:
  * 14 (a link header alone), 15, 60 (the minimum on the wire), the MTU,
- * and for every ring one byte under, at and over what a slot holds uncut
+ * the program's snapshot (--snaplen), and for every ring one byte under, at and over what a slot holds uncut
  * (V1/V2: the frame; V3: the block's room), where the ring's cut and
  * COPY begin (R4, B5). */
 #include <string.h>
@@ -31,8 +31,12 @@ static void packet(struct tpr_scn_ctx *c, struct tpr_pkt *p, uint64_t index)
 		return;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		emit_len(c, p, fixed[i]);
-	for (int d = -1; d <= 1; d++)
+	for (int d = -1; d <= 1; d++) {
 		emit_len(c, p, c->r->cfg->mtu + 14 + (uint32_t)d);
+		/* the program's snapshot (--snaplen), where libpcap cuts;
+		 * past what a packet here holds at the default 262144 */
+		emit_len(c, p, c->r->cfg->snaplen + (uint32_t)d);
+	}
 	for (unsigned int mask = TPR_V12; mask; mask = mask == TPR_V12 ? TPR_V3 : 0)
 		if (tpr_scn_ring(c, mask, &rf))
 			for (int d = -1; d <= 1; d++)

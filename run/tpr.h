@@ -70,6 +70,9 @@ struct tpr_config {
 	uint64_t seed;			/* --seed N [1] */
 	char *report;			/* --report FILE.json */
 	char *expect_out;		/* --expect-out FILE.pcap */
+	uint32_t snaplen;		/* --snaplen N: the program's snapshot
+					 * (tcpdump -s), which libpcap cuts to
+					 * after the ring [262144] */
 	char *wire_out;			/* --wire-out FILE.pcap */
 	char *profile;			/* --profile NAME ["linux"] */
 	char ifname[IFNAMSIZ];		/* --ifname ["tpsim0"] */
@@ -88,7 +91,8 @@ struct tpr_config {
  * up to and excluding "--" or the first word that is not an option.
  * Options: --pcap F (repeatable), --pace capture|rate=N|lossless,
  * --loop N, --scenario A[,B...] (repeatable; names checked against the
- * scenario table), --seed N, --report F, --expect-out F, --wire-out F,
+ * scenario table), --seed N, --report F, --expect-out F, --snaplen N,
+ * --wire-out F,
  * --profile NAME, --ifname NAME, --ifindex N, --mac XX:XX:XX:XX:XX:XX,
  * --mtu N, --speed N, --end signal[=NAME|NUM]|down|none,
  * --list-scenarios, --help. Returns the index of the first word not
@@ -136,7 +140,10 @@ const char *tpr_run_error(const struct tpr_run *r);
 struct tpsim_net *tpr_run_net(struct tpr_run *r);
 struct tpsim_dev *tpr_run_dev(struct tpr_run *r);
 /* Options for tpsim_create of a socket of this world: its clock (the
- * producer's virtual clock), profile, device address and MTU. */
+ * producer's virtual clock), profile, device address and MTU. Only the
+ * producer moves that clock: wait on tpsim_poll_fd() (after
+ * tpsim_poll_sync), never tpsim_poll() with a timeout, which would move
+ * it (and could make a lossless run drop). */
 void tpr_run_sock_opts(struct tpr_run *r, struct tpsim_create_opts *o);
 /* The device now (up changes with --end down and the link scenario). */
 int tpr_run_ifinfo(struct tpr_run *r, struct tpr_ifinfo *out);

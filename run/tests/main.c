@@ -18,6 +18,9 @@ int main(int argc, char **argv)
 	snprintf(tap, sizeof(tap), "%s/run-unit.tap", dir);
 	snprintf(xml, sizeof(xml), "%s/run-unit.xml", dir);
 	sr = srunner_create(suite_run_config());
+	srunner_add_suite(sr, suite_run_world());
+	srunner_add_suite(sr, suite_run_checker());
+	srunner_add_suite(sr, suite_run_scenarios());
 	srunner_set_tap(sr, tap);
 	srunner_set_xml(sr, xml);
 	srunner_run_all(sr, CK_NORMAL);

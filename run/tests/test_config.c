@@ -34,6 +34,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c->mac[0], 0x02);
 	ck_assert_uint_eq(c->mac[5], 0x01);
 	ck_assert_uint_eq(c->npcap, 0);
+	ck_assert_uint_eq(c->snaplen, 262144);
 	ck_assert_ptr_null(c->report);
 	tpr_config_free(c);
 }
@@ -103,6 +104,8 @@ static const struct {
 	{ "--end", "signal=NOPE", "--end 'signal=NOPE'" },
 	{ "--end", "signal=0", "--end 'signal=0'" },
 	{ "--end", "later", "--end 'later'" },
+	{ "--snaplen", "0", "--snaplen '0'" },
+	{ "--snaplen", "262145", "--snaplen '262145'" },
 	{ "--frobnicate", "1", "unknown option '--frobnicate'" },
 };
 
@@ -171,8 +174,8 @@ START_TEST(env_round_trip)
 			       "0", "--scenario", "copy", "--seed", "99",
 			       "--report", "r.json", "--ifname", "x0",
 			       "--mac", "02:aa:bb:cc:dd:ee", "--end", "down",
-			       "--profile", "linux-6.12"),
-			 22);
+			       "--profile", "linux-6.12", "--snaplen", "96"),
+			 24);
 	ck_assert_int_eq(tpr_config_to_env(c), 0);
 	ck_assert_int_eq(tpr_config_from_env(&d), 0);
 	snprintf(want, sizeof(want), "%s/in.pcap", cwd);
@@ -190,6 +193,7 @@ START_TEST(env_round_trip)
 	ck_assert_uint_eq(d->mac[1], 0xaa);
 	ck_assert_int_eq(d->end, TPR_END_DOWN);
 	ck_assert_str_eq(d->profile, "linux-6.12");
+	ck_assert_uint_eq(d->snaplen, 96);
 	ck_assert_ptr_null(d->expect_out);
 	tpr_config_free(d);
 	/* signal numbers travel as numbers */
@@ -240,6 +244,46 @@ START_TEST(scenario_table)
 }
 END_TEST
 
+/* whatever the environment holds: a config or -EINVAL, never a crash
+ * (the variable is the program's to change) */
+START_TEST(env_garbage)
+{
+	static const char *const words[] = {
+		"--pcap", "--pace", "rate=", "capture", "--loop", "--mac",
+		"02:00", "--end", "signal=", "--scenario", "copy,", ",",
+		"--ifname", "0123456789abcdefg", "--", "-", "=", "--seed=",
+		"--mtu", "99999999999999999999", "\x1f", "",
+	};
+	struct tpr_config *c;
+	char env[512];
+	unsigned int seed = 7;
+	int ok = 0, bad = 0;
+
+	for (int i = 0; i < 5000; i++) {
+		size_t n = 0;
+
+		env[0] = '\0';
+		for (int w = rand_r(&seed) % 8; w >= 0; w--) {
+			const char *x = words[rand_r(&seed) %
+					     (sizeof(words) / sizeof(words[0]))];
+
+			n += (size_t)snprintf(env + n, sizeof(env) - n, "%s%s",
+					      n ? "\x1f" : "", x);
+		}
+		setenv(TPR_CONFIG_ENV, env, 1);
+		if (tpr_config_from_env(&c) == 0) {
+			ok++;
+			tpr_config_free(c);
+		} else {
+			bad++;
+		}
+	}
+	unsetenv(TPR_CONFIG_ENV);
+	ck_assert_int_gt(ok, 0);
+	ck_assert_int_gt(bad, 0);
+}
+END_TEST
+
 Suite *suite_run_config(void)
 {
 	Suite *s = suite_create("run_config");
@@ -252,6 +296,7 @@ Suite *suite_run_config(void)
 	tcase_add_test(tc, end_forms);
 	tcase_add_test(tc, env_round_trip);
 	tcase_add_test(tc, scenario_table);
+	tcase_add_test(tc, env_garbage);
 	suite_add_tcase(s, tc);
 	return s;
 }
