@@ -87,6 +87,7 @@ SIM_SRCS := \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
+	sim/rx_plan.c \
 	sim/rx_room.c \
 	sim/rx_v3.c \
 	sim/sock.c \
@@ -109,6 +110,7 @@ UNIT_SRCS := \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
+	sim/tests/test_plain.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
 	sim/tests/test_ring.c \
@@ -513,4 +515,8 @@ check: all
 clean:
 	rm -rf build
 
+# gcc writes the .d files; without this empty rule make would try to
+# remake them with its built-in `%: %.o` link rule (cli_pcap.d from a
+# cli_pcap.d.o that the fuzz pattern rule then tries to compile)
+%.d: ;
 -include $(shell find build \( -path build/kernel-cov -o -path build/deb \) -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -40,10 +40,16 @@ void tpsim__sock_take_dev(struct tpsim_sock *s, const struct tpsim_dev *d)
 	s->ifindex = d->ifindex;
 	s->hatype = d->hatype;
 	memcpy(s->addr, d->addr, sizeof(s->addr));
-	s->addr_len = d->addr_len;
-	s->hard_header_len = d->hard_header_len;
 	s->mtu = d->mtu;
 	s->link_speed = d->link_speed;
+	/* per frame for a socket on every device: the plan only when the
+	 * kind of link changes */
+	if (s->hard_header_len != d->hard_header_len ||
+	    s->addr_len != d->addr_len) {
+		s->hard_header_len = d->hard_header_len;
+		s->addr_len = d->addr_len;
+		tpsim__rx_plan(s);
+	}
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -325,6 +331,7 @@ static int bind_net(struct tpsim_sock *s, int ifindex, uint16_t proto)
 		s->running = false;
 		pthread_mutex_lock(&s->lock);
 		s->protocol = proto ? proto : TPSIM_PROTO_NONE;
+		tpsim__rx_plan(s);
 		pthread_mutex_unlock(&s->lock);
 		s->bound_ifindex = d ? d->ifindex : 0;
 		if (d)
@@ -374,6 +381,7 @@ int tpsim_bind(struct tpsim_sock *s, const struct sockaddr *addr,
 	if (sll->sll_protocol)
 		s->protocol = sll->sll_protocol;
 	s->bound_ifindex = sll->sll_ifindex;
+	tpsim__rx_plan(s);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }

@@ -63,6 +63,11 @@ struct tpsim_ring {
 	size_t guard_len;
 	char *kbase;		/* producer's view of the ring (inside guard) */
 	uint32_t head;		/* next frame to fill (R1) or send (T1) */
+	/* RX V1/V2: the head frame's address and the frames from it to
+	 * its block's end, moved with head by rx.c (no division per
+	 * packet), set from head by tpsim__rx_plan */
+	char *head_at;
+	uint32_t head_left;
 	struct tpsim_kbdq v3;	/* TPACKET_V3 RX only */
 };
 
@@ -183,6 +188,17 @@ struct tpsim_sock {
 	bool rx_in_run, rx_wake_due, rx_ts_valid, rx_mono_valid;
 	struct timespec rx_ts;
 	int64_t rx_mono;
+	/* the receive plan (tpsim__rx_plan): whether this socket's
+	 * configuration lets a plain packet take the plain path, and that
+	 * path's constants. Whatever changes a field the plan reads
+	 * (protocol, filter, vnet_hdr_sz, copy_thresh, the link, the ring,
+	 * version, reserve) calls tpsim__rx_plan under the lock after. */
+	bool rx_plain;
+	uint8_t rx_hlen;	/* link header bytes the socket sees */
+	uint8_t rx_minlen;	/* shortest plain packet */
+	uint16_t rx_macoff;	/* tp_mac */
+	uint32_t rx_macnet;	/* tp_mac | tp_net << 16 */
+	uint32_t rx_snapmax;	/* frame_size - rx_macoff (R4) */
 
 	/* the last delivered packet, as written (tpsim_rx_last) */
 	struct tpsim_rx_info last_rx;
@@ -301,19 +317,21 @@ __tpsim_hidden uint64_t tpsim__page_round(uint64_t n);
 /* A packet as the receive path leaves it: the link header (after software
  * VLAN untagging), the rest, and its metadata. */
 struct rx_skb {
+	/* set by every parse */
 	const uint8_t *lhdr;	/* in the packet, or lhdr_buf when untagged */
-	uint8_t lhdr_buf[14];
-	uint32_t lhdr_len;
 	const uint8_t *payload;
+	const uint8_t *src;	/* link source address (halen bytes) */
+	uint32_t lhdr_len;
 	uint32_t plen;
+	uint32_t wire_len;	/* the frame as it arrived (truesize) */
 	uint16_t protocol;	/* network order */
 	uint8_t pkttype;
+	/* from vlan to lhdr_buf: 0 unless the parse or the socket's view
+	 * says otherwise, zeroed as one before the parse (RX_SKB_ZERO) */
 	bool vlan;
 	uint16_t vlan_tci, vlan_tpid;
-	const uint8_t *src;	/* link source address (halen bytes) */
 	uint32_t snaplen;	/* run_filter()'s answer, at most the length
 				 * the socket sees: the bytes to copy */
-	uint32_t wire_len;	/* the frame as it arrived (truesize) */
 	uint32_t mac_extra;	/* SOCK_RAW: tags counted in the link
 				 * header for tp_net (outgoing, R13) */
 	uint16_t dgram_proto;	/* SOCK_DGRAM's sll_protocol (R14) */
@@ -322,13 +340,31 @@ struct rx_skb {
 	uint16_t data_tci;
 	uint8_t vnet[10];	/* the virtio_net_hdr the packet would carry */
 	uint32_t pulled;	/* tag bytes the stack took out of the data */
+	/* written before it is read: lhdr points here after untagging */
+	uint8_t lhdr_buf[14];
 };
+
+/* The fields of an rx_skb that are 0 until something sets them. */
+#define RX_SKB_ZERO(k)                                                       \
+	memset(&(k)->vlan, 0,                                                \
+	       offsetof(struct rx_skb, lhdr_buf) - offsetof(struct rx_skb, vlan))
 
 /* virtio_net_hdr_from_skb(): a received packet's virtio-net header. */
 __tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
 					 uint32_t tags_removed, uint8_t out[10]);
 
-/* rx.c: pieces of tpacket_rcv() shared by the V1/V2 and V3 paths */
+/* rx_plan.c: the receive plan, after any change of the socket's
+ * configuration, with s->lock held; the RX head frame's address and the
+ * frames left in its block, from head (V1/V2) */
+__tpsim_hidden void tpsim__rx_plan(struct tpsim_sock *s);
+__tpsim_hidden void tpsim__rx_head_set(struct tpsim_ring *r);
+/* rx.c: pieces of the receive path shared by the V1/V2 path, the V3 path
+ * and the link-layer view (tpsim_deliver has them inlined) */
+__tpsim_hidden uint16_t tpsim__eth_proto(uint16_t type_be,
+					 const uint8_t *payload, uint32_t plen);
+__tpsim_hidden uint8_t tpsim__eth_pkttype(const struct tpsim_sock *s,
+					  const uint8_t *dst);
+__tpsim_hidden bool tpsim__eth_type_vlan(uint16_t type_be);
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
 				    const struct rx_skb *k, char *frame,
 				    size_t hdr_size);
@@ -343,20 +379,42 @@ __tpsim_hidden uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
 __tpsim_hidden bool tpsim__rx_offsets(const struct tpsim_sock *s,
 				      const struct rx_skb *k, uint64_t *macoff,
 				      uint64_t *netoff);
-/* B6: skb_get_hash(), only for V3 rings that ask for it */
-__tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);
 __tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 					      const struct rx_skb *k);
+/* the clock as a delivery run sees it: read once per run */
+__tpsim_hidden struct timespec tpsim__rx_now(struct tpsim_sock *s);
+__tpsim_hidden int64_t tpsim__rx_mono_ns(struct tpsim_sock *s);
 
-/* rx_v3.c */
+/* rx_v3.c; B6: skb_get_hash(), only for V3 rings that ask for it */
+__tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);
 __tpsim_hidden void tpsim__v3_init(struct tpsim_sock *s,
 				   const struct tpacket_req3 *req);
-/* rx_room.c: note the packet just written (tpsim_rx_last) */
-__tpsim_hidden void tpsim__rx_note(struct tpsim_sock *s, int ring,
-				   uint32_t frame, uint32_t status,
-				   uint32_t len, uint32_t snaplen,
-				   uint64_t macoff, uint64_t netoff,
-				   const struct timespec *ts);
+/* Note the packet just written (tpsim_rx_last): inline, on every
+ * delivery's path. */
+static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
+				  uint32_t frame, uint32_t status,
+				  uint32_t len, uint32_t snaplen,
+				  uint64_t macoff, uint64_t netoff,
+				  const struct timespec *ts)
+{
+	struct tpsim_rx_info *in = &s->last_rx;
+
+	in->sz = sizeof(*in);
+	in->seq++;
+	in->ring = ring;
+	in->frame = frame;
+	in->status = status;
+	in->len = len;
+	in->snaplen = snaplen;
+	in->mac = (uint16_t)macoff;
+	in->net = (uint16_t)netoff;
+	if (ts)
+		in->ts = *ts;
+	else
+		in->ts = (struct timespec){ 0 };
+	in->vlan_tci = 0;
+	in->vlan_tpid = 0;
+}
 /* rx_v3.c: would a frame of need bytes (tp_mac + snaplen) go in now */
 __tpsim_hidden bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need);
 __tpsim_hidden int tpsim__v3_rcv(struct tpsim_sock *s,
@@ -434,14 +492,11 @@ __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 static inline void tpsim__clock_read(const struct tpsim_sock *s,
 				     struct timespec *ts)
 {
-	if (s->clock == TPSIM_CLOCK_VIRTUAL)
+	if (__builtin_expect(s->clock == TPSIM_CLOCK_VIRTUAL, 0))
 		*ts = s->vclock;
 	else
 		clock_gettime(CLOCK_REALTIME, ts);
 }
-/* rx.c: the clock as a delivery run sees it: read once per run */
-__tpsim_hidden struct timespec tpsim__rx_now(struct tpsim_sock *s);
-__tpsim_hidden int64_t tpsim__rx_mono_ns(struct tpsim_sock *s);
 /* wake.c: a block or frame was published; inside a delivery run the
  * wake-up waits for the end of the run */
 __tpsim_hidden void tpsim__publish(struct tpsim_sock *s);

@@ -10,22 +10,6 @@
 
 #include "internal.h"
 
-void tpsim__rx_note(struct tpsim_sock *s, int ring, uint32_t frame,
-		    uint32_t status, uint32_t len, uint32_t snaplen,
-		    uint64_t macoff, uint64_t netoff, const struct timespec *ts)
-{
-	uint64_t seq = s->last_rx.seq + 1;
-
-	s->last_rx = (struct tpsim_rx_info){
-		.sz = sizeof(struct tpsim_rx_info), .seq = seq, .ring = ring,
-		.frame = frame, .status = status, .len = len,
-		.snaplen = snaplen, .mac = (uint16_t)macoff,
-		.net = (uint16_t)netoff,
-	};
-	if (ts)
-		s->last_rx.ts = *ts;
-}
-
 int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out)
 {
 	int ret = 0;

@@ -10,6 +10,7 @@
  * ring it reads only block_status words.
  */
 #include <errno.h>
+#include <linux/if_ether.h>
 #include <string.h>
 
 #include <arpa/inet.h>
@@ -236,6 +237,53 @@ static uint32_t place(struct tpsim_sock *s, uint32_t len)
 	return at;
 }
 
+/*
+ * A flow hash in place of the kernel's skb_get_hash(): the same value for
+ * every packet of a flow (addresses, protocol and, for TCP/UDP/SCTP, the
+ * ports; the ethertype alone for what is not IP), never 0, as the
+ * kernel's (proven by tpconform --differential). Its value differs from
+ * the kernel's, which is keyed with a per-boot random seed anyway.
+ */
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x01000193u;	/* FNV-1a prime */
+	return h ^ (h >> 15);
+}
+
+uint32_t tpsim__flow_hash(const struct rx_skb *k)
+{
+	const uint8_t *d = k->payload;
+	uint32_t h = 0x811c9dc5u, alen, l4, ihl;
+	uint8_t proto;
+
+	if (k->protocol == htons(ETH_P_IP) && k->plen >= 20 &&
+	    (d[0] >> 4) == 4) {
+		ihl = (uint32_t)(d[0] & 15) * 4;
+		proto = d[9];
+		alen = 4;
+		d += 12;
+		l4 = ihl;
+	} else if (k->protocol == htons(ETH_P_IPV6) && k->plen >= 40) {
+		proto = d[6];
+		alen = 16;
+		d += 8;
+		l4 = 40;
+	} else {
+		h = mix(h, k->protocol);
+		return h ? h : 1;
+	}
+	for (uint32_t i = 0; i < 2 * alen; i++)
+		h = mix(h, d[i]);
+	h = mix(h, proto);
+	if ((proto == 6 || proto == 17 || proto == 132) && l4 >= 20 &&
+	    k->plen >= l4 + 4) {
+		for (uint32_t i = 0; i < 4; i++)
+			h = mix(h, k->payload[l4 + i]);
+	}
+	return h ? h : 1;
+}
+
 /* __tpacket_v3_has_room(): a quarter of the ring ahead, or the active
  * block itself, must be the kernel's */
 static bool has_room(const struct tpsim_ring *r)
@@ -331,7 +379,8 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	h->tp_nsec = (uint32_t)ts.tv_nsec;
 	memset(h->tp_padding, 0, sizeof(h->tp_padding));
 	tpsim__fill_sll(s, k, (char *)h, sizeof(*h));
-	tpsim__rx_note(s, 1, q->active, status, len, snaplen, macoff, netoff, &ts);
+	tpsim__rx_note(s, 1, q->active, status, len, snaplen, macoff, netoff,
+		       &ts);
 	s->last_rx.vlan_tci = h->hv1.tp_vlan_tci;
 	s->last_rx.vlan_tpid = h->hv1.tp_vlan_tpid;
 	return TPSIM_RX_DELIVERED;

@@ -37,8 +37,9 @@ static void init_cond(pthread_cond_t *c)
 	pthread_condattr_destroy(&a);
 }
 
-/* A host limit from /proc/sys/net/core (what sock_setsockopt caps
- * SO_RCVBUF/SO_SNDBUF with), or def when it cannot be read. */
+/* A host value from /proc/sys/net/core (the defaults sock_init_data
+ * starts a socket with, the caps sock_setsockopt puts on SO_RCVBUF and
+ * SO_SNDBUF), or def when it cannot be read. */
 static uint32_t host_limit(const char *path, uint32_t def)
 {
 	FILE *f = fopen(path, "re");
@@ -128,8 +129,17 @@ int tpsim_create(const struct tpsim_create_opts *opts, struct tpsim_sock **out)
 	if (!s->wmem_max)
 		s->wmem_max = host_limit("/proc/sys/net/core/wmem_max",
 					 prof->wmem_max);
-	s->rcvbuf = prof->rmem_default;
-	s->sndbuf = prof->wmem_default;
+	/* sock_init_data starts from net.core.rmem_default/wmem_default,
+	 * uncapped. Caps given by the caller mean a host-independent
+	 * socket: the profile's defaults then. */
+	s->rcvbuf = OPTS_GET(opts, rmem_max, 0u)
+			    ? prof->rmem_default
+			    : host_limit("/proc/sys/net/core/rmem_default",
+					 prof->rmem_default);
+	s->sndbuf = OPTS_GET(opts, wmem_max, 0u)
+			    ? prof->wmem_default
+			    : host_limit("/proc/sys/net/core/wmem_default",
+					 prof->wmem_default);
 	s->rx.memfd = -1;
 	s->tx.memfd = -1;
 	s->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

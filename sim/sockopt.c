@@ -357,6 +357,7 @@ int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
 	} else {
 		err = set_packet(s, optname, optval, optlen);
 	}
+	tpsim__rx_plan(s);
 	pthread_mutex_unlock(&s->lock);
 	return err;
 }

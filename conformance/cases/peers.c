@@ -77,12 +77,16 @@ static int sockopt_rw(struct tpc_t *t, struct tpc_sock *s, int opt, int val,
 	return err;
 }
 
-/* S1: sock_setsockopt takes the value as unsigned, caps it at the host's
+/* S1: a new socket starts at the host's rmem_default/wmem_default
+ * (sock_init_data; netsniff-ng raises them to 4194304 while it runs);
+ * sock_setsockopt takes the value as unsigned, caps it at the host's
  * rmem_max/wmem_max, doubles it, raises it to the minimum. */
 static void sockbuf_values(struct tpc_t *t)
 {
 	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
 	long rmax = host_limit("rmem_max"), wmax = host_limit("wmem_max");
+	long rdef = host_limit("rmem_default");
+	long wdef = host_limit("wmem_default");
 	static const struct {
 		int val;
 		int rcv, snd;	/* -1: 2 x the host's maximum */
@@ -99,6 +103,18 @@ static void sockbuf_values(struct tpc_t *t)
 	    wmax > INT_MAX / 2) {
 		tpc_skip(t, "/proc/sys/net/core/rmem_max or wmem_max unreadable");
 		return;
+	}
+	if (rdef > 0 && wdef > 0) {
+		socklen_t len = sizeof(v);
+
+		tpc_note(t, "new socket, rmem_default %ld wmem_default %ld",
+			 rdef, wdef);
+		REQUIRE(t, !t->ops->getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v,
+						 &len));
+		EXPECT_EQ(t, "SO_RCVBUF of a new socket", rdef, v);
+		REQUIRE(t, !t->ops->getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v,
+						 &len));
+		EXPECT_EQ(t, "SO_SNDBUF of a new socket", wdef, v);
 	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long want = cases[i].rcv < 0 ? 2 * rmax : cases[i].rcv;

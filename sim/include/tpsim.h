@@ -97,7 +97,9 @@ struct tpsim_create_opts {
 					 * [0: unknown]; a TAP says 10000 */
 	/* caps of SO_RCVBUF / SO_SNDBUF in bytes, as net.core.rmem_max and
 	 * wmem_max [0: the host's /proc/sys/net/core values, read at
-	 * create; the profile's when those cannot be read] */
+	 * create; the profile's when those cannot be read]. The socket
+	 * starts at the host's rmem_default / wmem_default when its cap is
+	 * the host's, at the profile's defaults when a cap is given here. */
 	uint32_t rmem_max, wmem_max;
 	size_t __last;
 };

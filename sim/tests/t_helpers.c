@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Helpers shared by the unit-test suites. */
 #include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
 #include <linux/if_ether.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -219,4 +221,20 @@ int t_deliver_out(struct tpsim_sock *s, const uint8_t *f, uint32_t len)
 				  .pkttype = PACKET_OUTGOING };
 
 	return tpsim_deliver(s, &p);
+}
+
+long t_host_core(const char *name, long def)
+{
+	char path[96];
+	FILE *f;
+	long v;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/core/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return def;
+	if (fscanf(f, "%ld", &v) != 1 || v <= 0 || v > INT_MAX)
+		v = def;
+	fclose(f);
+	return v;
 }

@@ -56,6 +56,10 @@ struct tpsim_sock *t_sock_opts(int type, uint16_t proto,
 			       uint32_t wmax);
 int t_deliver_out(struct tpsim_sock *s, const uint8_t *f, uint32_t len);
 
+/* /proc/sys/net/core/NAME as a number, or def when it cannot be read
+ * (what libtpsim falls back to: the profile's value). */
+long t_host_core(const char *name, long def);
+
 Suite *suite_dev(void);
 Suite *suite_bpf_run(void);
 Suite *suite_batch(void);
@@ -64,6 +68,7 @@ Suite *suite_fanout(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
 Suite *suite_peers(void);
+Suite *suite_plain(void);
 Suite *suite_poll(void);
 Suite *suite_profile(void);
 Suite *suite_ring(void);

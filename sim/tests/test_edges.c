@@ -242,7 +242,7 @@ START_TEST(every_readable_option_reads_back)
 	ck_assert_int_eq(tpsim_getsockopt(s, SOL_SOCKET, SO_SNDBUF, big, &len),
 			 0);
 	ck_assert_uint_eq(len, sizeof(int));
-	ck_assert_int_eq((int)big[0], 212992);
+	ck_assert_int_eq((int)big[0], t_host_core("wmem_default", 212992));
 	tpsim_close(s);
 }
 END_TEST

@@ -69,10 +69,12 @@ def build_base(build, flags='-O2', tag='base', ldflags=''):
 
 def link(base, sims, tpcs, out, swap=None, extra=()):
     objs = [f'{base}/{s[:-2]}.o' for s in tpcs]
+    # the generated table of libpcap-compiled filters (Makefile TPC_OBJS)
+    objs.append(f'{base}/gen/pcap_progs.o')
     for s in sims:
         objs.append(swap[1] if swap and swap[0] == s else f'{base}/{s[:-2]}.o')
     r = subprocess.run([CC, '-rdynamic', *extra, '-o', out, *objs,
-                        '-lpthread'], capture_output=True, text=True)
+                        '-lpcap', '-lpthread'], capture_output=True, text=True)
     return r.returncode == 0, r.stderr
 
 
