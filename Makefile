@@ -132,14 +132,18 @@ TPC_SRCS := \
 	conformance/cases/bounds.c \
 	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
+	conformance/cases/dev_edges.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
+	conformance/cases/filter_anc.c \
+	conformance/cases/filter_check.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
 	conformance/cases/options.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
+	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \

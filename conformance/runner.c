@@ -24,7 +24,10 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_layout, tpc_cases_flags, tpc_cases_stats,
 		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx,
 		tpc_cases_bounds, tpc_cases_bounds_frames, tpc_cases_dev,
-		tpc_cases_filter, tpc_cases_filter_ring, tpc_cases_peers,
+		tpc_cases_dev_edges, tpc_cases_rcvbuf,
+		tpc_cases_filter, tpc_cases_filter_ring, tpc_cases_filter_anc,
+		tpc_cases_filter_check,
+		tpc_cases_peers,
 		tpc_cases_peers_opt, NULL,
 	};
 	return t;

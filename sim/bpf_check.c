@@ -307,6 +307,8 @@ int tpsim__bpf_ebpf_len(const struct sock_filter *f, uint32_t len,
 		const struct sock_filter *i = &f[pc];
 		int64_t from = (int64_t)addr[pc] + jmp_at[pc] + 1;
 		uint32_t jt = pc + 1 + i->jt, jf = pc + 1 + i->jf;
+		/* the expansion's last jump, prologue included */
+		int64_t last = (seen_ld ? 7 : 3) + from - 1;
 		bool bad;
 
 		if (BPF_CLASS(i->code) != BPF_JMP)
@@ -317,13 +319,21 @@ int tpsim__bpf_ebpf_len(const struct sock_filter *f, uint32_t len,
 			bad = far((int64_t)addr[jt] - from);
 		else if (i->jt == 0 && BPF_OP(i->code) != BPF_JSET)
 			bad = far((int64_t)addr[jf] - from);
-		else	/* Jxx to jt, then a JA to jf right after it */
+		else {	/* Jxx to jt, then a JA to jf right after it */
 			bad = far((int64_t)addr[jt] - from) ||
 			      far((int64_t)addr[jf] - from - 1);
+			last++;
+		}
+		/* bpf_convert_filter's first pass emits each jump while the
+		 * addresses after it are still 0: its offset is then minus
+		 * its own address minus 1, so a jump at eBPF address 32768
+		 * or later fails, wherever it goes (measured on 6.18) */
+		bad = bad || far(-last - 1);
 		if (bad)
 			return refuse(why, n, "F8: instruction %u: its jump "
 				      "spans more eBPF instructions than a "
-				      "16-bit offset reaches", pc);
+				      "16-bit offset reaches, or starts past "
+				      "eBPF instruction 32767", pc);
 	}
 	/* prologue: clear A and X, keep the context; with packet loads also
 	 * cache data and the head length */

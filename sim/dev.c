@@ -395,6 +395,8 @@ int tpsim_getsockname(struct tpsim_sock *s, struct sockaddr *addr,
 
 	if (!s || !len)
 		return -EINVAL;
+	if ((int)*len < 0)	/* move_addr_to_user reads an int */
+		return -EINVAL;
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	if (s->net)

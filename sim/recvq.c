@@ -122,11 +122,13 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags)
 	tpsim__pressure_check_locked(s);
 	/* O10 (packet_rcv_vnet): the virtio-net header first, the rest of
 	 * its vnet_hdr_sz bytes zero */
+	if (s->vnet_hdr_sz && len < s->vnet_hdr_sz) {
+		/* the packet was dequeued first: the error frees it
+		 * (out_free), unless MSG_PEEK left it there (6.18) */
+		ret = -EINVAL;
+		goto out;
+	}
 	if (s->vnet_hdr_sz) {
-		if (len < s->vnet_hdr_sz) {
-			pthread_mutex_unlock(&s->lock);
-			return -EINVAL;
-		}
 		memset(buf, 0, s->vnet_hdr_sz);
 		memcpy(buf, skb->vnet, sizeof(skb->vnet));
 		buf = (char *)buf + s->vnet_hdr_sz;
@@ -137,6 +139,7 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags)
 		memcpy(buf, skb->data, copied);
 	ret = (flags & MSG_TRUNC) ? (ssize_t)skb->len : (ssize_t)copied;
 	ret += s->vnet_hdr_sz;
+out:
 	if (!(flags & MSG_PEEK)) {
 		s->rq_head = skb->next;
 		if (!s->rq_head)

@@ -293,6 +293,15 @@ static void get_filter(struct tpc_t *t)
 		     t->ops->getsockopt(s, SOL_SOCKET, SO_BPF_EXTENSIONS, &v,
 					&len));
 	EXPECT_EQ(t, "SO_BPF_EXTENSIONS (SKF_AD_MAX)", 64, v);
+	/* sk_getsockopt reads the length as an int: negative is EINVAL */
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "SO_GET_FILTER optlen -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_SOCKET, SO_GET_FILTER, got,
+					&len));
+	len = (socklen_t)-1;
+	EXPECT_ERRNO(t, "SO_LOCK_FILTER optlen -1", -EINVAL,
+		     t->ops->getsockopt(s, SOL_SOCKET, SO_LOCK_FILTER, &v,
+					&len));
 }
 
 #define VALUE(what, vlan, want, ...)                                        \
@@ -318,6 +327,10 @@ static void machine(struct tpc_t *t)
 	      INSN(BPF_ALU | BPF_MOD | BPF_X, 0));
 	VALUE("LSH X 33 = LSH 1", 0, 14, INSN(BPF_LD | BPF_IMM, 7),
 	      INSN(BPF_LDX | BPF_IMM, 33), INSN(BPF_ALU | BPF_LSH | BPF_X, 0));
+	VALUE("LSH X 3", 0, 56, INSN(BPF_LD | BPF_IMM, 7),
+	      INSN(BPF_LDX | BPF_IMM, 3), INSN(BPF_ALU | BPF_LSH | BPF_X, 0));
+	VALUE("RSH X 35 = RSH 3", 0, 116, INSN(BPF_LD | BPF_IMM, 929),
+	      INSN(BPF_LDX | BPF_IMM, 35), INSN(BPF_ALU | BPF_RSH | BPF_X, 0));
 	VALUE("ld [1196] (last word)", 0, 0,
 	      INSN(BPF_LD | BPF_W | BPF_ABS, 1196),
 	      INSN(BPF_ALU | BPF_AND | BPF_K, 0));

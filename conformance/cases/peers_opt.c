@@ -157,6 +157,11 @@ static void vlan_bound_socket(struct tpc_t *t)
 		EXPECT_EQ(t, "sll_pkttype", c[i].pkttype, sll->sll_pkttype);
 		EXPECT_HEX(t, "sll_protocol", htons(ETH_P_ARP),
 			   sll->sll_protocol);
+		EXPECT_TRUE(t, "the addresses before the tags' removal",
+			    !memcmp(f + h.mac, pkt, 12));
+		/* the tag is cleared, not only its VALID bit */
+		EXPECT_HEX(t, "tp_vlan_tci", 0, h.vlan_tci);
+		EXPECT_HEX(t, "tp_vlan_tpid", 0, h.vlan_tpid);
 		tpc_release(t, f);
 	}
 }
@@ -281,8 +286,23 @@ static void vnet_hdr_recv(struct tpc_t *t)
 	EXPECT_TRUE(t, "the packet after the header",
 		    !memcmp(got + 12 + 12, pkt + 12, 48));
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_ERRNO(t, "recv into less than the header, MSG_PEEK", -EINVAL,
+		     t->ops->recv(s, got, 8, MSG_DONTWAIT | MSG_PEEK));
 	EXPECT_ERRNO(t, "recv into less than the header", -EINVAL,
 		     t->ops->recv(s, got, 8, MSG_DONTWAIT));
+	/* that error freed the packet (packet_recvmsg's out_free) */
+	EXPECT_ERRNO(t, "recv after the error", -EAGAIN,
+		     t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT));
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	/* a buffer of the header and 20 bytes: the packet is cut to 20
+	 * (packet_rcv_vnet takes the header off the length first) */
+	memset(got, 0xee, sizeof(got));
+	EXPECT_EQ(t, "recv of header + 20", 32,
+		  t->ops->recv(s, got, 32, MSG_DONTWAIT));
+	EXPECT_HEX(t, "byte after the 32", 0xee, got[32]);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "recv of header + 20, MSG_TRUNC", 72,
+		  t->ops->recv(s, got, 32, MSG_DONTWAIT | MSG_TRUNC));
 }
 
 /* O10 on TX: each frame starts with the header; send() counts what

@@ -137,6 +137,10 @@ static void frames_per_block_overflow(struct tpc_t *t)
 	 * equals tp_frame_nr 0; only the overflow guard stops it */
 	RING(t, s, 4096, 67108864u, 64, 0, -EINVAL);
 	RING(t, s, 4096, 67108865u, 64, 64, -EINVAL);
+	/* exactly UINT_MAX / tp_block_nr frames per block (32 = 2^32 - 1
+	 * over 134217727, rounded down) pass the guard; the 1 GiB block
+	 * vector then fails its kmalloc (G12) */
+	RING(t, s, 4096, 134217727u, 128, 4294967264u, -ENOMEM);
 }
 
 static void frame_nr_mismatch(struct tpc_t *t)

@@ -323,7 +323,9 @@ int tpsim_wait(struct tpsim_wake *w, int (*ready)(void *arg), void *arg,
  * recv(2): the packets queued for TP_STATUS_COPY frames (R5), or every
  * packet when the socket has no ring. Copies up to len bytes; returns the
  * bytes copied, or the full length with MSG_TRUNC. flags: MSG_DONTWAIT,
- * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT.
+ * MSG_TRUNC, MSG_PEEK. -EAGAIN when empty with MSG_DONTWAIT. With
+ * PACKET_VNET_HDR(_SZ), len below the header is -EINVAL and the packet
+ * is gone (packet_recvmsg frees it), unless MSG_PEEK.
  */
 ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
 
@@ -593,7 +595,9 @@ int tpsim_dev_state_get(struct tpsim_dev *d, struct tpsim_dev_state *st);
  * sets ENETDOWN on the socket. A socket in no net knows only the device
  * of its tpsim_create options (ifindex 0 or that one). getsockname
  * writes min(*len, the address's length) bytes and sets *len to that
- * length: 12 + the device's address length, 12 when bound to no device.
+ * length: 12 + the device's address length, 12 when bound to no device;
+ * a *len negative as an int is -EINVAL, addr NULL with *len > 0 -EFAULT
+ * (move_addr_to_user).
  */
 int tpsim_bind(struct tpsim_sock *s, const struct sockaddr *addr,
 	       socklen_t len);

@@ -316,7 +316,14 @@ START_TEST(vnet_hdr_recv)
 	ck_assert_int_eq(t_deliver_flags(s, f, sizeof(f),
 					 TPSIM_PKT_CSUM_VALID),
 			 TPSIM_RX_DELIVERED);
+	/* below the header: EINVAL; the packet stays with MSG_PEEK only */
+	ck_assert_int_eq(tpsim_recv(s, got, 8, MSG_DONTWAIT | MSG_PEEK),
+			 -EINVAL);
 	ck_assert_int_eq(tpsim_recv(s, got, 8, MSG_DONTWAIT), -EINVAL);
+	ck_assert_int_eq(tpsim_recv(s, got, 8, MSG_DONTWAIT), -EAGAIN);
+	ck_assert_int_eq(t_deliver_flags(s, f, sizeof(f),
+					 TPSIM_PKT_CSUM_VALID),
+			 TPSIM_RX_DELIVERED);
 	ck_assert_int_eq(tpsim_recv(s, got, 20, MSG_DONTWAIT | MSG_TRUNC |
 						  MSG_PEEK),
 			 72);

@@ -68,13 +68,15 @@ def build_base(build, flags='-O2', tag='base', ldflags=''):
 
 
 def link(base, sims, tpcs, out, swap=None, extra=()):
+    # tpconform as the Makefile links it: its cases, the generated
+    # libpcap programs of the filter cases (build/gen), libpcap
     objs = [f'{base}/{s[:-2]}.o' for s in tpcs]
-    # the generated table of libpcap-compiled filters (Makefile TPC_OBJS)
-    objs.append(f'{base}/gen/pcap_progs.o')
+    objs += sorted(glob.glob(f'{base}/gen/*.o'))
     for s in sims:
         objs.append(swap[1] if swap and swap[0] == s else f'{base}/{s[:-2]}.o')
     r = subprocess.run([CC, '-rdynamic', *extra, '-o', out, *objs,
-                        '-lpcap', '-lpthread'], capture_output=True, text=True)
+                        '-lpcap', '-lpthread'], capture_output=True,
+                       text=True)
     return r.returncode == 0, r.stderr
 
 
@@ -334,8 +336,13 @@ def cmd_run(a):
     base, sims, tpcs = build_base(a.build)
     work = os.path.join(a.build, 'm')
     os.makedirs(work, exist_ok=True)
+    # the unmutated objects linked as every mutant will be: a link this
+    # tool gets wrong fails here, not as 'did not build' for all mutants
+    ok, err = link(base, sims, tpcs, f'{work}/tpconform-base')
+    if not ok:
+        sys.exit(f'the unmutated objects do not link: {err.strip()[:300]}')
     t = time.time()
-    st, failed = run_suite(f'{base}/tpconform', 600)
+    st, failed = run_suite(f'{work}/tpconform-base', 600)
     if st != 'survived':
         sys.exit(f'the unmutated suite does not pass: {failed[:5]}')
     timeout = max(a.timeout, 10 * (time.time() - t))
