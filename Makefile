@@ -403,8 +403,8 @@ $(TPCONFORM): $(TPC_OBJS) $(LIBTPSIM)
 
 $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM) \
-		$(TPR_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(CLI_RUN_OBJS) $(LIBTPR) \
+		$(LIBTPSIM) $(TPR_LIBS) $(LDLIBS)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
@@ -491,6 +491,8 @@ all: $(LIBTPR) $(TPR_TEST_BIN)
 
 # shared library, install/uninstall, check-abi, deb (issue 23)
 include mk/install.mk
+# tpsim run: the interposer and the command (issue 18)
+include mk/run.mk
 
 # the capture files under fixtures/ (committed; `make fixtures` rewrites
 # them, byte for byte the same)

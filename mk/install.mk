@@ -39,8 +39,8 @@ $(BUILD)/dyn/tpconform: $(TPC_OBJS) $(LIBTPSIM_SO)
 $(BUILD)/dyn/tpsim: $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM_SO)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBTPR) -L$(BUILD) -ltpsim \
-		$(TPR_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(CLI_RUN_OBJS) $(LIBTPR) \
+		-L$(BUILD) -ltpsim $(TPR_LIBS) $(LDLIBS)
 
 # layouts of the public structs and the ABI numbers (scripts/check-abi)
 $(BUILD)/abi/layout.o: override CFLAGS += -Iconformance/include

@@ -68,5 +68,7 @@ int cmd_check(int argc, char **argv);
 /* `tpsim check --batch` on in: the parser, for the fuzzer too */
 int cli_check_batch(FILE *in, bool json, const char *profile);
 int cmd_replay(int argc, char **argv);
+/* tpsim run (run.c, linked with the run layer, not into the fuzzers) */
+int cmd_run(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ static const char usage[] =
 "           valid one; optionally, does the running kernel agree\n"
 "  replay   push a pcap through the simulated producer into a ring drained\n"
 "           by a consumer of a chosen speed; see drops, LOSING, truncation\n"
+"  run      run an unmodified capture program (tcpdump, dumpcap, ...) on a\n"
+"           simulated interface fed from capture files\n"
 "\n"
 "'tpsim COMMAND --help' describes each. Exit status 2 means bad input.\n";
 
@@ -37,5 +39,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
 	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }
