@@ -188,11 +188,24 @@ print(s["packet_statistics_read"][k] if k.startswith("tp_") else s.get(k, r.get(
 	cmp out.pcap exp.pcap
 }
 
+# netsniff-ng and trafgen write the host's net.core buffer sysctls
+# (rmem_default/max, wmem_default/max) and put them back only on a clean
+# exit: run them with private copies of those files (a mount namespace)
+# so that no test changes the machine's defaults for the tests after it.
+own_sysctls() {
+	unshare -m sh -c 'd=$(mktemp -d) || exit 1
+		for f in rmem_default rmem_max wmem_default wmem_max; do
+			cat /proc/sys/net/core/$f > "$d/$f" &&
+			mount --bind "$d/$f" /proc/sys/net/core/$f || exit 1
+		done
+		exec "$@"' sh "$@"
+}
+
 # The packets of a capture without their times (the wire has its own).
 bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 
 @test "netsniff-ng RX (its own V3 ring): the packets of --expect-out" {
-	tpsim run --timeout 60 --pcap "$FIX/eth-mixed.pcap" --pace lossless \
+	own_sysctls "$TPSIM" run --timeout 60 --pcap "$FIX/eth-mixed.pcap" --pace lossless \
 		--expect-out "$T/exp.pcap" -- \
 		netsniff-ng --in tpsim0 --out "$T/n.pcap" --silent \
 		> "$T/out" 2> "$T/err" || { cat "$T/out" "$T/err"; false; }
@@ -205,7 +218,7 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 # speed, and at 10 Gb/s (tpsim0's default, as a veth's) asks for 152587
 # blocks of 8 frames and 1220703 frames: EINVAL on the kernel too (README)
 @test "netsniff-ng TX ring (--out tpsim0 from a pcap): the wire equals the input" {
-	tpsim run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
+	own_sysctls "$TPSIM" run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
 		--wire-out "$T/wire.pcap" -- netsniff-ng --in "$FIX/eth-mixed.pcap" \
 		--out tpsim0 -S 1MiB --silent > "$T/out" 2> "$T/err" ||
 		{ cat "$T/out" "$T/err"; false; }
@@ -214,7 +227,7 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 
 @test "netsniff-ng at the default 10 Gb/s: its TX ring request is refused (G11), as on a veth" {
 	san_skip
-	run tpsim run --timeout 60 --pcap "$FIX/empty.pcap" --end none -- \
+	run own_sysctls "$TPSIM" run --timeout 60 --pcap "$FIX/empty.pcap" --end none -- \
 		env TPSIM_RUN_TRACE=1 netsniff-ng --in "$FIX/eth-mixed.pcap" \
 		--out tpsim0 --silent
 	assert_output --partial "G11: tp_frame_nr 1220703 != 8 frames per block * tp_block_nr 152587"
@@ -224,7 +237,7 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 @test "trafgen (TX ring) sends what its configuration says" {
 	printf '{ fill(0xff, 6), 0x02, 0, 0, 0, 0, 0x09, c16(0x88b5), fill(0xaa, 46) }\n' \
 		> "$T/tg.cfg"
-	tpsim run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
+	own_sysctls "$TPSIM" run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
 		--wire-out "$T/wire.pcap" -- trafgen --dev tpsim0 \
 		--conf "$T/tg.cfg" -n 10 -P 1 -q > "$T/out" 2>&1 ||
 		{ cat "$T/out"; false; }
