@@ -44,7 +44,6 @@ int tpsim__fanout_cbpf_new(struct tpsim_sock *s, const void *optval,
 {
 	struct tpsim_bpf_prog *prog;
 	struct sock_fprog fprog;
-	char why[sizeof(s->detail)];
 	uint32_t ebpf_len;
 	int err;
 
@@ -59,21 +58,9 @@ int tpsim__fanout_cbpf_new(struct tpsim_sock *s, const void *optval,
 	if (!optval)
 		return -EFAULT;
 	memcpy(&fprog, optval, sizeof(fprog));
-	if (!fprog.filter || !fprog.len || fprog.len > BPF_MAXINSNS) {
-		tpsim__detail(s, "N18: a program of 1..%d instructions is "
-				 "needed, got %u at %p",
-			      BPF_MAXINSNS, fprog.len, (void *)fprog.filter);
-		return -EINVAL;
-	}
-	err = tpsim__bpf_check(fprog.filter, fprog.len, why, sizeof(why));
-	if (!err)
-		err = tpsim__bpf_ebpf_len(fprog.filter, fprog.len,
-					  s->prof->vlan_present_bit, &ebpf_len,
-					  why, sizeof(why));
-	if (err) {
-		tpsim__detail(s, "N18: %s", why);
+	err = tpsim__fprog_check(s, "N18", "N18: ", &fprog, &ebpf_len);
+	if (err)
 		return err;
-	}
 	prog = malloc(sizeof(*prog) + fprog.len * sizeof(fprog.filter[0]));
 	if (!prog)
 		return -ENOMEM;

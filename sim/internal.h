@@ -510,6 +510,17 @@ __tpsim_hidden uint32_t tpsim__run_filter(struct tpsim_sock *s,
 					  const struct tpsim_packet *p,
 					  const struct rx_skb *k);
 __tpsim_hidden void tpsim__filter_free(struct tpsim_sock *s);
+/* The checks a copied sock_fprog gets from either door
+ * (SO_ATTACH_FILTER, PACKET_FANOUT_DATA): 1..BPF_MAXINSNS instructions,
+ * bpf_check_classic, then the eBPF form's length and jumps
+ * (bpf_prepare_filter) into *ebpf_len. -EINVAL with the detail set: a
+ * bad length names rule ("F1", "N18"); a checker refusal names the
+ * checker's rule, after why_prefix ("", or "N18: " for a fanout group). */
+struct sock_fprog;
+__tpsim_hidden int tpsim__fprog_check(struct tpsim_sock *s, const char *rule,
+				      const char *why_prefix,
+				      const struct sock_fprog *fprog,
+				      uint32_t *ebpf_len);
 
 /* recvq.c */
 __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,

@@ -26,6 +26,29 @@ void tpsim__filter_free(struct tpsim_sock *s)
 	s->filter = NULL;
 }
 
+int tpsim__fprog_check(struct tpsim_sock *s, const char *rule,
+		       const char *why_prefix, const struct sock_fprog *fprog,
+		       uint32_t *ebpf_len)
+{
+	char why[sizeof(s->detail)];
+	int err;
+
+	if (!fprog->filter || !fprog->len || fprog->len > BPF_MAXINSNS) {
+		tpsim__detail(s, "%s: a program of 1..%d instructions is "
+			      "needed, got %u at %p", rule, BPF_MAXINSNS,
+			      fprog->len, (void *)fprog->filter);
+		return -EINVAL;
+	}
+	err = tpsim__bpf_check(fprog->filter, fprog->len, why, sizeof(why));
+	if (!err)
+		err = tpsim__bpf_ebpf_len(fprog->filter, fprog->len,
+					  s->prof->vlan_present_bit, ebpf_len,
+					  why, sizeof(why));
+	if (err)
+		tpsim__detail(s, "%s%s", why_prefix, why);
+	return err;
+}
+
 /* sk_attach_filter(): __get_filter's checks, bpf_prepare_filter's, then
  * sk_filter_charge's; the old program stays on any refusal (F15). */
 static int attach(struct tpsim_sock *s, const void *optval, socklen_t optlen)
@@ -33,7 +56,6 @@ static int attach(struct tpsim_sock *s, const void *optval, socklen_t optlen)
 	struct tpsim_bpf_prog *prog;
 	struct sock_fprog fprog;
 	uint32_t ebpf_len, charge, held;
-	char why[sizeof(s->detail)];
 	int err;
 
 	if (optlen != sizeof(fprog)) {
@@ -47,21 +69,9 @@ static int attach(struct tpsim_sock *s, const void *optval, socklen_t optlen)
 		tpsim__detail(s, "F9: the filter is locked (SO_LOCK_FILTER)");
 		return -EPERM;
 	}
-	if (!fprog.filter || !fprog.len || fprog.len > BPF_MAXINSNS) {
-		tpsim__detail(s, "F1: a program of 1..%d instructions is "
-			      "needed, got %u at %p", BPF_MAXINSNS, fprog.len,
-			      (void *)fprog.filter);
-		return -EINVAL;
-	}
-	err = tpsim__bpf_check(fprog.filter, fprog.len, why, sizeof(why));
-	if (!err)
-		err = tpsim__bpf_ebpf_len(fprog.filter, fprog.len,
-					  s->prof->vlan_present_bit, &ebpf_len,
-					  why, sizeof(why));
-	if (err) {
-		tpsim__detail(s, "%s", why);
+	err = tpsim__fprog_check(s, "F1", "", &fprog, &ebpf_len);
+	if (err)
 		return err;
-	}
 	/* bpf_prog_size() of the eBPF form, against net.core.optmem_max,
 	 * with the program it replaces still charged */
 	charge = TPSIM_BPF_PROG_HDR + 8 * ebpf_len;
