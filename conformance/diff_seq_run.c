@@ -545,7 +545,11 @@ done:
 			       sizeof(first));
 		else
 			first = tx_status(v, m);
-		tpc_emit(o, "closed; first status word 0x%x\n", first);
+		/* TS_SOFTWARE says whether the skb had a stamp, which the
+		 * kernel takes only while some socket on the host asks for
+		 * one (netstamp_needed): masked here as in the frame lines */
+		tpc_emit(o, "closed; first status word 0x%x\n",
+			 first & ~(uint32_t)TP_STATUS_TS_SOFTWARE);
 		tpc_emit(o, "munmap after close %d\n",
 			 ops->munmap(NULL, m, ring));
 		return;
