@@ -125,6 +125,7 @@ UNIT_SRCS := \
 	sim/tests/test_sockopt.c \
 	sim/tests/test_threads.c \
 	sim/tests/test_tx.c \
+	sim/tests/test_tx_data.c \
 	sim/tests/test_v3.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(BUILD)/tests/unit
