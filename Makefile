@@ -155,6 +155,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/cases/tx_data.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \
 	conformance/diff_pcap.c \
