@@ -234,6 +234,16 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 	assert_output --partial "Cannot allocate TX_RING!"
 }
 
+# tcpreplay sends each packet with send() on a packet socket without a
+# TX ring: packet_snd (tpsim_send_data)
+@test "tcpreplay (send() of data, no TX ring): the wire equals the input" {
+	"$TPSIM" run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
+		--wire-out "$T/wire.pcap" -- tcpreplay -i tpsim0 \
+		"$FIX/eth-mixed.pcap" > "$T/out" 2>&1 || { cat "$T/out"; false; }
+	grep -q "Successful packets:        60" "$T/out" || { cat "$T/out"; false; }
+	diff <(bytes_only "$T/wire.pcap") <(bytes_only "$FIX/eth-mixed.pcap")
+}
+
 @test "trafgen (TX ring) sends what its configuration says" {
 	printf '{ fill(0xff, 6), 0x02, 0, 0, 0, 0, 0x09, c16(0x88b5), fill(0xaa, 46) }\n' \
 		> "$T/tg.cfg"
