@@ -39,7 +39,7 @@ tcpdump_run() {
 		-- "$PROBE"
 	assert_success
 	refute_output --partial "not ok"
-	assert_line "1..97"
+	assert_line "1..98"
 }
 
 @test "without tpsim run the probe finds no tpsim0 (the probe can fail)" {
