@@ -93,6 +93,33 @@ START_TEST(send_data_with_ring_is_tpacket_snd)
 }
 END_TEST
 
+/* a full wire drops the frame and the send still succeeds (a TAP);
+ * PACKET_VNET_HDR's header in the data is not simulated */
+START_TEST(send_data_full_wire_and_vnet)
+{
+	struct tpsim_create_opts o = { .sz = sizeof(o), .wire_queue_len = 1 };
+	struct tpsim_wire_stats ws;
+	struct tpsim_sock *s;
+	uint8_t f[60];
+	int one = 1;
+
+	ck_assert_int_eq(tpsim_create(&o, &s), 0);
+	t_eth(f, sizeof(f), t_bcast, 0x88b5);
+	ck_assert_int_eq(tpsim_send_data(s, f, 60, NULL, 0), 60);
+	ck_assert_int_eq(tpsim_send_data(s, f, 60, NULL, 0), 60);
+	ck_assert_int_eq(tpsim_wire_stats_get(s, &ws), 0);
+	ck_assert_uint_eq(ws.packets, 1);
+	ck_assert_uint_eq(ws.drops, 1);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_VNET_HDR, &one,
+					  sizeof(one)), 0);
+	ck_assert_int_eq(tpsim_send_data(s, f, 60, NULL, 0), -EOPNOTSUPP);
+	ck_assert_str_eq(tpsim_strerror_detail(s),
+			 "T1: a send of data with PACKET_VNET_HDR and no TX "
+			 "ring is not simulated");
+	tpsim_close(s);
+}
+END_TEST
+
 /* in a net: unbound, link down, and the taps' outgoing copy */
 START_TEST(send_data_in_net)
 {
@@ -128,6 +155,7 @@ Suite *suite_tx_data(void)
 
 	tcase_add_test(tc, send_data_standalone);
 	tcase_add_test(tc, send_data_with_ring_is_tpacket_snd);
+	tcase_add_test(tc, send_data_full_wire_and_vnet);
 	tcase_add_test(tc, send_data_in_net);
 	suite_add_tcase(s, tc);
 	return s;
