@@ -343,7 +343,8 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
  * otherwise. flags: MSG_DONTWAIT returns without waiting for frames to
  * complete. Blocking sends wait for them, up to SO_SNDTIMEO (-ETIMEDOUT).
  * Returns the bytes sent, or a negative errno: -ENXIO for a to on another
- * device. Without a TX ring it is a send of no data, as on the kernel:
+ * device, or for a socket in a net bound to no device and no to
+ * (packet_cached_dev_get finds none). Without a TX ring it is a send of no data, as on the kernel:
  * -EINVAL on SOCK_RAW (shorter than the link header) and on SOCK_DGRAM
  * without to; SOCK_DGRAM with to puts a frame of the link header alone on
  * the wire and returns 0.
