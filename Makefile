@@ -125,6 +125,7 @@ UNIT_SRCS := \
 	sim/tests/test_sockopt.c \
 	sim/tests/test_threads.c \
 	sim/tests/test_tx.c \
+	sim/tests/test_tx_data.c \
 	sim/tests/test_v3.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(BUILD)/tests/unit
@@ -154,6 +155,7 @@ TPC_SRCS := \
 	conformance/cases/ring.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
+	conformance/cases/tx_data.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \
 	conformance/diff_pcap.c \

@@ -225,6 +225,7 @@ int main(void)
 	M(tpc_backend_ops, bind);
 	M(tpc_backend_ops, getsockname);
 	M(tpc_backend_ops, set_link);
+	M(tpc_backend_ops, send_data);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

@@ -590,6 +590,16 @@ static ssize_t kern_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 	return r < 0 ? -errno : r;
 }
 
+static ssize_t kern_send_data(struct tpc_sock *s, const void *buf,
+			      size_t len, const struct sockaddr_ll *to,
+			      int flags)
+{
+	ssize_t r = sendto(s->fd, buf, len, flags,
+			   (const struct sockaddr *)to, to ? sizeof(*to) : 0);
+
+	return r < 0 ? -errno : r;
+}
+
 /* Frames the TAP device transmitted come out of its fd, each after the
  * virtio_net_hdr that IFF_VNET_HDR puts first. */
 static ssize_t kern_wire_read(void *ctx, struct tpc_sock *s, void *buf,
@@ -666,6 +676,7 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.recv = kern_recv,
 	.inject = kern_inject,
 	.send = kern_send,
+	.send_data = kern_send_data,
 	.wire_read = kern_wire_read,
 	.sleep_ms = kern_sleep_ms,
 	.clock_ns = kern_clock_ns,

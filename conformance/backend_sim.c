@@ -279,6 +279,12 @@ static ssize_t sim_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 	return tpsim_send(s->s, to, flags);
 }
 
+static ssize_t sim_send_data(struct tpc_sock *s, const void *buf,
+			     size_t len, const struct sockaddr_ll *to, int flags)
+{
+	return tpsim_send_data(s->s, buf, len, to, flags);
+}
+
 static ssize_t sim_wire_read(void *ctx, struct tpc_sock *s, void *buf,
 			     size_t len, int timeout_ms)
 {
@@ -344,6 +350,7 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.recv = sim_recv,
 	.inject = sim_inject,
 	.send = sim_send,
+	.send_data = sim_send_data,
 	.wire_read = sim_wire_read,
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,
@@ -369,6 +376,7 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.recv = sim_recv,
 	.inject = sim_inject_one_batch,
 	.send = sim_send,
+	.send_data = sim_send_data,
 	.wire_read = sim_wire_read,
 	.sleep_ms = sim_sleep_ms,
 	.clock_ns = sim_clock_ns,

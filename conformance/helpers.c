@@ -336,6 +336,16 @@ ssize_t tpc_send(struct tpc_t *t, struct tpc_sock *s,
 	return t->ops->send(s, to, flags);
 }
 
+ssize_t tpc_send_data(struct tpc_t *t, struct tpc_sock *s, const void *buf,
+		      size_t len, const struct sockaddr_ll *to, int flags)
+{
+	if (!TPC_OPS_HAS(t->ops, send_data)) {
+		tpc_skip(t, "backend %s has no send_data", t->backend);
+		return -ENOSYS;
+	}
+	return t->ops->send_data(s, buf, len, to, flags);
+}
+
 ssize_t tpc_wire_read(struct tpc_t *t, struct tpc_sock *s, void *buf,
 		      size_t len, int timeout_ms)
 {

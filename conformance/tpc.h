@@ -79,6 +79,7 @@ extern const struct tpc_case tpc_cases_poll[];
 extern const struct tpc_case tpc_cases_ring[];
 extern const struct tpc_case tpc_cases_stats[];
 extern const struct tpc_case tpc_cases_tx[];
+extern const struct tpc_case tpc_cases_tx_data[];
 extern const struct tpc_case tpc_cases_peers[];
 extern const struct tpc_case tpc_cases_peers_opt[];
 
@@ -193,6 +194,9 @@ char *tpc_open_tx(struct tpc_t *t, int type, unsigned int fsize,
 char *tpc_map_all(struct tpc_t *t, struct tpc_sock *s, size_t len);
 ssize_t tpc_send(struct tpc_t *t, struct tpc_sock *s,
 		 const struct sockaddr_ll *to, int flags);
+/* send(2) of data without a TX ring (packet_snd) */
+ssize_t tpc_send_data(struct tpc_t *t, struct tpc_sock *s, const void *buf,
+		      size_t len, const struct sockaddr_ll *to, int flags);
 ssize_t tpc_wire_read(struct tpc_t *t, struct tpc_sock *s, void *buf,
 		      size_t len, int timeout_ms);
 

@@ -207,33 +207,43 @@ TPR_EXPORT ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
 /*
  * send on a simulated socket: with a TX ring, the frames marked
  * SEND_REQUEST go (tpsim_send; the data given is ignored, as
- * tpacket_snd does). Without one, a send of data is not simulated:
- * EOPNOTSUPP, said in the README.
+ * tpacket_snd does). Without one, the data goes out as one frame
+ * (tpsim_send_data, packet_snd); a send of no data too.
  */
-static ssize_t fake_send(struct tpr_fake *f, size_t len, int flags,
-			 const struct sockaddr *to, socklen_t tolen)
+#define TPR_SEND_MAX (1u << 20)
+
+static ssize_t fake_send(struct tpr_fake *f, const void *buf, size_t len,
+			 int flags, const struct sockaddr *to, socklen_t tolen)
 {
 	struct tpsim_sock *s = atomic_load(&f->s);
+	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)to;
 	struct tpsim_ring_view v;
+	bool ring;
 	ssize_t n;
 
 	if (f->dead)
 		return -TPR_DEAD_ERRNO;
-	if (to && tolen < sizeof(struct sockaddr_ll))
+	/* packet_snd, packet_sendmsg_spkt: the address must hold a
+	 * sockaddr_ll and the hardware address it claims */
+	if (to && (tolen < sizeof(*sll) ||
+		   tolen < sll->sll_halen + offsetof(struct sockaddr_ll,
+						     sll_addr)))
 		return -EINVAL;
 	if (!tpr__enter()) {
 		/* a signal handler's send while this thread is inside a
-		 * simulated call: the outer call sends when it returns */
+		 * simulated call: the outer call sends the ring's frames
+		 * when it returns; data cannot wait, it is refused */
+		if (len)
+			return -EINTR;
 		tpr__kick_later(f);
 		return 0;
 	}
-	if (tpsim_ring_view_of(s, TPSIM_RING_TX, &v) < 0 && len) {
-		tpr__leave();
-		return -EOPNOTSUPP;
-	}
+	ring = tpsim_ring_view_of(s, TPSIM_RING_TX, &v) >= 0;
 	if (atomic_load(&f->nonblock))
 		flags |= MSG_DONTWAIT;
-	n = tpsim_send(s, (const struct sockaddr_ll *)to, flags);
+	/* packet_sendmsg reads no flag but MSG_DONTWAIT */
+	n = ring ? tpsim_send(s, sll, flags)
+		 : tpsim_send_data(s, buf, len, sll, flags & MSG_DONTWAIT);
 	{
 		struct tpsim_wire_stats ws = { 0 };
 
@@ -263,7 +273,7 @@ TPR_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 
 	if (!f)
 		return TPR_NEXT(sendto)(fd, buf, len, flags, to, tolen);
-	return recv_result(f, fake_send(f, len, flags, to, tolen));
+	return recv_result(f, fake_send(f, buf, len, flags, to, tolen));
 }
 
 TPR_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
@@ -272,7 +282,7 @@ TPR_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
 
 	if (!f)
 		return TPR_NEXT(send)(fd, buf, len, flags);
-	return recv_result(f, fake_send(f, len, flags, NULL, 0));
+	return recv_result(f, fake_send(f, buf, len, flags, NULL, 0));
 }
 
 TPR_EXPORT ssize_t write(int fd, const void *buf, size_t len)
@@ -281,18 +291,39 @@ TPR_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 
 	if (!f)
 		return TPR_NEXT(write)(fd, buf, len);
-	return recv_result(f, fake_send(f, len, 0, NULL, 0));
+	return recv_result(f, fake_send(f, buf, len, 0, NULL, 0));
 }
 
 TPR_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	struct tpr_fake *f = tpr__get(fd);
-	size_t total = 0;
+	size_t total = 0, off = 0;
+	char *tmp;
+	ssize_t n;
 
 	if (!f)
 		return TPR_NEXT(sendmsg)(fd, msg, flags);
 	for (size_t i = 0; i < msg->msg_iovlen; i++)
 		total += msg->msg_iov[i].iov_len;
-	return recv_result(f, fake_send(f, total, flags, msg->msg_name,
-					msg->msg_namelen));
+	if (msg->msg_iovlen <= 1)
+		return recv_result(f, fake_send(f, msg->msg_iovlen
+						? msg->msg_iov[0].iov_base
+						: NULL,
+						total, flags, msg->msg_name,
+						msg->msg_namelen));
+	/* the iovecs gathered into one frame, a bounded copy: a Linux
+	 * device's MTU is at most 65535, a frame past 1 MiB is EMSGSIZE */
+	if (total > TPR_SEND_MAX)
+		return recv_result(f, -EMSGSIZE);
+	tmp = malloc(total);
+	if (!tmp)
+		return recv_result(f, -ENOBUFS);
+	for (size_t i = 0; i < msg->msg_iovlen; i++) {
+		memcpy(tmp + off, msg->msg_iov[i].iov_base,
+		       msg->msg_iov[i].iov_len);
+		off += msg->msg_iov[i].iov_len;
+	}
+	n = fake_send(f, tmp, total, flags, msg->msg_name, msg->msg_namelen);
+	free(tmp);
+	return recv_result(f, n);
 }

@@ -446,12 +446,16 @@ int tpsim__dev_xmit_check(struct tpsim_sock *s, const struct sockaddr_ll *to)
 		d = tpsim__dev_find(s->net, s->bound_ifindex);
 	else if (to && to->sll_ifindex)
 		d = tpsim__dev_find(s->net, to->sll_ifindex);
-	if (s->bound_ifindex < 0 && !(to && to->sll_ifindex))
+	if (s->bound_ifindex <= 0 && !(to && to->sll_ifindex))
 		err = -ENXIO;
 	else if (d && !d->up)
 		err = -ENETDOWN;
 	pthread_mutex_unlock(&s->net->lock);
-	if (err)
+	/* packet_snd: an unbound socket sends only with a destination */
+	if (err && !s->bound_ifindex)
+		tpsim__detail(s, "T1: the socket is bound to no device and "
+				 "the send names none");
+	else if (err)
 		tpsim__detail(s, "N17: the device is %s",
 			      err == -ENXIO ? "gone" : "down");
 	return err;

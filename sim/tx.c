@@ -361,13 +361,18 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 }
 
 /*
- * send() of no data on a socket without a TX ring (packet_snd): SOCK_RAW
- * has no link header to send and fails; SOCK_DGRAM with a destination
- * sends a frame of the link header alone and returns 0, the bytes of
- * data it took.
+ * packet_snd(): send() of len bytes of data on a socket without a TX ring,
+ * one frame, under the socket lock. The kernel's order: the destination
+ * (ENXIO), then the MTU with room for a VLAN tag (EMSGSIZE), then the
+ * link header: SOCK_RAW data shorter than it (dev_validate_header) or
+ * SOCK_DGRAM without a destination (dev_hard_header) is EINVAL, then the
+ * exact MTU unless the frame is VLAN-tagged (build). The TAP device
+ * orphans the skb at once, so the send buffer never fills. Returns len.
  */
-static ssize_t snd_no_ring(struct tpsim_sock *s, const struct sockaddr_ll *to)
+static ssize_t snd_data(struct tpsim_sock *s, const void *buf, size_t len,
+			const struct sockaddr_ll *to)
 {
+	uint32_t reserve = s->type == SOCK_RAW ? s->hard_header_len : 0;
 	const uint8_t *daddr;
 	struct tpsim_skb *skb;
 	uint16_t proto;
@@ -376,10 +381,21 @@ static ssize_t snd_no_ring(struct tpsim_sock *s, const struct sockaddr_ll *to)
 	err = tx_dest(s, to, &daddr, &proto);
 	if (err)
 		return err;
-	if (s->type == SOCK_RAW && s->hard_header_len) {
-		tpsim__detail(s, "T1: no TX ring, and a send of no data is "
+	if (len && s->vnet_hdr_sz) {
+		tpsim__detail(s, "T1: a send of data with PACKET_VNET_HDR and "
+				 "no TX ring is not simulated");
+		return -EOPNOTSUPP;
+	}
+	if (len > (size_t)s->mtu + reserve + VLAN_HLEN) {
+		tpsim__detail(s, "T1: no TX ring, and a send of %zu bytes "
+				 "exceeds MTU %u + %u + %u (VLAN)",
+			      len, s->mtu, reserve, VLAN_HLEN);
+		return -EMSGSIZE;
+	}
+	if (s->type == SOCK_RAW && len < s->hard_header_len) {
+		tpsim__detail(s, "T1: no TX ring, and a send of %zu bytes is "
 				 "shorter than the %u-byte link header",
-			      s->hard_header_len);
+			      len, s->hard_header_len);
 		return -EINVAL;
 	}
 	if (s->type == SOCK_DGRAM && s->hard_header_len && !daddr) {
@@ -387,7 +403,7 @@ static ssize_t snd_no_ring(struct tpsim_sock *s, const struct sockaddr_ll *to)
 				 "a destination address");
 		return -EINVAL;
 	}
-	err = build(s, "", 0, daddr, proto, &skb);
+	err = build(s, buf, (int64_t)len, daddr, proto, &skb);
 	if (err)
 		return err;
 	if (s->wire_len < s->wire_limit) {
@@ -396,7 +412,7 @@ static ssize_t snd_no_ring(struct tpsim_sock *s, const struct sockaddr_ll *to)
 		s->wire_st.drops++;
 		free(skb);
 	}
-	return 0;
+	return (ssize_t)len;
 }
 
 ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
@@ -415,7 +431,7 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	pthread_mutex_lock(&s->lock);
 	s->detail[0] = '\0';
 	if (!s->tx.live) {
-		ret = snd_no_ring(s, to);
+		ret = snd_data(s, "", 0, to);
 		pthread_mutex_unlock(&s->lock);
 		tpsim__nit_flush(s, to);
 		return ret;
@@ -426,6 +442,31 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		timed = true;
 	}
 	ret = snd(s, to, need_wait, timed ? &deadline : NULL);
+	pthread_mutex_unlock(&s->lock);
+	tpsim__nit_flush(s, to);
+	return ret;
+}
+
+ssize_t tpsim_send_data(struct tpsim_sock *s, const void *buf, size_t len,
+			const struct sockaddr_ll *to, int flags)
+{
+	ssize_t ret;
+
+	if (!s || (flags & ~MSG_DONTWAIT))
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	pthread_mutex_lock(&s->lock);
+	ret = s->tx.live;
+	pthread_mutex_unlock(&s->lock);
+	if (ret)	/* tpacket_snd: the ring's frames, not buf */
+		return tpsim_send(s, to, flags);
+	ret = tpsim__dev_xmit_check(s, to);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&s->lock);
+	s->detail[0] = '\0';
+	ret = snd_data(s, buf, len, to);
 	pthread_mutex_unlock(&s->lock);
 	tpsim__nit_flush(s, to);
 	return ret;

@@ -143,6 +143,10 @@ struct tpc_backend_ops {
 	int (*getsockname)(struct tpc_sock *s, struct sockaddr_ll *a,
 			   socklen_t *len);
 	int (*set_link)(void *ctx, int up);
+	/* Since the data send cases: send(2) of len bytes at buf on a
+	 * socket without a TX ring (packet_snd), to as in send. */
+	ssize_t (*send_data)(struct tpc_sock *s, const void *buf, size_t len,
+			     const struct sockaddr_ll *to, int flags);
 };
 
 /* Does ops have member m (a backend built against an older header)? */

@@ -528,6 +528,10 @@ static void send_two(struct t_cons *c, struct tpr_run *r)
 	ck_assert_int_eq(tpsim_create(&o, &tx), 0);
 	ck_assert_int_eq(tpsim_net_add_sock(tpr_run_net(r), tx), 0);
 	tpr_run_sock_added(r, tx);
+	/* an unbound socket has no device to send on (ENXIO) */
+	ck_assert_int_eq(tpsim_bind(tx, (struct sockaddr *)&(struct sockaddr_ll){
+				.sll_family = AF_PACKET, .sll_ifindex = 1000 },
+				    sizeof(struct sockaddr_ll)), 0);
 	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_VERSION, &ver,
 					  sizeof(ver)), 0);
 	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_TX_RING, &q,
@@ -610,6 +614,10 @@ START_TEST(wire_before_ready)
 	ck_assert_int_eq(tpsim_create(&o, &tx), 0);
 	ck_assert_int_eq(tpsim_net_add_sock(tpr_run_net(r), tx), 0);
 	tpr_run_sock_added(r, tx);
+	/* an unbound socket has no device to send on (ENXIO) */
+	ck_assert_int_eq(tpsim_bind(tx, (struct sockaddr *)&(struct sockaddr_ll){
+				.sll_family = AF_PACKET, .sll_ifindex = 1000 },
+				    sizeof(struct sockaddr_ll)), 0);
 	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_VERSION, &ver,
 					  sizeof(ver)), 0);
 	ck_assert_int_eq(tpsim_setsockopt(tx, SOL_PACKET, PACKET_TX_RING, &q,

@@ -343,13 +343,34 @@ ssize_t tpsim_recv(struct tpsim_sock *s, void *buf, size_t len, int flags);
  * otherwise. flags: MSG_DONTWAIT returns without waiting for frames to
  * complete. Blocking sends wait for them, up to SO_SNDTIMEO (-ETIMEDOUT).
  * Returns the bytes sent, or a negative errno: -ENXIO for a to on another
- * device. Without a TX ring it is a send of no data, as on the kernel:
+ * device, or for a socket in a net bound to no device and no to
+ * (packet_cached_dev_get finds none). Without a TX ring it is a send of no data, as on the kernel:
  * -EINVAL on SOCK_RAW (shorter than the link header) and on SOCK_DGRAM
  * without to; SOCK_DGRAM with to puts a frame of the link header alone on
  * the wire and returns 0.
  */
 ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 		   int flags);
+
+/*
+ * send(2) of data (packet_snd, net/packet/af_packet.c): on a socket
+ * without a TX ring, the len bytes at buf go out as one frame: SOCK_RAW
+ * sends them as they are (the link header included), SOCK_DGRAM puts the
+ * device's link header for to (sll_addr, sll_protocol) before them. The
+ * frame goes on the wire and, as dev_queue_xmit_nit, to the device's
+ * ETH_P_ALL sockets as PACKET_OUTGOING. With a TX ring, buf is ignored
+ * and it is tpsim_send (tpacket_snd). Errors, in the kernel's order:
+ * -EINVAL for flags other than MSG_DONTWAIT, -EFAULT for a NULL buf with
+ * len, -ENXIO for an unbound socket or a to on another device, -ENETDOWN
+ * for a device that is down, -EMSGSIZE for len past MTU + the SOCK_RAW
+ * link header + 4 (a VLAN tag), -EINVAL for SOCK_RAW data shorter than
+ * the link header or a SOCK_DGRAM send without to, -EMSGSIZE for len past
+ * MTU + link header in a frame that is not VLAN-tagged, -EOPNOTSUPP with
+ * PACKET_VNET_HDR (not simulated). Returns len (bytes). Any thread; a
+ * full wire queue drops the frame (tpsim_wire_stats drops), never blocks.
+ */
+ssize_t tpsim_send_data(struct tpsim_sock *s, const void *buf, size_t len,
+			const struct sockaddr_ll *to, int flags);
 
 /*
  * Read the oldest frame off the wire: up to len bytes, the full length

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_poll());
 	srunner_add_suite(sr, suite_v3());
 	srunner_add_suite(sr, suite_tx());
+	srunner_add_suite(sr, suite_tx_data());
 	srunner_add_suite(sr, suite_edges());
 	srunner_add_suite(sr, suite_batch());
 	srunner_add_suite(sr, suite_plain());

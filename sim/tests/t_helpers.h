@@ -80,6 +80,7 @@ Suite *suite_sockbuf(void);
 Suite *suite_sockopt(void);
 Suite *suite_threads(void);
 Suite *suite_tx(void);
+Suite *suite_tx_data(void);
 Suite *suite_v3(void);
 
 #endif

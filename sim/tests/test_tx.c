@@ -470,7 +470,7 @@ START_TEST(t1_send_of_no_data_without_ring)
 
 	ck_assert_int_eq(tpsim_send(raw, &to, 0), -EINVAL);
 	ck_assert_str_eq(tpsim_strerror_detail(raw),
-			 "T1: no TX ring, and a send of no data is shorter "
+			 "T1: no TX ring, and a send of 0 bytes is shorter "
 			 "than the 14-byte link header");
 	ck_assert_int_eq(tpsim_send(dgram, NULL, 0), -EINVAL);
 	ck_assert_str_eq(tpsim_strerror_detail(dgram),

@@ -196,8 +196,17 @@ static void wait_checks(int fd)
 	check("  recv: EAGAIN", -EAGAIN, rc(recv(fd, b, sizeof(b), 0)));
 	check("  read: EAGAIN", -EAGAIN, rc(read(fd, b, sizeof(b))));
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	check("send of data without a TX ring: EOPNOTSUPP", -EOPNOTSUPP,
-	      rc(send(fd, b, sizeof(b), 0)));
+	/* packet_snd: shorter than the Ethernet header is EINVAL, past
+	 * MTU 9000 + 14 + 4 EMSGSIZE (checked first) */
+	memset(b, 0xff, sizeof(b));
+	check("send of 13 bytes without a TX ring: EINVAL", -EINVAL,
+	      rc(send(fd, b, 13, 0)));
+	{
+		static char big[9019];
+
+		check("send of 9019 bytes: EMSGSIZE", -EMSGSIZE,
+		      rc(send(fd, big, sizeof(big), 0)));
+	}
 }
 
 static void link_checks(int any, int fd)

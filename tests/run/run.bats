@@ -39,7 +39,7 @@ tcpdump_run() {
 		-- "$PROBE"
 	assert_success
 	refute_output --partial "not ok"
-	assert_line "1..97"
+	assert_line "1..98"
 }
 
 @test "without tpsim run the probe finds no tpsim0 (the probe can fail)" {
@@ -239,6 +239,16 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 		--out tpsim0 --silent
 	assert_output --partial "G11: tp_frame_nr 1220703 != 8 frames per block * tp_block_nr 152587"
 	assert_output --partial "Cannot allocate TX_RING!"
+}
+
+# tcpreplay sends each packet with send() on a packet socket without a
+# TX ring: packet_snd (tpsim_send_data)
+@test "tcpreplay (send() of data, no TX ring): the wire equals the input" {
+	"$TPSIM" run --timeout 60 --pcap "$FIX/empty.pcap" --end none \
+		--wire-out "$T/wire.pcap" -- tcpreplay -i tpsim0 \
+		"$FIX/eth-mixed.pcap" > "$T/out" 2>&1 || { cat "$T/out"; false; }
+	grep -q "Successful packets:        60" "$T/out" || { cat "$T/out"; false; }
+	diff <(bytes_only "$T/wire.pcap") <(bytes_only "$FIX/eth-mixed.pcap")
 }
 
 @test "trafgen (TX ring) sends what its configuration says" {
