@@ -226,6 +226,9 @@ int main(void)
 	M(tpc_backend_ops, getsockname);
 	M(tpc_backend_ops, set_link);
 	M(tpc_backend_ops, send_data);
+	M(tpc_backend_ops, dev_mc_count);
+	M(tpc_backend_ops, l3_dev);
+	M(tpc_backend_ops, l3_inject);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

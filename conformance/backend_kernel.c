@@ -55,6 +55,7 @@ struct kern_ctx {
 	int ifindex;
 	uint8_t addr[6];
 	int hatype, mtu;	/* -1: unknown */
+	int l3fd, l3_ifindex;	/* the TUN (l3_dev), -1/0 until made */
 	unsigned int caps;	/* enum tpc_caps this environment offers */
 	char why[TPC_NCAPS][120];	/* why each missing cap is missing */
 };
@@ -337,7 +338,7 @@ static int kern_open(void **ctxp, char *why, size_t whylen)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->tapfd = c->sendfd = -1;
+	c->tapfd = c->sendfd = c->l3fd = -1;
 	c->caps = TPC_CAPS_ALL;
 	c->hatype = c->mtu = -1;
 	c->private_netns = !netns || strcmp(netns, "none");
@@ -405,6 +406,8 @@ static void kern_close(void *ctx)
 		close(c->tapfd);
 	if (c->sendfd >= 0)
 		close(c->sendfd);
+	if (c->l3fd >= 0)
+		close(c->l3fd);
 	free(c);
 }
 
@@ -581,6 +584,75 @@ static int kern_set_link(void *ctx, int up)
 	return err;
 }
 
+/* /proc/net/dev_mcast: one line per address of a device's multicast
+ * list, its ifindex first (dev_mc_seq_show) */
+static int kern_dev_mc_count(void *ctx)
+{
+	struct kern_ctx *c = ctx;
+	FILE *f = fopen("/proc/net/dev_mcast", "re");
+	char line[256];
+	int n = 0, idx;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d", &idx) == 1 && idx == c->ifindex)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* A TUN (IFF_TUN | IFF_NO_PI: ARPHRD_NONE, no header, no address) beside
+ * the TAP, up, without IPv6 (the namespace's default says so); only in a
+ * namespace of our own. */
+static int kern_l3_dev(void *ctx)
+{
+	struct kern_ctx *c = ctx;
+	struct ifreq ifr = { 0 };
+	int s, err = 0;
+
+	if (c->l3fd >= 0)
+		return c->l3_ifindex;
+	if (!c->private_netns || c->tapfd < 0)
+		return -EOPNOTSUPP;
+	c->l3fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (c->l3fd < 0)
+		return -errno;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "tpc1");
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(c->l3fd, TUNSETIFF, &ifr) < 0 ||
+	    ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		err = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		err = -errno;
+	if (!err && ioctl(s, SIOCGIFINDEX, &ifr) < 0)
+		err = -errno;
+	if (s >= 0)
+		close(s);
+	if (err) {
+		close(c->l3fd);
+		c->l3fd = -1;
+		return err;
+	}
+	c->l3_ifindex = ifr.ifr_ifindex;
+	return c->l3_ifindex;
+}
+
+/* tun hands a write to the receive path before write() returns, as for
+ * the TAP (tun_get_user, tun_rx_batched) */
+static int kern_l3_inject(void *ctx, const void *data, uint32_t len)
+{
+	struct kern_ctx *c = ctx;
+	ssize_t n;
+
+	if (c->l3fd < 0)
+		return -ENODEV;
+	n = write(c->l3fd, data, len);
+	return n < 0 ? -errno : n == (ssize_t)len ? 0 : -EIO;
+}
+
 static ssize_t kern_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 			 int flags)
 {
@@ -684,4 +756,7 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.getsockname = kern_getsockname,
 	.set_link = kern_set_link,
 	.info = kern_info,
+	.dev_mc_count = kern_dev_mc_count,
+	.l3_dev = kern_l3_dev,
+	.l3_inject = kern_l3_inject,
 };

@@ -8,6 +8,7 @@
  * inside that move, so timeout cases take no time here.
  */
 #include <arpa/inet.h>
+#include <net/if_arp.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -29,10 +30,13 @@ struct sim_ctx {
 	bool real_clock;	/* TPC_SIM_CLOCK=real: the timer thread */
 	struct tpsim_net *net;	/* the device and every socket (issue 17) */
 	struct tpsim_dev *dev;
+	struct tpsim_dev *l3;	/* the ARPHRD_NONE device, made on use */
 };
 
 static const uint8_t sim_addr[6] = { 0x02, 0x74, 0x70, 0x73, 0x69, 0x6d };
 #define SIM_IFINDEX 2
+/* the kernel backend's TUN comes after lo (1) and its TAP (2) */
+#define SIM_L3_IFINDEX 3
 /* the receive queue PACKET_FANOUT_QM sees for a frame written to a
  * single-queue TAP: 1 on 6.18 (members 1 of 2..5 get every frame) */
 #define SIM_RX_QUEUE 1
@@ -222,6 +226,40 @@ static int sim_set_link(void *ctx, int up)
 	return tpsim_dev_set_link(((struct sim_ctx *)ctx)->dev, up);
 }
 
+static int sim_dev_mc_count(void *ctx)
+{
+	struct tpsim_dev_state st = { .sz = sizeof(st) };
+	int err = tpsim_dev_state_get(((struct sim_ctx *)ctx)->dev, &st);
+
+	return err < 0 ? err : (int)st.mc_count;
+}
+
+/* a TUN's device: no link header, no address, MTU 1500, up */
+static int sim_l3_dev(void *ctx)
+{
+	struct sim_ctx *c = ctx;
+	struct tpsim_dev_opts d = { .sz = sizeof(d), .name = "tpc1",
+				    .ifindex = SIM_L3_IFINDEX,
+				    .hatype = ARPHRD_NONE,
+				    .link_speed = 10000 };
+	int err = c->l3 ? 0 : tpsim_dev_add(c->net, &d, &c->l3);
+
+	return err < 0 ? err : SIM_L3_IFINDEX;
+}
+
+static int sim_l3_inject(void *ctx, const void *data, uint32_t len)
+{
+	struct sim_ctx *c = ctx;
+	struct tpsim_packet pkt = { .sz = sizeof(pkt), .data = data,
+				    .len = len, .queue_mapping = 1 };
+	int r;
+
+	if (!c->l3)
+		return -ENODEV;
+	r = tpsim_dev_deliver(c->l3, &pkt, 0, SIM_RX_QUEUE, NULL, 0);
+	return r < 0 ? r : 0;
+}
+
 /* sim-batch: every frame through tpsim_deliver_batch, alone (inject) or
  * with the frames injected with it (inject_batch) */
 #define SIM_BATCH_MAX 64
@@ -358,6 +396,9 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.bind = sim_bind,
 	.getsockname = sim_getsockname,
 	.set_link = sim_set_link,
+	.dev_mc_count = sim_dev_mc_count,
+	.l3_dev = sim_l3_dev,
+	.l3_inject = sim_l3_inject,
 };
 
 const struct tpc_backend_ops tpc_backend_sim_batch = {
@@ -384,5 +425,8 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.bind = sim_bind,
 	.getsockname = sim_getsockname,
 	.set_link = sim_set_link,
+	.dev_mc_count = sim_dev_mc_count,
+	.l3_dev = sim_l3_dev,
+	.l3_inject = sim_l3_inject,
 	.inject_batch = sim_inject_batch,
 };

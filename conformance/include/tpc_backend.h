@@ -147,6 +147,17 @@ struct tpc_backend_ops {
 	 * socket without a TX ring (packet_snd), to as in send. */
 	ssize_t (*send_data)(struct tpc_sock *s, const void *buf, size_t len,
 			     const struct sockaddr_ll *to, int flags);
+	/* Since the device list and link-type cases (optional, each
+	 * skipped without it): how many link-layer multicast addresses the
+	 * device's list holds (dev_mc_add's reference-counted list, one
+	 * line per address in /proc/net/dev_mcast), or a negative errno. */
+	int (*dev_mc_count)(void *ctx);
+	/* A second device with no link-layer header or address (a TUN:
+	 * ARPHRD_NONE, MTU 1500, up), made on first use: its ifindex, or
+	 * a negative errno. l3_inject hands it one IP packet (no link
+	 * header) as if it arrived, and returns once the sockets saw it. */
+	int (*l3_dev)(void *ctx);
+	int (*l3_inject)(void *ctx, const void *data, uint32_t len);
 };
 
 /* Does ops have member m (a backend built against an older header)? */

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Cases that need more of the device than the Ethernet TAP's frames: its
+ * multicast list as memberships change it (packet_dev_mc, dev_mc_add's
+ * reference counts; /proc/net/dev_mcast on Linux), and a second device
+ * without a link-layer header (ARPHRD_NONE, a TUN): what a socket bound
+ * there is told (R10, N2) and where the packet sits in its frame (R4).
+ * Each needs an optional backend op (dev_mc_count, l3_dev, l3_inject)
+ * and skips without it.
+ */
+#include <arpa/inet.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <string.h>
+
+#include "tpc.h"
+
+static int mc_count(struct tpc_t *t)
+{
+	int n;
+
+	if (!TPC_OPS_HAS(t->ops, dev_mc_count)) {
+		tpc_skip(t, "backend %s has no dev_mc_count", t->backend);
+		return -1;
+	}
+	n = t->ops->dev_mc_count(t->bctx);
+	if (n < 0)
+		tpc_skip(t, "the device's multicast list is unreadable: %s",
+			 tpc_errname(n));
+	return n;
+}
+
+static int member(struct tpc_t *t, struct tpc_sock *s, int opt,
+		  const uint8_t addr[6])
+{
+	struct packet_mreq m = { .mr_ifindex = t->ifindex,
+				 .mr_type = PACKET_MR_MULTICAST,
+				 .mr_alen = 6 };
+
+	memcpy(m.mr_address, addr, 6);
+	return t->ops->setsockopt(s, SOL_PACKET, opt, &m, sizeof(m));
+}
+
+/*
+ * N10, N11: a membership puts its address on the device's list once per
+ * socket; the list counts the sockets (dev_mc_add's refcount), so the
+ * address stays until the last one drops it. A socket counts its own
+ * repeated memberships (packet_mc_add: i->count) and drops the address
+ * from the device only at its last drop; close drops what is left.
+ */
+static void mc_list_counts(struct tpc_t *t)
+{
+	static const uint8_t a[6] = { 0x01, 0x00, 0x5e, 0x7f, 0x00, 0x01 };
+	static const uint8_t b[6] = { 0x01, 0x00, 0x5e, 0x7f, 0x00, 0x02 };
+	const int add = PACKET_ADD_MEMBERSHIP, drop = PACKET_DROP_MEMBERSHIP;
+	struct tpc_sock *s1, *s2;
+	int base;
+
+	s1 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	s2 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	REQUIRE(t, s1 && s2);
+	base = mc_count(t);	/* lo and IPv4 may hold some of their own */
+	REQUIRE(t, base >= 0);
+	EXPECT_ERR(t, member(t, s1, add, a), 0);
+	EXPECT_EQ(t, "addresses after one socket's membership", base + 1,
+		  mc_count(t));
+	EXPECT_ERR(t, member(t, s2, add, a), 0);
+	EXPECT_EQ(t, "addresses after a second socket's", base + 1,
+		  mc_count(t));
+	EXPECT_ERR(t, member(t, s1, drop, a), 0);
+	EXPECT_EQ(t, "addresses after the first socket's drop", base + 1,
+		  mc_count(t));
+	EXPECT_ERR(t, member(t, s2, drop, a), 0);
+	EXPECT_EQ(t, "addresses after the last drop", base, mc_count(t));
+	/* one socket, the same membership twice */
+	EXPECT_ERR(t, member(t, s1, add, a), 0);
+	EXPECT_ERR(t, member(t, s1, add, a), 0);
+	EXPECT_EQ(t, "addresses after a membership added twice", base + 1,
+		  mc_count(t));
+	EXPECT_ERR(t, member(t, s1, drop, a), 0);
+	EXPECT_EQ(t, "addresses after one of its two drops", base + 1,
+		  mc_count(t));
+	EXPECT_ERR(t, member(t, s1, drop, a), 0);
+	EXPECT_EQ(t, "addresses after both drops", base, mc_count(t));
+	/* two addresses are two entries; close drops both */
+	EXPECT_ERR(t, member(t, s1, add, a), 0);
+	EXPECT_ERR(t, member(t, s1, add, b), 0);
+	EXPECT_EQ(t, "addresses after two memberships", base + 2,
+		  mc_count(t));
+	EXPECT_ERR(t, member(t, s2, drop, b), 0);
+	EXPECT_EQ(t, "addresses after another socket's drop of one",
+		  base + 2, mc_count(t));
+	for (int i = 0; i < t->nsocks; i++) {
+		if (t->socks[i] != s1)
+			continue;
+		t->socks[i] = t->socks[--t->nsocks];
+		break;
+	}
+	t->ops->sock_close(s1);
+	EXPECT_EQ(t, "addresses after close", base, mc_count(t));
+}
+
+/* The ARPHRD_NONE device's ifindex, or -1 (the case skipped). */
+static int l3_dev(struct tpc_t *t)
+{
+	int idx;
+
+	if (!TPC_OPS_HAS(t->ops, l3_dev) || !TPC_OPS_HAS(t->ops, l3_inject)) {
+		tpc_skip(t, "backend %s has no l3_dev/l3_inject", t->backend);
+		return -1;
+	}
+	idx = t->ops->l3_dev(t->bctx);
+	if (idx <= 0) {
+		tpc_skip(t, "no device without a link header: %s",
+			 tpc_errname(idx));
+		return -1;
+	}
+	return idx;
+}
+
+static int bind_l3(struct tpc_t *t, struct tpc_sock *s, int ifindex,
+		   uint16_t proto)
+{
+	struct sockaddr_ll a = { .sll_family = AF_PACKET,
+				 .sll_ifindex = ifindex,
+				 .sll_protocol = htons(proto) };
+
+	return t->ops->bind(s, &a, sizeof(a));
+}
+
+/* An IPv4/UDP packet of 28 bytes and an IPv6/UDP one of 48: what a TUN
+ * without packet information takes, its protocol by the first nibble
+ * (tun_get_user) */
+static const uint8_t ip4[28] = {
+	0x45, 0, 0, 28, 0, 1, 0x40, 0, 64, 17, 0x66, 0xcb,
+	10, 0, 0, 1, 10, 0, 0, 2, 0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
+};
+static const uint8_t ip6[48] = {
+	0x60, 0, 0, 0, 0, 8, 17, 64,
+	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
+};
+
+static void check_frame(struct tpc_t *t, const char *ring, uint32_t idx,
+			int ifindex, const uint8_t *pkt, uint32_t len,
+			uint16_t proto)
+{
+	const char *f = ring + idx * 1024;
+	const struct sockaddr_ll *a = (const struct sockaddr_ll *)(f + 32);
+	struct tpc_hdr h;
+
+	tpc_hdr(t, f, &h);
+	EXPECT_HEX(t, "tp_status", TP_STATUS_USER, h.status & TP_STATUS_USER);
+	EXPECT_EQ(t, "tp_len", len, h.len);
+	EXPECT_EQ(t, "tp_snaplen", len, h.snaplen);
+	/* no link header: the packet at tp_net, TPACKET_ALIGN(52 + 16)
+	 * for SOCK_RAW as for SOCK_DGRAM (TPACKET_ALIGN(52) + 16), and
+	 * tp_mac the same (macoff = netoff - 0) */
+	EXPECT_EQ(t, "tp_net", 80, h.net);
+	EXPECT_EQ(t, "tp_mac", 80, h.mac);
+	EXPECT_TRUE(t, "the packet's bytes at tp_net",
+		    !memcmp(f + h.net, pkt, len));
+	EXPECT_EQ(t, "sll_family", AF_PACKET, a->sll_family);
+	EXPECT_HEX(t, "sll_protocol", htons(proto), a->sll_protocol);
+	EXPECT_EQ(t, "sll_ifindex", ifindex, a->sll_ifindex);
+	EXPECT_HEX(t, "sll_hatype", ARPHRD_NONE, a->sll_hatype);
+	EXPECT_EQ(t, "sll_pkttype", PACKET_HOST, a->sll_pkttype);
+	/* dev_parse_header: no header_ops, no source address */
+	EXPECT_EQ(t, "sll_halen", 0, a->sll_halen);
+}
+
+/*
+ * R4, R10, N2 on a link without a header (ARPHRD_NONE): SOCK_RAW and
+ * SOCK_DGRAM alike get the packet at tp_net with tp_mac equal to it,
+ * sll_hatype ARPHRD_NONE, sll_halen 0 and the protocol the device gave
+ * (ETH_P_IP, ETH_P_IPV6); a socket bound there by protocol gets only
+ * its own.
+ */
+static void l3_frames(struct tpc_t *t)
+{
+	struct tpc_sock *raw, *dgram, *v6;
+	char *mr, *md, *m6;
+	int idx = l3_dev(t);
+
+	REQUIRE(t, idx > 0);
+	mr = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &raw);
+	md = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 1024, &dgram);
+	m6 = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &v6);
+	REQUIRE(t, mr && md && m6);
+	EXPECT_ERR(t, bind_l3(t, raw, idx, ETH_P_ALL), 0);
+	EXPECT_ERR(t, bind_l3(t, dgram, idx, ETH_P_ALL), 0);
+	EXPECT_ERR(t, bind_l3(t, v6, idx, ETH_P_IPV6), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
+	tpc_note(t, "SOCK_RAW, IPv4");
+	check_frame(t, mr, 0, idx, ip4, sizeof(ip4), ETH_P_IP);
+	REQUIRE(t, !t->failed);
+	tpc_note(t, "SOCK_RAW, IPv6");
+	check_frame(t, mr, 1, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	REQUIRE(t, !t->failed);
+	tpc_note(t, "SOCK_DGRAM, IPv4");
+	check_frame(t, md, 0, idx, ip4, sizeof(ip4), ETH_P_IP);
+	REQUIRE(t, !t->failed);
+	tpc_note(t, "SOCK_DGRAM, IPv6");
+	check_frame(t, md, 1, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	REQUIRE(t, !t->failed);
+	tpc_note(t, "bound to ETH_P_IPV6");
+	check_frame(t, m6, 0, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	REQUIRE(t, !t->failed);
+	EXPECT_HEX(t, "ETH_P_IPV6 socket's second frame", TP_STATUS_KERNEL,
+		   tpc_status(t, m6 + 1024));
+}
+
+/* N1, N2: getsockname of a socket bound to a device without an address:
+ * 12 bytes, sll_hatype ARPHRD_NONE, sll_halen 0. */
+static void l3_getsockname(struct tpc_t *t)
+{
+	struct sockaddr_ll g;
+	socklen_t len = sizeof(g);
+	struct tpc_sock *s;
+	int idx = l3_dev(t);
+
+	REQUIRE(t, idx > 0);
+	s = tpc_open_proto(t, SOCK_DGRAM, ETH_P_ALL);
+	REQUIRE(t, s);
+	EXPECT_ERR(t, bind_l3(t, s, idx, ETH_P_IP), 0);
+	memset(&g, 0xa5, sizeof(g));
+	EXPECT_ERR(t, t->ops->getsockname(s, &g, &len), 0);
+	EXPECT_EQ(t, "getsockname length", 12, len);
+	EXPECT_EQ(t, "sll_family", AF_PACKET, g.sll_family);
+	EXPECT_HEX(t, "sll_protocol", htons(ETH_P_IP), g.sll_protocol);
+	EXPECT_EQ(t, "sll_ifindex", idx, g.sll_ifindex);
+	EXPECT_HEX(t, "sll_hatype", ARPHRD_NONE, g.sll_hatype);
+	EXPECT_EQ(t, "sll_halen", 0, g.sll_halen);
+}
+
+#define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
+
+const struct tpc_case tpc_cases_dev_l3[] = {
+	{ "dev.mc_list_counts", "N10 N11", 0, .fn = mc_list_counts,
+	  .needs = DEV },
+	{ "dev.l3_frames", "R4 R10 N2", TPC_V12, .fn = l3_frames,
+	  .needs = DEV },
+	{ "dev.l3_getsockname", "N1 N2", 0, .fn = l3_getsockname,
+	  .needs = DEV },
+	{ NULL },
+};
