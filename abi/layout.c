@@ -229,6 +229,7 @@ int main(void)
 	M(tpc_backend_ops, dev_mc_count);
 	M(tpc_backend_ops, l3_dev);
 	M(tpc_backend_ops, l3_inject);
+	M(tpc_backend_ops, l3_remove);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

@@ -653,6 +653,19 @@ static int kern_l3_inject(void *ctx, const void *data, uint32_t len)
 	return n < 0 ? -errno : n == (ssize_t)len ? 0 : -EIO;
 }
 
+/* closing a TUN that is not persistent unregisters it (tun_chr_close):
+ * the notifiers have run when close() returns */
+static int kern_l3_remove(void *ctx)
+{
+	struct kern_ctx *c = ctx;
+
+	if (c->l3fd < 0)
+		return -ENODEV;
+	close(c->l3fd);
+	c->l3fd = -1;
+	return 0;
+}
+
 static ssize_t kern_send(struct tpc_sock *s, const struct sockaddr_ll *to,
 			 int flags)
 {
@@ -759,4 +772,5 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.dev_mc_count = kern_dev_mc_count,
 	.l3_dev = kern_l3_dev,
 	.l3_inject = kern_l3_inject,
+	.l3_remove = kern_l3_remove,
 };

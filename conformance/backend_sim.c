@@ -260,6 +260,18 @@ static int sim_l3_inject(void *ctx, const void *data, uint32_t len)
 	return r < 0 ? r : 0;
 }
 
+/* unregister_netdevice() */
+static int sim_l3_remove(void *ctx)
+{
+	struct sim_ctx *c = ctx;
+
+	if (!c->l3)
+		return -ENODEV;
+	tpsim_dev_remove(c->l3);
+	c->l3 = NULL;
+	return 0;
+}
+
 /* sim-batch: every frame through tpsim_deliver_batch, alone (inject) or
  * with the frames injected with it (inject_batch) */
 #define SIM_BATCH_MAX 64
@@ -399,6 +411,7 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.dev_mc_count = sim_dev_mc_count,
 	.l3_dev = sim_l3_dev,
 	.l3_inject = sim_l3_inject,
+	.l3_remove = sim_l3_remove,
 };
 
 const struct tpc_backend_ops tpc_backend_sim_batch = {
@@ -428,5 +441,6 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.dev_mc_count = sim_dev_mc_count,
 	.l3_dev = sim_l3_dev,
 	.l3_inject = sim_l3_inject,
+	.l3_remove = sim_l3_remove,
 	.inject_batch = sim_inject_batch,
 };

@@ -9,6 +9,7 @@
  * and skips without it.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <string.h>
@@ -235,6 +236,55 @@ static void l3_getsockname(struct tpc_t *t)
 	EXPECT_EQ(t, "sll_halen", 0, g.sll_halen);
 }
 
+static int so_error(struct tpc_t *t, struct tpc_sock *s)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
+
+	return err ? err : v;
+}
+
+/*
+ * N17, N1 when the device goes (packet_notifier: NETDEV_DOWN, then
+ * NETDEV_UNREGISTER): a socket bound to it gets ENETDOWN once, keeps
+ * ifindex -1 (getsockname: 12 bytes, no link type), and a send finds no
+ * device (ENXIO); a socket bound to the TAP sees none of it.
+ */
+static void l3_unregister(struct tpc_t *t)
+{
+	struct sockaddr_ll g;
+	socklen_t len = sizeof(g);
+	struct tpc_sock *s, *other;
+	int idx = l3_dev(t);
+
+	REQUIRE(t, idx > 0);
+	if (!TPC_OPS_HAS(t->ops, l3_remove)) {
+		tpc_skip(t, "backend %s has no l3_remove", t->backend);
+		return;
+	}
+	s = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	other = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	REQUIRE(t, s && other);
+	EXPECT_ERR(t, bind_l3(t, s, idx, ETH_P_ALL), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
+	EXPECT_ERR(t, t->ops->l3_remove(t->bctx), 0);
+	EXPECT_EQ(t, "SO_ERROR after the device went", ENETDOWN,
+		  so_error(t, s));
+	EXPECT_EQ(t, "SO_ERROR read again", 0, so_error(t, s));
+	EXPECT_EQ(t, "SO_ERROR of a socket on the TAP", 0,
+		  so_error(t, other));
+	memset(&g, 0xa5, sizeof(g));
+	EXPECT_ERR(t, t->ops->getsockname(s, &g, &len), 0);
+	EXPECT_EQ(t, "getsockname length", 12, len);
+	EXPECT_EQ(t, "sll_ifindex", -1, g.sll_ifindex);
+	EXPECT_HEX(t, "sll_protocol", htons(ETH_P_ALL), g.sll_protocol);
+	EXPECT_EQ(t, "sll_hatype", 0, g.sll_hatype);
+	EXPECT_EQ(t, "sll_halen", 0, g.sll_halen);
+	EXPECT_ERR(t, (int)tpc_send_data(t, s, ip4, sizeof(ip4), NULL, 0),
+		   -ENXIO);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -243,6 +293,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	{ "dev.l3_frames", "R4 R10 N2", TPC_V12, .fn = l3_frames,
 	  .needs = DEV },
 	{ "dev.l3_getsockname", "N1 N2", 0, .fn = l3_getsockname,
+	  .needs = DEV },
+	{ "dev.l3_unregister", "N1 N17", 0, .fn = l3_unregister,
 	  .needs = DEV },
 	{ NULL },
 };

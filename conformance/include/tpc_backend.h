@@ -158,6 +158,9 @@ struct tpc_backend_ops {
 	 * header) as if it arrived, and returns once the sockets saw it. */
 	int (*l3_dev)(void *ctx);
 	int (*l3_inject)(void *ctx, const void *data, uint32_t len);
+	/* Unregister that device (as closing a TUN's last fd does); the
+	 * next l3_dev makes a new one. */
+	int (*l3_remove)(void *ctx);
 };
 
 /* Does ops have member m (a backend built against an older header)? */
