@@ -5,8 +5,9 @@
  * reference counts; /proc/net/dev_mcast on Linux), and a second device
  * without a link-layer header (ARPHRD_NONE, a TUN): what a socket bound
  * there is told (R10, N2) and where the packet sits in its frame (R4).
- * Each needs an optional backend op (dev_mc_count, l3_dev, l3_inject)
- * and skips without it.
+ * Each needs an optional backend op (dev_mc_count, l3_dev, l3_inject,
+ * l3_remove) and skips without it. And which protocol's fanout group a
+ * frame with two tags reaches.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -285,6 +286,84 @@ static void l3_unregister(struct tpc_t *t)
 		   -ENXIO);
 }
 
+/* A frame to the device with two tags (outer VID vo, inner VID vi; vi 0:
+ * one tag) around type, 64 bytes. */
+static void tags(struct tpc_t *t, uint8_t *b, uint16_t vo, int vi,
+		 uint16_t type)
+{
+	uint32_t o = 12;
+
+	tpc_eth(b, 64, t->dev_addr, ETH_P_8021Q);
+	memset(b + 12, 0, 52);
+	b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vo >> 8);
+	b[o++] = (uint8_t)vo;
+	if (vi >= 0) {
+		b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vi >> 8);
+		b[o++] = (uint8_t)vi;
+	}
+	b[o++] = (uint8_t)(type >> 8), b[o] = (uint8_t)type;
+}
+
+static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
+{
+	unsigned int p = 0, d = 0;
+
+	tpc_stats(t, s, &p, &d);
+	return p;
+}
+
+/*
+ * N19, R17: which protocol a tagged frame reaches (the tags taken off
+ * before the protocol handlers, __netif_receive_skb_core): an outer tag
+ * with a VID leaves the inner tag's type (ETH_P_8021Q); a priority tag
+ * (VID 0) is taken off, and the tag it wraps with it. A fanout group of
+ * a protocol is handed what a plain socket of that protocol is.
+ */
+static void fanout_tagged_protocol(struct tpc_t *t)
+{
+	struct tpc_sock *a, *q, *plain;
+	struct tpc_inject in = { .len = 64 };
+	uint8_t b[64];
+
+	a = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	q = tpc_open_proto(t, SOCK_RAW, ETH_P_8021Q);
+	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, a && q && plain);
+	EXPECT_ERR(t, t->ops->setsockopt(a, SOL_PACKET, PACKET_FANOUT,
+					 &(int){ 340 | PACKET_FANOUT_LB << 16 },
+					 sizeof(int)),
+		   0);
+	EXPECT_ERR(t, t->ops->setsockopt(q, SOL_PACKET, PACKET_FANOUT,
+					 &(int){ 341 | PACKET_FANOUT_LB << 16 },
+					 sizeof(int)),
+		   0);
+	in.data = b;
+	tags(t, b, 5, 7, ETH_P_IP);	/* VID 5 around VID 7 */
+	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
+	EXPECT_EQ(t, "ETH_P_IP group after VID 5 around VID 7", 0,
+		  packets(t, a));
+	EXPECT_EQ(t, "ETH_P_8021Q group after VID 5 around VID 7", 1,
+		  packets(t, q));
+	EXPECT_EQ(t, "ETH_P_IP socket after VID 5 around VID 7", 0,
+		  packets(t, plain));
+	tags(t, b, 0, 7, ETH_P_IP);	/* priority tag around VID 7 */
+	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
+	EXPECT_EQ(t, "ETH_P_IP group after VID 0 around VID 7", 1,
+		  packets(t, a));
+	EXPECT_EQ(t, "ETH_P_8021Q group after VID 0 around VID 7", 0,
+		  packets(t, q));
+	EXPECT_EQ(t, "ETH_P_IP socket after VID 0 around VID 7", 1,
+		  packets(t, plain));
+	tags(t, b, 0, -1, ETH_P_IP);	/* a priority tag alone */
+	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
+	EXPECT_EQ(t, "ETH_P_IP group after a priority tag", 1,
+		  packets(t, a));
+	EXPECT_EQ(t, "ETH_P_8021Q group after a priority tag", 0,
+		  packets(t, q));
+	EXPECT_EQ(t, "ETH_P_IP socket after a priority tag", 1,
+		  packets(t, plain));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -296,5 +375,7 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .needs = DEV },
 	{ "dev.l3_unregister", "N1 N17", 0, .fn = l3_unregister,
 	  .needs = DEV },
+	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
+	  .fn = fanout_tagged_protocol, .needs = DEV },
 	{ NULL },
 };
