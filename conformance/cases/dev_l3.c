@@ -364,6 +364,30 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 		  packets(t, plain));
 }
 
+/* N1: a socket of protocol 0 bound to the device with protocol 0 stays
+ * protocol 0 (packet_do_bind: proto = po->num): bound, named by
+ * getsockname, but hooked to nothing, so it receives nothing. */
+static void bind_protocol_none(struct tpc_t *t)
+{
+	struct sockaddr_ll a = { .sll_family = AF_PACKET,
+				 .sll_ifindex = t->ifindex }, g;
+	socklen_t len = sizeof(g);
+	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, 0);
+	uint8_t b[64], buf[64];
+
+	REQUIRE(t, s);
+	EXPECT_ERR(t, t->ops->bind(s, &a, sizeof(a)), 0);
+	memset(&g, 0xa5, sizeof(g));
+	EXPECT_ERR(t, t->ops->getsockname(s, &g, &len), 0);
+	EXPECT_EQ(t, "getsockname length", 18, len);
+	EXPECT_HEX(t, "sll_protocol", 0, g.sll_protocol);
+	EXPECT_EQ(t, "sll_ifindex", t->ifindex, g.sll_ifindex);
+	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	EXPECT_ERR(t, (int)t->ops->recv(s, buf, sizeof(buf), MSG_DONTWAIT),
+		   -EAGAIN);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -374,6 +398,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	{ "dev.l3_getsockname", "N1 N2", 0, .fn = l3_getsockname,
 	  .needs = DEV },
 	{ "dev.l3_unregister", "N1 N17", 0, .fn = l3_unregister,
+	  .needs = DEV },
+	{ "dev.bind_protocol_none", "N1", 0, .fn = bind_protocol_none,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
 	  .fn = fanout_tagged_protocol, .needs = DEV },
