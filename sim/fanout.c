@@ -436,9 +436,9 @@ static int has_room(struct tpsim_sock *s, const struct tpsim_packet *p)
 
 /*
  * A flow hash of the frame's IPv4/IPv6 addresses, protocol and ports
- * (TCP, UDP, SCTP, UDP-Lite, DCCP; not for fragments), one VLAN tag
- * skipped. symmetric: both directions hash alike, as
- * __skb_get_hash_symmetric. The kernel keys its hash per boot, so only
+ * (TCP, UDP, SCTP, UDP-Lite, DCCP; ESP's and AH's SPI; not for
+ * fragments), one VLAN tag skipped. symmetric: both directions hash
+ * alike, as __skb_get_hash_symmetric. The kernel keys its hash per boot, so only
  * which frames share a member can be compared with it, not which one.
  */
 static uint32_t flow_hash(const struct tpsim_dev *d,
@@ -469,10 +469,14 @@ static uint32_t flow_hash(const struct tpsim_dev *d,
 	}
 	if (!alen)
 		return 0;
+	/* proto_ports_offset(): ESP's SPI stands for its ports, and AH's,
+	 * 4 bytes into its header */
 	if (l4 && p->len >= l4 + 4 &&
 	    (ipproto == 6 || ipproto == 17 || ipproto == 132 ||
-	     ipproto == 136 || ipproto == 33))
+	     ipproto == 136 || ipproto == 33 || ipproto == 50))
 		memcpy(ports, b + l4, 4);
+	else if (l4 && p->len >= l4 + 8 && ipproto == 51)
+		memcpy(ports, b + l4 + 4, 4);
 	if (symmetric && (memcmp(a1, a2, alen) > 0 ||
 			  (!memcmp(a1, a2, alen) && ports[0] > ports[1]))) {
 		uint8_t t[16];
@@ -495,7 +499,13 @@ static uint32_t flow_hash(const struct tpsim_dev *d,
 		h = (h ^ (ports[i] & 0xff)) * 16777619u;
 		h = (h ^ (ports[i] >> 8)) * 16777619u;
 	}
-	return h;
+	/* a member is picked by the high bits (reciprocal_scale), which
+	 * FNV-1a's last bytes barely reach: mixed as murmur3's fmix32 */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 /* fanout_flow_is_huge(): the frame's flow holds over half the history;

@@ -388,6 +388,74 @@ static void bind_protocol_none(struct tpc_t *t)
 		   -EAGAIN);
 }
 
+/* A frame of flow k of set `set` (0: IPv4/UDP, destination port 0x1100
+ * + k; 1: the same over UDP-Lite; 2: IPv6/UDP; 3: IPv4/UDP, source port
+ * 0x2000 + k): flows that differ in one port's low byte only. */
+static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
+{
+	uint16_t sport = set == 3 ? (uint16_t)(0x2000 + k) : 0x2000;
+	uint16_t dport = set == 3 ? 0x1100 : (uint16_t)(0x1100 + k);
+	uint8_t *l4;
+
+	tpc_eth(b, 80, t->dev_addr, set == 2 ? ETH_P_IPV6 : ETH_P_IP);
+	memset(b + 14, 0, 66);
+	if (set == 2) {
+		memcpy(b + 14, ip6, 40);
+		l4 = b + 54;
+	} else {
+		memcpy(b + 14, ip4, 20);
+		b[14 + 9] = set == 1 ? 136 : 17;
+		l4 = b + 34;
+	}
+	l4[0] = (uint8_t)(sport >> 8), l4[1] = (uint8_t)sport;
+	l4[2] = (uint8_t)(dport >> 8), l4[3] = (uint8_t)dport;
+	if (set >= 4) {	/* ESP: its SPI; AH: the SPI 4 bytes in */
+		b[14 + 9] = set == 4 ? 50 : 51;
+		memset(l4, 0x11, 8);
+		l4[set == 4 ? 3 : 7] = (uint8_t)k;
+	}
+}
+
+/*
+ * N16: the flow hash takes in both ports of UDP and UDP-Lite, over IPv4
+ * and IPv6 (the flow dissector's ports): 32 flows that differ only in
+ * one port's low byte spread over both members of a HASH group. The
+ * kernel's hash is keyed at boot, so which flow goes where is chance;
+ * all 32 on one member has a chance of 2^-31.
+ */
+static void fanout_hash_spread(struct tpc_t *t)
+{
+	static const char *const name[6] = { "IPv4/UDP destination port",
+		"IPv4/UDP-Lite destination port", "IPv6/UDP destination port",
+		"IPv4/UDP source port", "ESP SPI", "AH SPI" };
+	struct tpc_sock *m[2];
+	uint8_t b[80];
+
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 342 | PACKET_FANOUT_HASH << 16 },
+				sizeof(int)),
+			   0);
+	}
+	for (int set = 0; set < 6; set++) {
+		unsigned int n0, n1;
+
+		for (unsigned int k = 0; k < 32; k++) {
+			flow(t, b, set, k);
+			REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+		}
+		n0 = packets(t, m[0]);
+		n1 = packets(t, m[1]);
+		tpc_note(t, "flows by %s: %u and %u", name[set], n0, n1);
+		EXPECT_EQ(t, "frames", 32, n0 + n1);
+		EXPECT_TRUE(t, "both members have some of the flows",
+			    n0 && n1);
+	}
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -400,6 +468,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	{ "dev.l3_unregister", "N1 N17", 0, .fn = l3_unregister,
 	  .needs = DEV },
 	{ "dev.bind_protocol_none", "N1", 0, .fn = bind_protocol_none,
+	  .needs = DEV },
+	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
 	  .fn = fanout_tagged_protocol, .needs = DEV },
