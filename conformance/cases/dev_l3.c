@@ -456,6 +456,49 @@ static void fanout_hash_spread(struct tpc_t *t)
 	}
 }
 
+static int fanout_id(struct tpc_t *t, struct tpc_sock *s)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+	int err = t->ops->getsockopt(s, SOL_PACKET, PACKET_FANOUT, &v, &len);
+
+	return err ? err : v & 0xffff;
+}
+
+/* N13: PACKET_FANOUT_FLAG_UNIQUEID takes the next id no group of the net
+ * holds (fanout_find_new_id): one after the last it gave, skipping an
+ * id a group took meanwhile. The kernel's counter is shared by every
+ * net, so only "not a taken id" is exact there. */
+static void fanout_uniqueid_skips_taken(struct tpc_t *t)
+{
+	const int uniq = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID)
+			 << 16;
+	struct tpc_sock *a, *b, *c;
+	int ida, idc;
+
+	a = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	b = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	c = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	REQUIRE(t, a && b && c);
+	EXPECT_ERR(t, t->ops->setsockopt(a, SOL_PACKET, PACKET_FANOUT, &uniq,
+					 sizeof(int)),
+		   0);
+	ida = fanout_id(t, a);
+	REQUIRE(t, ida >= 0);
+	/* the id after it, taken by a group of its own */
+	EXPECT_ERR(t, t->ops->setsockopt(b, SOL_PACKET, PACKET_FANOUT,
+			&(int){ ((ida + 1) & 0xffff) | PACKET_FANOUT_HASH << 16 },
+			sizeof(int)),
+		   0);
+	EXPECT_ERR(t, t->ops->setsockopt(c, SOL_PACKET, PACKET_FANOUT, &uniq,
+					 sizeof(int)),
+		   0);
+	idc = fanout_id(t, c);
+	tpc_note(t, "ids %d, %d (taken), %d", ida, (ida + 1) & 0xffff, idc);
+	EXPECT_TRUE(t, "a new id", idc >= 0 && idc != ida &&
+				   idc != ((ida + 1) & 0xffff));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -469,6 +512,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .needs = DEV },
 	{ "dev.bind_protocol_none", "N1", 0, .fn = bind_protocol_none,
 	  .needs = DEV },
+	{ "dev.fanout_uniqueid_skips_taken", "N13", 0,
+	  .fn = fanout_uniqueid_skips_taken, .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
