@@ -168,6 +168,11 @@ static void fanout_data_rules(struct tpc_t *t)
 	EXPECT_ERR(t, set_fd(t, e, 0, 2), -EINVAL);
 	EXPECT_ERR(t, set_fd(t, e, 0, 8), -EINVAL);
 	EXPECT_ERR(t, set_fd(t, e, -1, 4), -EBADF);
+	/* a number no file is open on: a pipe's, closed */
+	REQUIRE(t, !pipe(fds));
+	close(fds[0]);
+	close(fds[1]);
+	EXPECT_ERRNO(t, "a closed fd", -EBADF, set_fd(t, e, fds[0], 4));
 	REQUIRE(t, !pipe(fds));
 	EXPECT_ERRNO(t, "a pipe's fd", -EINVAL, set_fd(t, e, fds[0], 4));
 	close(fds[0]);
