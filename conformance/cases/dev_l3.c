@@ -11,11 +11,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <string.h>
 
 #include "tpc.h"
+
+static unsigned int packets(struct tpc_t *t, struct tpc_sock *s);
 
 static int mc_count(struct tpc_t *t)
 {
@@ -212,6 +215,43 @@ static void l3_frames(struct tpc_t *t)
 	REQUIRE(t, !t->failed);
 	EXPECT_HEX(t, "ETH_P_IPV6 socket's second frame", TP_STATUS_KERNEL,
 		   tpc_status(t, m6 + 1024));
+}
+
+/* N19 on a link without a header: a fanout group's classic program
+ * reads the protocol the device gave the packet (SKF_AD_PROTOCOL), so
+ * returning it puts IPv4 (0x0800) on member 0, IPv6 (0x86dd) on 1. */
+static void l3_fanout_cbpf(struct tpc_t *t)
+{
+	static const struct sock_filter proto[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, SKF_AD_OFF + SKF_AD_PROTOCOL),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog fp = { .len = 2, .filter = (void *)proto };
+	struct tpc_sock *m[2];
+	int idx = l3_dev(t);
+	unsigned int p0, p1;
+
+	REQUIRE(t, idx > 0);
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, bind_l3(t, m[i], idx, ETH_P_ALL), 0);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 343 | PACKET_FANOUT_CBPF << 16 },
+				sizeof(int)),
+			   0);
+	}
+	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
+					 &fp, sizeof(fp)),
+		   0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
+	p0 = packets(t, m[0]);
+	p1 = packets(t, m[1]);
+	EXPECT_EQ(t, "member 0 (IPv4)", 1, p0);
+	EXPECT_EQ(t, "member 1 (IPv6)", 2, p1);
 }
 
 /* N1, N2: getsockname of a socket bound to a device without an address:
@@ -507,6 +547,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	{ "dev.l3_frames", "R4 R10 N2", TPC_V12, .fn = l3_frames,
 	  .needs = DEV },
 	{ "dev.l3_getsockname", "N1 N2", 0, .fn = l3_getsockname,
+	  .needs = DEV },
+	{ "dev.l3_fanout_cbpf", "N19", 0, .fn = l3_fanout_cbpf,
 	  .needs = DEV },
 	{ "dev.l3_unregister", "N1 N17", 0, .fn = l3_unregister,
 	  .needs = DEV },
