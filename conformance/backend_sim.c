@@ -8,6 +8,7 @@
  * inside that move, so timeout cases take no time here.
  */
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
 #include <net/if_arp.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -28,6 +29,7 @@ struct tpc_sock {
 struct sim_ctx {
 	const char *profile;
 	bool real_clock;	/* TPC_SIM_CLOCK=real: the timer thread */
+	bool vlan_offload;	/* TPC_SIM_VLAN=offload */
 	struct tpsim_net *net;	/* the device and every socket (issue 17) */
 	struct tpsim_dev *dev;
 	struct tpsim_dev *l3;	/* the ARPHRD_NONE device, made on use */
@@ -53,6 +55,8 @@ static int sim_open(void **ctx, char *why, size_t whylen)
 		return -ENOMEM;
 	c->profile = p && *p ? p : "linux";
 	c->real_clock = k && !strcmp(k, "real");
+	k = getenv("TPC_SIM_VLAN");
+	c->vlan_offload = k && !strcmp(k, "offload");
 	if (!tpsim_profile_find(c->profile)) {
 		free(c);
 		return -EINVAL;
@@ -193,19 +197,54 @@ static void sim_packet(const struct tpc_inject *p, struct tpsim_packet *pkt)
 		pkt->flags |= TPSIM_PKT_CSUM_VALID;
 }
 
+/*
+ * TPC_SIM_VLAN=offload: a NIC's VLAN offload. A frame's outer 802.1Q or
+ * 802.1AD tag is handed outside the data (TPSIM_PKT_VLAN), as a driver
+ * hands it. The kernel takes the tag out in software before any tap
+ * sees the frame (skb_vlan_untag in __netif_receive_skb_core), so every
+ * case must pass either way; the kernel backend's tun cannot offload.
+ * Frames too short for the kernel to untag (a tag and 2 bytes after the
+ * Ethernet header) and frames with a checksum offset go as they are.
+ * Returns the copy to free, or NULL.
+ */
+static void *vlan_offload(const struct sim_ctx *c, struct tpsim_packet *pkt)
+{
+	const uint8_t *d = pkt->data;
+	uint16_t type;
+	uint8_t *b;
+
+	if (!c->vlan_offload || pkt->len < ETH_HLEN + 6 || pkt->flags)
+		return NULL;
+	type = (uint16_t)(d[12] << 8 | d[13]);
+	if (type != ETH_P_8021Q && type != ETH_P_8021AD)
+		return NULL;
+	b = malloc(pkt->len - 4);
+	if (!b)
+		return NULL;
+	memcpy(b, d, 12);
+	memcpy(b + 12, d + 16, pkt->len - 16);
+	pkt->flags |= TPSIM_PKT_VLAN;
+	pkt->vlan_tci = (uint16_t)(d[14] << 8 | d[15]);
+	pkt->vlan_tpid = type;
+	pkt->data = b;
+	pkt->len -= 4;
+	return b;
+}
+
 static int sim_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p)
 {
 	struct tpsim_packet pkt;
+	void *copy;
 	int r;
 
-	(void)ctx;
 	sim_packet(p, &pkt);
-	if (!s) {	/* on the device, for every socket */
+	copy = vlan_offload(ctx, &pkt);
+	if (!s)		/* on the device, for every socket */
 		r = tpsim_dev_deliver(((struct sim_ctx *)ctx)->dev, &pkt, 0,
 				      SIM_RX_QUEUE, NULL, 0);
-		return r < 0 ? r : 0;
-	}
-	r = tpsim_deliver(s->s, &pkt);
+	else
+		r = tpsim_deliver(s->s, &pkt);
+	free(copy);
 	return r < 0 ? r : 0;
 }
 
@@ -365,9 +404,10 @@ static int sim_info(void *ctx, struct tpc_backend_info *out)
 	struct sim_ctx *c = ctx;
 
 	snprintf(out->env, sizeof(out->env), "libtpsim %d.%d, profile %s, "
-		 "%s clock, a 10 Gb/s Ethernet device", TPSIM_VERSION_MAJOR,
+		 "%s clock, a 10 Gb/s Ethernet device%s", TPSIM_VERSION_MAJOR,
 		 TPSIM_VERSION_MINOR, c->profile,
-		 c->real_clock ? "real" : "virtual");
+		 c->real_clock ? "real" : "virtual",
+		 c->vlan_offload ? " with VLAN offload" : "");
 	out->caps = TPC_CAPS_ALL;
 	return 0;
 }
