@@ -179,6 +179,20 @@ static void checker_refusals(struct tpc_t *t)
 		  tpc_through(t, s, frame, sizeof(frame)));
 }
 
+/* f: a JA over 2339 packet loads and n JEQ (the first neg of them on
+ * #-1, the rest on #0, both ways to the next), then RET #1. */
+static void far_jeqs(struct sock_filter *f, int n, int neg)
+{
+	int i = 1;
+
+	f[0] = INSN(BPF_JMP | BPF_JA, 2339 + n);
+	for (; i <= 2339; i++)
+		f[i] = INSN(BPF_LD | BPF_W | BPF_ABS, 1);
+	for (; i <= 2339 + n; i++)
+		f[i] = INSN(BPF_JMP | BPF_JEQ | BPF_K, i <= 2339 + neg ? -1 : 0);
+	f[i] = INSN(BPF_RET | BPF_K, 1);
+}
+
 static void optmem_and_far_jumps(struct tpc_t *t)
 {
 	static struct sock_filter big[BPF_MAXINSNS];
@@ -202,6 +216,22 @@ static void optmem_and_far_jumps(struct tpc_t *t)
 	big[2342] = INSN(BPF_RET | BPF_K, 1);
 	EXPECT_ERRNO(t, "JA over 2341 loads", -EINVAL,
 		     tpc_attach(t, s, big, 2343));
+	/* a conditional jump on a constant is one instruction, on a
+	 * negative constant two (it goes through a register first): a JA
+	 * over 2339 loads and 14 JEQ #0 converts, over 15 it does not; 7
+	 * JEQ #-1 count as 14 */
+	far_jeqs(big, 14, 0);
+	EXPECT_ERRNO(t, "JA over 2339 loads and 14 JEQ #0", -ENOMEM,
+		     tpc_attach(t, s, big, 2339 + 14 + 2));
+	far_jeqs(big, 15, 0);
+	EXPECT_ERRNO(t, "JA over 2339 loads and 15 JEQ #0", -EINVAL,
+		     tpc_attach(t, s, big, 2339 + 15 + 2));
+	far_jeqs(big, 7, 7);
+	EXPECT_ERRNO(t, "JA over 2339 loads and 7 JEQ #-1", -ENOMEM,
+		     tpc_attach(t, s, big, 2339 + 7 + 2));
+	far_jeqs(big, 8, 7);
+	EXPECT_ERRNO(t, "JA over 2339 loads, 7 JEQ #-1 and a JEQ #0", -EINVAL,
+		     tpc_attach(t, s, big, 2339 + 8 + 2));
 }
 
 static void detach_and_lock(struct tpc_t *t)
