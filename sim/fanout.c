@@ -422,13 +422,19 @@ void tpsim__pressure_check_locked(struct tpsim_sock *s)
 		atomic_store(&s->pressure, false);
 }
 
-/* packet_rcv_has_room(): the room, and pressure set while it is short */
+/* packet_rcv_has_room(): the room, and pressure set while it is short;
+ * the frame counted at the truesize its copy would be charged (an
+ * arriving one as a TAP's skb, an outgoing one as the sender's clone) */
 static int has_room(struct tpsim_sock *s, const struct tpsim_packet *p)
 {
+	bool out = (p->flags & TPSIM_PKT_PKTTYPE) &&
+		   p->pkttype == PACKET_OUTGOING;
 	int room;
 
 	pthread_mutex_lock(&s->lock);
-	room = tpsim__rcv_room_locked(s, p->len + TPSIM_SKB_OVERHEAD);
+	room = tpsim__rcv_room_locked(
+		s, out ? 832 + p->len - s->hard_header_len
+		       : tpsim__truesize(s, p->len));
 	pthread_mutex_unlock(&s->lock);
 	atomic_store(&s->pressure, room != ROOM_NORMAL);
 	return room;

@@ -539,6 +539,38 @@ static void fanout_uniqueid_skips_taken(struct tpc_t *t)
 				   idc != ((ida + 1) & 0xffff));
 }
 
+/*
+ * N15 for sockets without a ring (packet_rcv_has_room): a member has room
+ * while sk_rcvbuf - sk_rmem_alloc - the frame's truesize is above a
+ * quarter of sk_rcvbuf. 1000-byte frames cost 2304 each (6.1 to 6.18);
+ * with SO_RCVBUF 9216 (18432) the first member takes 5 (11520 would
+ * leave 4608, not above it), the sixth rolls over to the second.
+ */
+static void fanout_rollover_rcvbuf(struct tpc_t *t)
+{
+	static uint8_t b[1000];
+	struct tpc_sock *m[2];
+	int rcvbuf = 9216;
+
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_SOCKET, SO_RCVBUF,
+						 &rcvbuf, sizeof(rcvbuf)),
+			   0);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 344 | PACKET_FANOUT_ROLLOVER << 16 },
+				sizeof(int)),
+			   0);
+	}
+	tpc_eth(b, sizeof(b), t->dev_addr, 0x88b5);
+	for (int i = 0; i < 6; i++)
+		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	EXPECT_EQ(t, "frames of the first member", 5, packets(t, m[0]));
+	EXPECT_EQ(t, "frames of the second", 1, packets(t, m[1]));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -556,6 +588,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .needs = DEV },
 	{ "dev.fanout_uniqueid_skips_taken", "N13", 0,
 	  .fn = fanout_uniqueid_skips_taken, .needs = DEV },
+	{ "dev.fanout_rollover_rcvbuf", "N15 S1", 0,
+	  .fn = fanout_rollover_rcvbuf, .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
