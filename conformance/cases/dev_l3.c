@@ -571,6 +571,52 @@ static void fanout_rollover_rcvbuf(struct tpc_t *t)
 	EXPECT_EQ(t, "frames of the second", 1, packets(t, m[1]));
 }
 
+/*
+ * N19, R8: what a fanout group's classic program reads at the link
+ * header of a tagged frame (SKF_LL_OFF + 12): the type after the tag,
+ * which skb_vlan_untag moved there. Three members, the type modulo 3:
+ * IPv4 (0x0800) to member 2, tagged or not, IPv6 (0x86dd) to member 1,
+ * and an inner tag (0x8100, the outer one taken off) to member 0.
+ */
+static void fanout_cbpf_link_type(struct tpc_t *t)
+{
+	static const struct sock_filter type[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, SKF_LL_OFF + 12),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	static const unsigned int want[3] = { 1, 1, 3 };
+	struct sock_fprog fp = { .len = 2, .filter = (void *)type };
+	struct tpc_sock *m[3];
+	uint8_t b[64];
+
+	for (int i = 0; i < 3; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 345 | PACKET_FANOUT_CBPF << 16 },
+				sizeof(int)),
+			   0);
+	}
+	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
+					 &fp, sizeof(fp)),
+		   0);
+	tags(t, b, 5, -1, ETH_P_IP);
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	tags(t, b, 5, -1, ETH_P_IPV6);
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	tags(t, b, 0, 7, ETH_P_IPV6);	/* the inner tag stays in the data */
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	for (int i = 0; i < 3; i++) {
+		tpc_note(t, "member %d", i);
+		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
+	}
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -590,6 +636,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .fn = fanout_uniqueid_skips_taken, .needs = DEV },
 	{ "dev.fanout_rollover_rcvbuf", "N15 S1", 0,
 	  .fn = fanout_rollover_rcvbuf, .needs = DEV },
+	{ "dev.fanout_cbpf_link_type", "N19 R8", 0,
+	  .fn = fanout_cbpf_link_type, .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
