@@ -75,7 +75,8 @@ static void truesize_classes(struct tpc_t *t)
 
 /* O10 on recv: the virtio-net header of a partial checksum says
  * NEEDS_CSUM (1) with csum_start and csum_offset, little-endian
- * (virtio_net_hdr_from_skb). (A verified one, DATA_VALID, cannot be
+ * (virtio_net_hdr_from_skb), for a tagged frame counted without the tag.
+ * (A verified one, DATA_VALID, cannot be
  * made on a TAP: tun ignores the flag; flags.csum_valid is sim only.) */
 static void vnet_hdr_csum_recv(struct tpc_t *t)
 {
@@ -103,6 +104,18 @@ static void vnet_hdr_csum_recv(struct tpc_t *t)
 	EXPECT_EQ(t, "csum_start", 34, got[6] | got[7] << 8);
 	EXPECT_EQ(t, "csum_offset", 6, got[8] | got[9] << 8);
 	EXPECT_HEX(t, "the frame after the header", 0x45, got[10 + 14]);
+	/* tagged: the tag goes before the taps (skb_vlan_untag), and
+	 * csum_start counts from the frame without it */
+	memmove(pkt + 16, pkt + 12, sizeof(pkt) - 16);
+	pkt[12] = 0x81, pkt[13] = 0, pkt[14] = 0, pkt[15] = 5;
+	p.csum_start = 38;
+	REQUIRE(t, !tpc_inject_ex(t, s, &p));
+	memset(got, 0xee, sizeof(got));
+	EXPECT_EQ(t, "recv of the tagged frame", 106,
+		  t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_HEX(t, "tagged: flags (NEEDS_CSUM)", 1, got[0]);
+	EXPECT_EQ(t, "tagged: csum_start", 34, got[6] | got[7] << 8);
+	EXPECT_EQ(t, "tagged: csum_offset", 6, got[8] | got[9] << 8);
 }
 
 /* R4, R5 at their edges: a packet that fills its frame exactly is not
