@@ -259,8 +259,9 @@ static int setopt(struct tpc_t *t, struct tpc_sock *s, int level, int opt,
  * Option checks at their edges (O1, O4, O5, O8): PACKET_VNET_HDR only on
  * SOCK_RAW; PACKET_IGNORE_OUTGOING takes 0 or 1; PACKET_FANOUT_DATA and
  * PACKET_ROLLOVER_STATS without a fanout group are EINVAL; SO_SNDTIMEO's
- * tv_usec must lie in [0, 10^6) (EDOM); getsockopt(SO_RCVBUF) with
- * optlen 0 reads nothing, with no buffer is EFAULT.
+ * tv_usec must lie in [0, 10^6) (EDOM), from no buffer EFAULT;
+ * getsockopt(SO_RCVBUF) with optlen 0 reads nothing, with no buffer is
+ * EFAULT; an option no level has is ENOPROTOOPT.
  */
 static void option_edges(struct tpc_t *t)
 {
@@ -317,6 +318,16 @@ static void option_edges(struct tpc_t *t)
 	len = sizeof(v);
 	EXPECT_ERRNO(t, "getsockopt at level SOL_IP", -ENOPROTOOPT,
 		     t->ops->getsockopt(raw, 0 /* SOL_IP */, 1, &v, &len));
+	/* a SOL_SOCKET option no kernel has (sk_setsockopt,
+	 * sk_getsockopt: ENOPROTOOPT); SO_SNDTIMEO from no buffer */
+	len = sizeof(v);
+	EXPECT_ERRNO(t, "getsockopt SOL_SOCKET option 9999", -ENOPROTOOPT,
+		     t->ops->getsockopt(raw, SOL_SOCKET, 9999, &v, &len));
+	EXPECT_ERRNO(t, "setsockopt SOL_SOCKET option 9999", -ENOPROTOOPT,
+		     setopt(t, raw, SOL_SOCKET, 9999, &v, sizeof(v)));
+	EXPECT_ERRNO(t, "SO_SNDTIMEO from NULL", -EFAULT,
+		     setopt(t, raw, SOL_SOCKET, SO_SNDTIMEO, NULL,
+			    sizeof(tv)));
 }
 
 /* T2 at the link header: a TX frame of exactly the 14-byte Ethernet

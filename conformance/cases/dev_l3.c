@@ -290,14 +290,16 @@ static int so_error(struct tpc_t *t, struct tpc_sock *s)
  * N17, N1 when the device goes (packet_notifier: NETDEV_DOWN, then
  * NETDEV_UNREGISTER): a socket bound to it gets ENETDOWN once, keeps
  * ifindex -1 (getsockname: 12 bytes, no link type), and a send finds no
- * device (ENXIO); a socket bound to the TAP sees none of it.
+ * device (ENXIO); a socket bound to the TAP sees none of it. SO_ERROR
+ * read with optlen 0 clears the error too.
  */
 static void l3_unregister(struct tpc_t *t)
 {
 	struct sockaddr_ll g;
 	socklen_t len = sizeof(g);
-	struct tpc_sock *s, *other;
-	int idx = l3_dev(t);
+	struct tpc_sock *s, *other, *mute;
+	socklen_t vlen = 0;
+	int idx = l3_dev(t), v;
 
 	REQUIRE(t, idx > 0);
 	if (!TPC_OPS_HAS(t->ops, l3_remove)) {
@@ -306,13 +308,24 @@ static void l3_unregister(struct tpc_t *t)
 	}
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	other = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-	REQUIRE(t, s && other);
+	mute = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+	REQUIRE(t, s && other && mute);
 	EXPECT_ERR(t, bind_l3(t, s, idx, ETH_P_ALL), 0);
+	EXPECT_ERR(t, bind_l3(t, mute, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
 	EXPECT_ERR(t, t->ops->l3_remove(t->bctx), 0);
 	EXPECT_EQ(t, "SO_ERROR after the device went", ENETDOWN,
 		  so_error(t, s));
 	EXPECT_EQ(t, "SO_ERROR read again", 0, so_error(t, s));
+	/* read with optlen 0: nothing copied, the error gone all the same
+	 * (sock_error before the copy) */
+	v = -1;
+	EXPECT_ERR(t, t->ops->getsockopt(mute, SOL_SOCKET, SO_ERROR, &v,
+					 &vlen),
+		   0);
+	EXPECT_EQ(t, "optlen after SO_ERROR with optlen 0", 0, vlen);
+	EXPECT_EQ(t, "SO_ERROR's value with optlen 0", -1, v);
+	EXPECT_EQ(t, "SO_ERROR after it", 0, so_error(t, mute));
 	EXPECT_EQ(t, "SO_ERROR of a socket on the TAP", 0,
 		  so_error(t, other));
 	memset(&g, 0xa5, sizeof(g));
