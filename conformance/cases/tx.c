@@ -165,6 +165,49 @@ static void mtu_limits(struct tpc_t *t)
 		  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
 }
 
+/* T2 for SOCK_DGRAM: the data may be the MTU long (the link header is
+ * the device's to add), 4 more with an 802.1Q protocol
+ * (packet_extra_vlan_len_allowed), no more. */
+static void mtu_limits_dgram(struct tpc_t *t)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(0x88b5),
+				  .sll_ifindex = t->ifindex, .sll_halen = 6,
+				  .sll_addr = { 2, 0, 0, 0, 0, 9 } };
+	static const struct {
+		uint32_t len;
+		uint16_t proto;
+		int want;
+	} c[] = {
+		{ 1500, 0x88b5, 1500 }, { 1501, 0x88b5, -EMSGSIZE },
+		{ 1504, ETH_P_8021Q, 1504 }, { 1505, ETH_P_8021Q, -EMSGSIZE },
+	};
+	struct tpc_sock *s = NULL;
+	char *r = tpc_open_tx(t, SOCK_DGRAM, 4096, 4, &s);
+	uint8_t got[4096];
+
+	REQUIRE(t, r);
+	for (unsigned int i = 0, at = 0; i < 4; i++) {
+		void *h = frame(r, 4096, at);
+
+		tpc_note(t, "%u bytes of protocol %#x", c[i].len, c[i].proto);
+		memset((uint8_t *)h + data_off(t), 0xab, c[i].len);
+		set_len(t, h, c[i].len);
+		tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
+		to.sll_protocol = htons(c[i].proto);
+		EXPECT_EQ(t, "send", c[i].want, tpc_send(t, s, &to, 0));
+		if (c[i].want < 0) {
+			EXPECT_HEX(t, "status", TP_STATUS_WRONG_FORMAT,
+				   tpc_status(t, h));
+			/* the walk stays at the refused frame: reuse it */
+			continue;
+		}
+		at++;
+		EXPECT_EQ(t, "wire", 14 + c[i].len,
+			  tpc_wire_read(t, s, got, sizeof(got), WIRE_WAIT));
+	}
+}
+
 static void v3_frames_fixed_size(struct tpc_t *t)
 {
 	struct tpc_sock *s = NULL;
@@ -443,6 +486,8 @@ const struct tpc_case tpc_cases_tx[] = {
 	  .fn = wrong_format_stops, .needs = TPC_CAP_WIRE },
 	{ "tx.loss_skips", "T2 O4", TPC_V123,
 	  .fn = loss_skips, .needs = TPC_CAP_WIRE },
+	{ "tx.mtu_limits_dgram", "T2", TPC_V123, .fn = mtu_limits_dgram,
+	  .needs = TPC_CAP_WIRE | TPC_CAP_TAP_LINK },
 	{ "tx.mtu_limits", "T2", TPC_V123,
 	  .fn = mtu_limits, .needs = TPC_CAP_WIRE | TPC_CAP_TAP_LINK },
 	{ "tx.v3_frames_fixed_size", "T2", TPC_V3, .fn = v3_frames_fixed_size },
