@@ -349,6 +349,14 @@ static void vnet_hdr_tx(struct tpc_t *t)
 		  (uint8_t)r[2048 + off + 2]);
 	EXPECT_EQ(t, "first frame on the wire", 100,
 		  tpc_wire_read(t, s, got, sizeof(got), 1000));
+	{	/* its bytes: what follows the header, from its first */
+		uint8_t want[100];
+
+		tpc_eth(want, sizeof(want), tpc_bcast, ETH_P_IP);
+		want[14] = 0x45;
+		EXPECT_TRUE(t, "the first frame's bytes after the header",
+			    !memcmp(got, want, sizeof(want)));
+	}
 	EXPECT_EQ(t, "second frame on the wire (past the MTU)", 1600,
 		  tpc_wire_read(t, s, got, sizeof(got), 1000));
 	/* a checksum starting inside the first 20 bytes: EINVAL */
