@@ -299,6 +299,50 @@ static void v3_no_room_no_vnet(struct tpc_t *t)
 			   (uint8_t)r[4096 + i]);
 }
 
+/* B5 with O10 at the edge: tp_mac exactly at what a block holds (reserve
+ * 3956: 4048) leaves no byte of the packet, but the virtio-net header
+ * still goes before it (snaplen 0 is not past the end). */
+static void v3_vnet_at_block_end(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 2,
+				  .tp_frame_size = 4096, .tp_frame_nr = 2,
+				  .tp_retire_blk_tov = 10 };
+	uint8_t pkt[60];
+	struct tpc_inject p = { .data = pkt, .len = sizeof(pkt),
+				.flags = TPC_INJ_CSUM_PARTIAL,
+				.csum_start = 34, .csum_offset = 6 };
+	struct tpacket3_hdr *h = NULL;
+	const uint8_t *vh;
+	char *r;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_VNET_HDR, 1));
+	REQUIRE(t, !tpc_setint(t, s, PACKET_RESERVE, 3956));
+	EXPECT_ERRNO(t, "PACKET_RX_RING", 0,
+		     tpc_req3(t, s, PACKET_RX_RING, &q));
+	r = tpc_map_all(t, s, 8192);
+	REQUIRE(t, r);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
+	pkt[14] = 0x45;
+	REQUIRE(t, !tpc_inject_ex(t, s, &p));
+	REQUIRE(t, !tpc_sleep_ms(t, s, 100));
+	for (int i = 0; i < 2 && !h; i++) {
+		struct tpacket_block_desc *b = (void *)(r + 4096 * i);
+
+		if (b->hdr.bh1.num_pkts == 1)
+			h = (void *)((char *)b + b->hdr.bh1.offset_to_first_pkt);
+	}
+	EXPECT_TRUE(t, "a block with the packet", h);
+	EXPECT_EQ(t, "tp_len", 60, h->tp_len);
+	EXPECT_EQ(t, "tp_snaplen", 0, h->tp_snaplen);
+	EXPECT_EQ(t, "tp_mac", 4048, h->tp_mac);
+	vh = (const uint8_t *)h + h->tp_mac - 10;
+	EXPECT_HEX(t, "virtio-net flags (NEEDS_CSUM)", 1, vh[0]);
+	EXPECT_EQ(t, "csum_start", 34, vh[6] | vh[7] << 8);
+	EXPECT_EQ(t, "csum_offset", 6, vh[8] | vh[9] << 8);
+}
+
 /* S1's neighbour: sk_getsockopt reads the length as an int, so a
  * negative one is EINVAL, for SO_RCVBUF and SO_SNDBUF alike. */
 static void sockbuf_optlen(struct tpc_t *t)
@@ -317,6 +361,8 @@ static void sockbuf_optlen(struct tpc_t *t)
 
 const struct tpc_case tpc_cases_rcvbuf[] = {
 	{ "sockbuf.negative_optlen", "S1", 0, .fn = sockbuf_optlen },
+	{ "blocks.vnet_at_block_end", "B5 O10", TPC_V3,
+	  .fn = v3_vnet_at_block_end, .needs = TPC_CAP_CSUM },
 	{ "blocks.no_room_no_vnet", "B5 O10", TPC_V3,
 	  .fn = v3_no_room_no_vnet, .needs = TPC_CAP_CSUM },
 	{ "blocks.timestamps", "B1", TPC_V3, .fn = block_timestamps },
