@@ -219,7 +219,8 @@ static void l3_frames(struct tpc_t *t)
 
 /* N19 on a link without a header: a fanout group's classic program
  * reads the protocol the device gave the packet (SKF_AD_PROTOCOL), so
- * returning it puts IPv4 (0x0800) on member 0, IPv6 (0x86dd) on 1. */
+ * returning it, modulo 3 members, puts IPv4 (0x0800) on member 2, IPv6
+ * (0x86dd) on 1. */
 static void l3_fanout_cbpf(struct tpc_t *t)
 {
 	static const struct sock_filter proto[] = {
@@ -227,12 +228,12 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 		BPF_STMT(BPF_RET | BPF_A, 0),
 	};
 	struct sock_fprog fp = { .len = 2, .filter = (void *)proto };
-	struct tpc_sock *m[2];
+	struct tpc_sock *m[3];
 	int idx = l3_dev(t);
-	unsigned int p0, p1;
+	unsigned int p0, p1, p2;
 
 	REQUIRE(t, idx > 0);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
 		EXPECT_ERR(t, bind_l3(t, m[i], idx, ETH_P_ALL), 0);
@@ -250,8 +251,10 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
 	p0 = packets(t, m[0]);
 	p1 = packets(t, m[1]);
-	EXPECT_EQ(t, "member 0 (IPv4)", 1, p0);
+	p2 = packets(t, m[2]);
+	EXPECT_EQ(t, "member 0", 0, p0);
 	EXPECT_EQ(t, "member 1 (IPv6)", 2, p1);
+	EXPECT_EQ(t, "member 2 (IPv4)", 1, p2);
 }
 
 /* N1, N2: getsockname of a socket bound to a device without an address:
@@ -443,11 +446,14 @@ static void bind_protocol_none(struct tpc_t *t)
 
 /* A frame of flow k of set `set` (0: IPv4/UDP, destination port 0x1100
  * + k; 1: the same over UDP-Lite; 2: IPv6/UDP; 3: IPv4/UDP, source port
- * 0x2000 + k): flows that differ in one port's low byte only. */
+ * 0x2000 + k; 4, 5: ESP's, AH's SPI; 6: IPv4/UDP, destination port
+ * k * 256 + 53): flows that differ in one byte of one port only. */
 static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
 {
 	uint16_t sport = set == 3 ? (uint16_t)(0x2000 + k) : 0x2000;
-	uint16_t dport = set == 3 ? 0x1100 : (uint16_t)(0x1100 + k);
+	uint16_t dport = set == 3 ? 0x1100
+			 : set == 6 ? (uint16_t)(k << 8 | 0x35)
+				    : (uint16_t)(0x1100 + k);
 	uint8_t *l4;
 
 	tpc_eth(b, 80, t->dev_addr, set == 2 ? ETH_P_IPV6 : ETH_P_IP);
@@ -478,9 +484,10 @@ static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
  */
 static void fanout_hash_spread(struct tpc_t *t)
 {
-	static const char *const name[6] = { "IPv4/UDP destination port",
+	static const char *const name[7] = { "IPv4/UDP destination port",
 		"IPv4/UDP-Lite destination port", "IPv6/UDP destination port",
-		"IPv4/UDP source port", "ESP SPI", "AH SPI" };
+		"IPv4/UDP source port", "ESP SPI", "AH SPI",
+		"IPv4/UDP destination port's high byte" };
 	struct tpc_sock *m[2];
 	uint8_t b[80];
 
@@ -493,7 +500,7 @@ static void fanout_hash_spread(struct tpc_t *t)
 				sizeof(int)),
 			   0);
 	}
-	for (int set = 0; set < 6; set++) {
+	for (int set = 0; set < 7; set++) {
 		unsigned int n0, n1;
 
 		for (unsigned int k = 0; k < 32; k++) {
@@ -630,6 +637,56 @@ static void fanout_cbpf_link_type(struct tpc_t *t)
 	}
 }
 
+/* Every frame to one member of a two-member HASH group? */
+static bool one_member(struct tpc_t *t, struct tpc_sock *m[2], unsigned int n)
+{
+	unsigned int n0 = packets(t, m[0]), n1 = packets(t, m[1]);
+
+	tpc_note(t, "%u and %u", n0, n1);
+	return n0 + n1 == n && (!n0 || !n1);
+}
+
+/*
+ * N16: what the flow hash leaves out (the flow dissector): the ports of a
+ * fragment, first or not (16 fragments of one datagram, each with other
+ * bytes where ports would be, go to one member), and anything past the
+ * IP header of a protocol without ports (32 packets of protocol 254 that
+ * differ in bytes 4 to 7 after it go to one member).
+ */
+static void fanout_hash_no_ports(struct tpc_t *t)
+{
+	struct tpc_sock *m[2];
+	uint8_t b[80];
+
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 346 | PACKET_FANOUT_HASH << 16 },
+				sizeof(int)),
+			   0);
+	}
+	for (unsigned int k = 0; k < 16; k++) {
+		uint16_t fo = (uint16_t)(k | 0x2000);	/* MF, offset 8k */
+
+		flow(t, b, 0, 0);
+		b[14 + 6] = (uint8_t)(fo >> 8), b[14 + 7] = (uint8_t)fo;
+		memset(b + 34, (int)(k * 17), 8);
+		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	}
+	EXPECT_TRUE(t, "16 fragments of a datagram on one member",
+		    one_member(t, m, 16));
+	for (unsigned int k = 0; k < 32; k++) {
+		flow(t, b, 0, 0);
+		b[14 + 9] = 254;
+		b[34 + 4] = b[34 + 5] = b[34 + 6] = b[34 + 7] = (uint8_t)k;
+		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	}
+	EXPECT_TRUE(t, "32 packets of protocol 254 on one member",
+		    one_member(t, m, 32));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -651,6 +708,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .fn = fanout_rollover_rcvbuf, .needs = DEV },
 	{ "dev.fanout_cbpf_link_type", "N19 R8", 0,
 	  .fn = fanout_cbpf_link_type, .needs = DEV },
+	{ "dev.fanout_hash_no_ports", "N16", 0, .fn = fanout_hash_no_ports,
+	  .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
