@@ -687,6 +687,68 @@ static void fanout_hash_no_ports(struct tpc_t *t)
 		    one_member(t, m, 32));
 }
 
+/* A CBPF fanout group (id) of n members of protocol proto whose program
+ * returns the ancillary field anc; frame f (64 bytes) on the device once;
+ * the member that got it must be want. */
+static void cbpf_pick(struct tpc_t *t, uint16_t id, int n, uint16_t proto,
+		      uint32_t anc, const uint8_t *f, int want)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + anc),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog fp = { .len = 2, .filter = prog };
+	struct tpc_sock *m[4];
+
+	for (int i = 0; i < n; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, proto);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ id | PACKET_FANOUT_CBPF << 16 },
+				sizeof(int)),
+			   0);
+	}
+	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
+					 &fp, sizeof(fp)),
+		   0);
+	REQUIRE(t, !tpc_inject(t, NULL, f, 64));
+	for (int i = 0; i < n; i++) {
+		tpc_note(t, "member %d", i);
+		EXPECT_EQ(t, "frames", i == want, packets(t, m[i]));
+	}
+}
+
+/* N19, R8, R17: a fanout program sees the tag the stack took off: the
+ * whole TCI (0x2005 modulo 3 is member 1) in a group of every protocol */
+static void fanout_cbpf_tci(struct tpc_t *t)
+{
+	uint8_t b[64];
+
+	tags(t, b, 0x2005, -1, ETH_P_IP);
+	cbpf_pick(t, 347, 3, ETH_P_ALL, SKF_AD_VLAN_TAG, b, 1);
+}
+
+/* ... and in a group of one protocol, a VID (even 1) made the frame
+ * PACKET_OTHERHOST (3: member 3 of 4) before the group saw it */
+static void fanout_cbpf_vid_otherhost(struct tpc_t *t)
+{
+	uint8_t b[64];
+
+	tags(t, b, 1, -1, ETH_P_IP);
+	cbpf_pick(t, 348, 4, ETH_P_IP, SKF_AD_PKTTYPE, b, 3);
+}
+
+/* ... and a VID around a second tag leaves that tag's protocol, 0x8100
+ * (member 0 of 3), for a group of ETH_P_8021Q */
+static void fanout_cbpf_inner_tag(struct tpc_t *t)
+{
+	uint8_t b[64];
+
+	tags(t, b, 5, 7, ETH_P_IP);
+	cbpf_pick(t, 349, 3, ETH_P_8021Q, SKF_AD_PROTOCOL, b, 0);
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -710,6 +772,12 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .fn = fanout_cbpf_link_type, .needs = DEV },
 	{ "dev.fanout_hash_no_ports", "N16", 0, .fn = fanout_hash_no_ports,
 	  .needs = DEV },
+	{ "dev.fanout_cbpf_tci", "N19 R8", 0, .fn = fanout_cbpf_tci,
+	  .needs = DEV },
+	{ "dev.fanout_cbpf_vid_otherhost", "N19 R17", 0,
+	  .fn = fanout_cbpf_vid_otherhost, .needs = DEV },
+	{ "dev.fanout_cbpf_inner_tag", "N19 R17", 0,
+	  .fn = fanout_cbpf_inner_tag, .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
