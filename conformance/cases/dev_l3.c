@@ -749,6 +749,34 @@ static void fanout_cbpf_inner_tag(struct tpc_t *t)
 	cbpf_pick(t, 349, 3, ETH_P_8021Q, SKF_AD_PROTOCOL, b, 0);
 }
 
+/* R10 on the device: a TAP filters nothing, so a frame to another host's
+ * address, to a multicast group nobody joined and to broadcast all reach
+ * a socket, as PACKET_OTHERHOST, _MULTICAST and _BROADCAST. */
+static void tap_passes_all(struct tpc_t *t)
+{
+	static const uint8_t other[6] = { 0x02, 0x6f, 0x74, 0x68, 0x65, 0x72 };
+	static const uint8_t group[6] = { 0x01, 0x00, 0x5e, 0x7f, 0x00, 0x09 };
+	const uint8_t *dst[3] = { other, group, tpc_bcast };
+	struct tpc_sock *s;
+	uint8_t b[64];
+	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
+
+	REQUIRE(t, r);
+	for (int i = 0; i < 3; i++) {
+		tpc_eth(b, sizeof(b), dst[i], 0x88b5);
+		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	}
+	for (int i = 0; i < 3; i++) {
+		const struct sockaddr_ll *a =
+			(const void *)(r + i * 1024 + 32);
+
+		tpc_note(t, "frame %d", i);
+		EXPECT_HEX(t, "status", TP_STATUS_USER,
+			   tpc_status(t, r + i * 1024) & TP_STATUS_USER);
+		EXPECT_EQ(t, "sll_pkttype", 3 - i, a->sll_pkttype);
+	}
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -778,6 +806,8 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .fn = fanout_cbpf_vid_otherhost, .needs = DEV },
 	{ "dev.fanout_cbpf_inner_tag", "N19 R17", 0,
 	  .fn = fanout_cbpf_inner_tag, .needs = DEV },
+	{ "dev.tap_passes_all", "R10", TPC_V12, .fn = tap_passes_all,
+	  .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
