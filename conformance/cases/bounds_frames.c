@@ -328,6 +328,23 @@ static void option_edges(struct tpc_t *t)
 	EXPECT_ERRNO(t, "SO_SNDTIMEO from NULL", -EFAULT,
 		     setopt(t, raw, SOL_SOCKET, SO_SNDTIMEO, NULL,
 			    sizeof(tv)));
+	/* SO_BPF_EXTENSIONS can only be read; an unknown SOL_PACKET
+	 * option cannot be read */
+	EXPECT_ERRNO(t, "setsockopt SO_BPF_EXTENSIONS", -ENOPROTOOPT,
+		     setopt(t, raw, SOL_SOCKET, SO_BPF_EXTENSIONS, &v,
+			    sizeof(v)));
+	len = sizeof(v);
+	EXPECT_ERRNO(t, "getsockopt SOL_PACKET option 9999", -ENOPROTOOPT,
+		     t->ops->getsockopt(raw, SOL_PACKET, 9999, &v, &len));
+	/* no buffer: EFAULT, for an int option, for SO_ERROR, and with no
+	 * length at all */
+	EXPECT_ERRNO(t, "PACKET_LOSS from NULL", -EFAULT,
+		     setopt(t, raw, SOL_PACKET, PACKET_LOSS, NULL, sizeof(int)));
+	len = sizeof(v);
+	EXPECT_ERRNO(t, "getsockopt SO_ERROR into NULL", -EFAULT,
+		     t->ops->getsockopt(raw, SOL_SOCKET, SO_ERROR, NULL, &len));
+	EXPECT_ERRNO(t, "getsockopt SO_RCVBUF with no optlen", -EFAULT,
+		     t->ops->getsockopt(raw, SOL_SOCKET, SO_RCVBUF, &v, NULL));
 }
 
 /* T2 at the link header: a TX frame of exactly the 14-byte Ethernet
