@@ -108,6 +108,10 @@ static void partial_munmap_counts(struct tpc_t *t)
 	EXPECT_ERRNO(t, "ring", 0, tpc_ring(t, s, 4096, 4, 2048, 8));
 	REQUIRE(t, !t->ops->mmap(s, 16384, 0, &a));
 	c = a;
+	/* munmap(2)'s own refusals: no length, an address off a page */
+	EXPECT_ERRNO(t, "munmap of 0 bytes", -EINVAL, t->ops->munmap(s, c, 0));
+	EXPECT_ERRNO(t, "munmap off a page", -EINVAL,
+		     t->ops->munmap(s, c + 1, 4096));
 	EXPECT_ERRNO(t, "munmap the head page", 0,
 		     t->ops->munmap(s, c, 4096));
 	EXPECT_ERRNO(t, "teardown with three pages mapped", -EBUSY,
