@@ -305,6 +305,16 @@ static void vnet_hdr_recv(struct tpc_t *t)
 		  t->ops->recv(s, got, 32, MSG_DONTWAIT | MSG_TRUNC));
 }
 
+static void set_tp_len(const struct tpc_t *t, char *h, uint32_t len)
+{
+	if (t->version == TPACKET_V1)
+		((struct tpacket_hdr *)h)->tp_len = len;
+	else if (t->version == TPACKET_V2)
+		((struct tpacket2_hdr *)h)->tp_len = len;
+	else
+		((struct tpacket3_hdr *)h)->tp_len = len;
+}
+
 /* O10 on TX: each frame starts with the header; send() counts what
  * follows it, and no MTU applies; a checksum past hdr_len raises
  * hdr_len (not in the frame); hdr_len past the data is WRONG_FORMAT. */
@@ -369,6 +379,23 @@ static void vnet_hdr_tx(struct tpc_t *t)
 	r[4096 + off + 6] = 20;
 	tpc_set_status(t, r + 4096, TP_STATUS_SEND_REQUEST);
 	EXPECT_EQ(t, "csum_start 20", 100, tpc_send(t, s, NULL, 0));
+	/* without NEEDS_CSUM, csum_start and csum_offset mean nothing:
+	 * 200 + 16 past 100 bytes is no reason to refuse */
+	r[6144 + off] = 0;
+	r[6144 + off + 2] = 0;
+	r[6144 + off + 6] = (char)200;
+	r[6144 + off + 8] = 16;
+	tpc_eth((uint8_t *)r + 6144 + off + 10, 100, tpc_bcast, ETH_P_IP);
+	set_tp_len(t, r + 6144, 110);
+	tpc_set_status(t, r + 6144, TP_STATUS_SEND_REQUEST);
+	EXPECT_EQ(t, "no NEEDS_CSUM, csum_start 200", 100,
+		  tpc_send(t, s, NULL, 0));
+	/* a frame shorter than the header */
+	set_tp_len(t, r, 5);
+	tpc_set_status(t, r, TP_STATUS_SEND_REQUEST);
+	EXPECT_ERR(t, tpc_send(t, s, NULL, 0), -EINVAL);
+	EXPECT_HEX(t, "a 5-byte frame", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, r));
 }
 const struct tpc_case tpc_cases_peers_opt[] = {
 	{ "opt.protocol_filter", "R16", 0, .fn = protocol_filter },

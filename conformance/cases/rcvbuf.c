@@ -116,6 +116,19 @@ static void vnet_hdr_csum_recv(struct tpc_t *t)
 	EXPECT_HEX(t, "tagged: flags (NEEDS_CSUM)", 1, got[0]);
 	EXPECT_EQ(t, "tagged: csum_start", 34, got[6] | got[7] << 8);
 	EXPECT_EQ(t, "tagged: csum_offset", 6, got[8] | got[9] << 8);
+	/* a csum_start past 255 needs its high byte */
+	{
+		static uint8_t big[400], out[420];
+		struct tpc_inject q = { .data = big, .len = sizeof(big),
+					.flags = TPC_INJ_CSUM_PARTIAL,
+					.csum_start = 300, .csum_offset = 6 };
+
+		tpc_eth(big, sizeof(big), tpc_bcast, 0x88b5);
+		REQUIRE(t, !tpc_inject_ex(t, s, &q));
+		EXPECT_EQ(t, "recv of the 400-byte frame", 410,
+			  t->ops->recv(s, out, sizeof(out), MSG_DONTWAIT));
+		EXPECT_EQ(t, "csum_start 300", 300, out[6] | out[7] << 8);
+	}
 }
 
 /* R4, R5 at their edges: a packet that fills its frame exactly is not
