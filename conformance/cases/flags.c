@@ -14,14 +14,14 @@
 
 #define FLAGS(st) ((st) & 0x1fffffffUL)
 
-static void losing_after_drop(struct tpc_t *t)
+static void losing(struct tpc_t *t, int type)
 {
 	struct tpc_sock *s;
 	uint8_t pkt[60];
 	unsigned int p, d;
 	char *m;
 
-	m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 2048, &s);
+	m = tpc_open_ring(t, type, 4096, 1, 2048, &s);
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < 3; i++)	/* the third is dropped */
@@ -40,6 +40,17 @@ static void losing_after_drop(struct tpc_t *t)
 	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
 	EXPECT_HEX(t, "frame 1 after the statistics read", TP_STATUS_USER,
 		   FLAGS(tpc_status(t, m + 2048)));
+}
+
+static void losing_after_drop(struct tpc_t *t)
+{
+	losing(t, SOCK_RAW);
+}
+
+/* the same for SOCK_DGRAM (the simulator's general path) */
+static void losing_dgram(struct tpc_t *t)
+{
+	losing(t, SOCK_DGRAM);
 }
 
 static void losing_persists_until_read(struct tpc_t *t)
@@ -212,6 +223,7 @@ static void csum_none(struct tpc_t *t)
 const struct tpc_case tpc_cases_flags[] = {
 	{ "flags.losing_after_drop", "R6 O7 C3", TPC_V12,
 	  .fn = losing_after_drop },
+	{ "flags.losing_dgram", "R6", TPC_V12, .fn = losing_dgram },
 	{ "flags.losing_persists_until_read", "R6", TPC_V12,
 	  .fn = losing_persists_until_read },
 	{ "flags.copy_thresh", "R5 O5 C3", TPC_V12, .fn = copy_thresh },
