@@ -104,7 +104,9 @@ def compile_mutant(work, m, src):
 # any tap, so the cases hold either way, and the tag-outside-the-data
 # path of the simulator meets them too. The linux-6.12 profile (the one
 # make kernel-matrix holds against a 6.12 guest) runs the suite but its
-# poll group.
+# poll group. Last, the suite but its poll group on the sim-batch backend
+# (TPC_BACKEND here): the same simulator, every frame handed in through
+# tpsim_deliver_batch.
 EXPECT = 'conformance/expect/profile-linux-%s.txt'
 PHASES = [('v[123].[!p]*', {}), ('sim.[!v]*', {}), ('v[123].p*', {}),
           ('v[123].[!p]*', {'TPC_SIM_VLAN': 'offload'}),
@@ -113,7 +115,9 @@ PHASES = [('v[123].[!p]*', {}), ('sim.[!v]*', {}), ('v[123].p*', {}),
           ('v3.*', {'TPC_SIM_PROFILE': 'linux-6.1'}),
           ('v[123].[!p]*', {'TPC_SIM_PROFILE': 'linux-6.12'}),
           ('sim.[!v]*', {'TPC_SIM_PROFILE': 'linux-6.12'}),
-          ('v1.*', {'TPC_SIM_PROFILE': 'linux-2.6'})]
+          ('v1.*', {'TPC_SIM_PROFILE': 'linux-2.6'}),
+          ('v[123].[!p]*', {'TPC_BACKEND': 'sim-batch'}),
+          ('sim-batch.[!v]*', {'TPC_BACKEND': 'sim-batch'})]
 
 
 def run_suite(binary, timeout, filt=None):
@@ -131,7 +135,9 @@ def run_once(binary, timeout, filt, env):
     the mutant, and the run is stopped there (its process group)."""
     if timeout <= 0:
         return 'timeout', []
-    cmd = ['stdbuf', '-oL', binary, '--backend', 'sim', '--seed', '1',
+    env = dict(env)
+    backend = env.pop('TPC_BACKEND', 'sim')
+    cmd = ['stdbuf', '-oL', binary, '--backend', backend, '--seed', '1',
            '--fail-fast',
            '--filter', filt]
     prof = env.get('TPC_SIM_PROFILE')
@@ -416,6 +422,14 @@ def cmd_rerun(a):
     eqv = load_equivalent()
     base, sims, tpcs = build_base(a.build)
     work = os.path.join(a.build, 'm')
+    os.makedirs(work, exist_ok=True)
+    # as run does: a suite that fails unmutated would kill every mutant
+    ok, err = link(base, sims, tpcs, f'{work}/tpconform-base')
+    if not ok:
+        sys.exit(f'the unmutated objects do not link: {err.strip()[:300]}')
+    st, failed = run_suite(f'{work}/tpconform-base', 600)
+    if st != 'survived':
+        sys.exit(f'the unmutated suite does not pass: {failed[:5]}')
     t0 = time.time()
     for m in rows:
         # the ones with a disposition stay as they are
