@@ -468,7 +468,7 @@ static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
 	}
 	l4[0] = (uint8_t)(sport >> 8), l4[1] = (uint8_t)sport;
 	l4[2] = (uint8_t)(dport >> 8), l4[3] = (uint8_t)dport;
-	if (set >= 4) {	/* ESP: its SPI; AH: the SPI 4 bytes in */
+	if (set == 4 || set == 5) {	/* ESP: its SPI; AH: 4 bytes in */
 		b[14 + 9] = set == 4 ? 50 : 51;
 		memset(l4, 0x11, 8);
 		l4[set == 4 ? 3 : 7] = (uint8_t)k;
