@@ -403,7 +403,17 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 	EXPECT_EQ(t, "ETH_P_IP socket after VID 5 around VID 7", 0,
 		  packets(t, plain));
 	tags(t, b, 0, 7, ETH_P_IP);	/* priority tag around VID 7 */
+	b[22] = 0x45;
 	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
+	{	/* both tags gone: the link header, then the IP header */
+		uint8_t got[64];
+
+		EXPECT_EQ(t, "recv of the ETH_P_IP socket", 56,
+			  t->ops->recv(plain, got, sizeof(got),
+				       MSG_DONTWAIT));
+		EXPECT_HEX(t, "its type", ETH_P_IP, got[12] << 8 | got[13]);
+		EXPECT_HEX(t, "the byte after it", 0x45, got[14]);
+	}
 	EXPECT_EQ(t, "ETH_P_IP group after VID 0 around VID 7", 1,
 		  packets(t, a));
 	EXPECT_EQ(t, "ETH_P_8021Q group after VID 0 around VID 7", 0,
@@ -751,29 +761,39 @@ static void fanout_cbpf_inner_tag(struct tpc_t *t)
 
 /* R10 on the device: a TAP filters nothing, so a frame to another host's
  * address, to a multicast group nobody joined and to broadcast all reach
- * a socket, as PACKET_OTHERHOST, _MULTICAST and _BROADCAST. */
+ * a socket, of every protocol or of ETH_P_IP, as PACKET_OTHERHOST,
+ * _MULTICAST and _BROADCAST, with the source's address. */
 static void tap_passes_all(struct tpc_t *t)
 {
 	static const uint8_t other[6] = { 0x02, 0x6f, 0x74, 0x68, 0x65, 0x72 };
 	static const uint8_t group[6] = { 0x01, 0x00, 0x5e, 0x7f, 0x00, 0x09 };
+	static const uint8_t src[6] = { 0x02, 0x74, 0x70, 0x63, 0x00, 0x02 };
 	const uint8_t *dst[3] = { other, group, tpc_bcast };
-	struct tpc_sock *s;
+	struct tpc_sock *s, *ip;
 	uint8_t b[64];
-	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s);
+	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s), *r4;
 
 	REQUIRE(t, r);
+	ip = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, ip);
+	r4 = tpc_ring_map(t, ip, 4096, 1, 1024);
+	REQUIRE(t, r4);
 	for (int i = 0; i < 3; i++) {
-		tpc_eth(b, sizeof(b), dst[i], 0x88b5);
+		tpc_eth(b, sizeof(b), dst[i], ETH_P_IP);
 		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	}
-	for (int i = 0; i < 3; i++) {
-		const struct sockaddr_ll *a =
-			(const void *)(r + i * 1024 + 32);
+	for (int i = 0; i < 6; i++) {
+		const char *f = (i < 3 ? r : r4) + i % 3 * 1024;
+		const struct sockaddr_ll *a = (const void *)(f + 32);
 
-		tpc_note(t, "frame %d", i);
+		tpc_note(t, "frame %d of the %s socket", i % 3,
+			 i < 3 ? "ETH_P_ALL" : "ETH_P_IP");
 		EXPECT_HEX(t, "status", TP_STATUS_USER,
-			   tpc_status(t, r + i * 1024) & TP_STATUS_USER);
-		EXPECT_EQ(t, "sll_pkttype", 3 - i, a->sll_pkttype);
+			   tpc_status(t, f) & TP_STATUS_USER);
+		EXPECT_EQ(t, "sll_pkttype", 3 - i % 3, a->sll_pkttype);
+		EXPECT_EQ(t, "sll_halen", 6, a->sll_halen);
+		EXPECT_TRUE(t, "sll_addr is the source",
+			    !memcmp(a->sll_addr, src, 6));
 	}
 }
 
