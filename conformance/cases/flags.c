@@ -14,14 +14,19 @@
 
 #define FLAGS(st) ((st) & 0x1fffffffUL)
 
-static void losing(struct tpc_t *t, int type)
+static void losing(struct tpc_t *t, int proto)
 {
-	struct tpc_sock *s;
+	struct tpc_sock *s = NULL;
 	uint8_t pkt[60];
 	unsigned int p, d;
 	char *m;
 
-	m = tpc_open_ring(t, type, 4096, 1, 2048, &s);
+	if (proto == ETH_P_ALL) {
+		m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 2048, &s);
+	} else {
+		s = tpc_open_proto(t, SOCK_RAW, proto);
+		m = s ? tpc_ring_map(t, s, 4096, 1, 2048) : NULL;
+	}
 	REQUIRE(t, m);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x0800);
 	for (int i = 0; i < 3; i++)	/* the third is dropped */
@@ -44,13 +49,14 @@ static void losing(struct tpc_t *t, int type)
 
 static void losing_after_drop(struct tpc_t *t)
 {
-	losing(t, SOCK_RAW);
+	losing(t, ETH_P_ALL);
 }
 
-/* the same for SOCK_DGRAM (the simulator's general path) */
-static void losing_dgram(struct tpc_t *t)
+/* the same for a socket bound to ETH_P_IP (the simulator's general
+ * path, not its plain one) */
+static void losing_bound(struct tpc_t *t)
 {
-	losing(t, SOCK_DGRAM);
+	losing(t, ETH_P_IP);
 }
 
 static void losing_persists_until_read(struct tpc_t *t)
@@ -223,7 +229,7 @@ static void csum_none(struct tpc_t *t)
 const struct tpc_case tpc_cases_flags[] = {
 	{ "flags.losing_after_drop", "R6 O7 C3", TPC_V12,
 	  .fn = losing_after_drop },
-	{ "flags.losing_dgram", "R6", TPC_V12, .fn = losing_dgram },
+	{ "flags.losing_bound", "R6", TPC_V12, .fn = losing_bound },
 	{ "flags.losing_persists_until_read", "R6", TPC_V12,
 	  .fn = losing_persists_until_read },
 	{ "flags.copy_thresh", "R5 O5 C3", TPC_V12, .fn = copy_thresh },
