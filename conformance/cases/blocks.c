@@ -291,6 +291,44 @@ static void rxhash_on_request(struct tpc_t *t)
 		  pkt(r2, 0, 48)->hv1.tp_rxhash);
 }
 
+/* B6: tp_rxhash names the flow (skb_get_hash: addresses, protocol,
+ * ports): a frame of the same flow again has the same, a flow that
+ * differs only in the last byte of its destination address, or only in
+ * a UDP or a TCP port, another (a keyed 32-bit hash: 2^-32 of a chance
+ * that two flows share one). */
+static void rxhash_by_flow(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, BS, 2, QUIET_TOV, 0, TP_FT_REQ_FILL_RXHASH,
+			      &s);
+	struct tpacket3_hdr *h;
+	uint32_t hash[6];
+	uint8_t f[60];
+
+	REQUIRE(t, r);
+	for (int i = 0; i < 6; i++) {
+		udp_frame(f, sizeof(f));
+		if (i == 2)
+			f[33] = 3;		/* to 10.0.0.3 */
+		if (i == 3)
+			f[37] = 81;		/* to port 81 */
+		if (i >= 4)
+			f[23] = 6;		/* TCP, to port 80 or 81 */
+		if (i == 5)
+			f[37] = 81;
+		REQUIRE(t, !tpc_inject(t, s, f, sizeof(f)));
+	}
+	h = pkt(r, 0, 48);
+	for (int i = 0; i < 6; i++) {
+		hash[i] = h->hv1.tp_rxhash;
+		h = (struct tpacket3_hdr *)((char *)h + h->tp_next_offset);
+	}
+	EXPECT_EQ(t, "the same flow twice", hash[0], hash[1]);
+	EXPECT_TRUE(t, "another destination address", hash[0] != hash[2]);
+	EXPECT_TRUE(t, "another UDP port", hash[0] != hash[3]);
+	EXPECT_TRUE(t, "another TCP port", hash[4] != hash[5]);
+}
+
 static void vlan_in_hv1(struct tpc_t *t)
 {
 	struct tpc_sock *s;
@@ -492,6 +530,7 @@ const struct tpc_case tpc_cases_blocks[] = {
 	{ "blocks.frame_size_does_not_cut", "B5 B2", TPC_V3,
 	  .fn = frame_size_does_not_cut },
 	{ "blocks.rxhash_on_request", "B6", TPC_V3, .fn = rxhash_on_request },
+	{ "blocks.rxhash_by_flow", "B6", TPC_V3, .fn = rxhash_by_flow },
 	{ "blocks.vlan_in_hv1", "B6 R8", TPC_V3, .fn = vlan_in_hv1 },
 	{ "blocks.poll_previous_block", "B7 P1", TPC_V3,
 	  .fn = poll_previous_block },
