@@ -294,32 +294,41 @@ static void rxhash_on_request(struct tpc_t *t)
 /* B6: tp_rxhash names the flow (skb_get_hash: addresses, protocol,
  * ports): a frame of the same flow again has the same, a flow that
  * differs only in the last byte of its destination address, or only in
- * a UDP or a TCP port, another (a keyed 32-bit hash: 2^-32 of a chance
- * that two flows share one). */
+ * a UDP, TCP or SCTP port, another (a keyed 32-bit hash: 2^-32 of a
+ * chance that two flows share one); a protocol without ports, or a
+ * frame that is not IP, is named by what it has, whatever follows. */
 static void rxhash_by_flow(struct tpc_t *t)
 {
 	struct tpc_sock *s;
 	char *r = tpc_open_v3(t, BS, 2, QUIET_TOV, 0, TP_FT_REQ_FILL_RXHASH,
 			      &s);
 	struct tpacket3_hdr *h;
-	uint32_t hash[6];
+	uint32_t hash[12];
 	uint8_t f[60];
 
 	REQUIRE(t, r);
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 12; i++) {
 		udp_frame(f, sizeof(f));
 		if (i == 2)
 			f[33] = 3;		/* to 10.0.0.3 */
-		if (i == 3)
+		if (i == 3 || i == 5 || i == 7)
 			f[37] = 81;		/* to port 81 */
-		if (i >= 4)
-			f[23] = 6;		/* TCP, to port 80 or 81 */
-		if (i == 5)
+		if (i == 4 || i == 5)
+			f[23] = 6;		/* TCP */
+		if (i == 6 || i == 7)
+			f[23] = 132;		/* SCTP */
+		if (i == 8 || i == 9)
+			f[23] = 254;		/* no ports */
+		if (i == 9)
 			f[37] = 81;
+		if (i >= 10)	/* not IP: only the type counts */
+			tpc_eth(f, sizeof(f), tpc_bcast, 0x88b5);
+		if (i == 11)
+			f[30] ^= 0xff;
 		REQUIRE(t, !tpc_inject(t, s, f, sizeof(f)));
 	}
 	h = pkt(r, 0, 48);
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 12; i++) {
 		hash[i] = h->hv1.tp_rxhash;
 		h = (struct tpacket3_hdr *)((char *)h + h->tp_next_offset);
 	}
@@ -327,6 +336,10 @@ static void rxhash_by_flow(struct tpc_t *t)
 	EXPECT_TRUE(t, "another destination address", hash[0] != hash[2]);
 	EXPECT_TRUE(t, "another UDP port", hash[0] != hash[3]);
 	EXPECT_TRUE(t, "another TCP port", hash[4] != hash[5]);
+	EXPECT_TRUE(t, "another SCTP port", hash[6] != hash[7]);
+	EXPECT_EQ(t, "protocol 254, other bytes where ports would be",
+		  hash[8], hash[9]);
+	EXPECT_EQ(t, "type 0x88b5, other bytes", hash[10], hash[11]);
 }
 
 static void vlan_in_hv1(struct tpc_t *t)
