@@ -586,17 +586,17 @@ static int kern_set_link(void *ctx, int up)
 
 /* /proc/net/dev_mcast: one line per address of a device's multicast
  * list, its ifindex first (dev_mc_seq_show) */
-static int kern_dev_mc_count(void *ctx)
+static int kern_dev_mc_count(void *ctx, int ifindex)
 {
-	struct kern_ctx *c = ctx;
 	FILE *f = fopen("/proc/net/dev_mcast", "re");
 	char line[256];
 	int n = 0, idx;
 
+	(void)ctx;
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%d", &idx) == 1 && idx == c->ifindex)
+		if (sscanf(line, "%d", &idx) == 1 && idx == ifindex)
 			n++;
 	fclose(f);
 	return n;

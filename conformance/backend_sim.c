@@ -265,10 +265,13 @@ static int sim_set_link(void *ctx, int up)
 	return tpsim_dev_set_link(((struct sim_ctx *)ctx)->dev, up);
 }
 
-static int sim_dev_mc_count(void *ctx)
+static int sim_dev_mc_count(void *ctx, int ifindex)
 {
+	struct sim_ctx *c = ctx;
 	struct tpsim_dev_state st = { .sz = sizeof(st) };
-	int err = tpsim_dev_state_get(((struct sim_ctx *)ctx)->dev, &st);
+	struct tpsim_dev *d = ifindex == SIM_IFINDEX ? c->dev
+			      : ifindex == SIM_L3_IFINDEX ? c->l3 : NULL;
+	int err = d ? tpsim_dev_state_get(d, &st) : -ENODEV;
 
 	return err < 0 ? err : (int)st.mc_count;
 }

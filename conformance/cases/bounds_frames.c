@@ -347,6 +347,30 @@ static void option_edges(struct tpc_t *t)
 		     t->ops->getsockopt(raw, SOL_SOCKET, SO_RCVBUF, &v, NULL));
 }
 
+/* R1's premise: a frame shorter than the Ethernet header reaches no tap
+ * (tun refuses it, EINVAL; so does the simulator's producer), and the
+ * ring and the statistics stay as they were. */
+static void rx_short_frame(struct tpc_t *t)
+{
+	struct tpc_sock *s;
+	char *m = tpc_open_ring(t, SOCK_RAW, 4096, 1, 2048, &s);
+	unsigned int p = 1, d = 1;
+	uint8_t pkt[14];
+	struct tpc_inject in = { .data = pkt, .len = 13 };
+
+	REQUIRE(t, m);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	EXPECT_ERRNO(t, "a 13-byte frame", -EINVAL,
+		     t->ops->inject(t->bctx, s, &in));
+	EXPECT_HEX(t, "frame 0", TP_STATUS_KERNEL, tpc_status(t, m));
+	REQUIRE(t, !tpc_stats(t, s, &p, &d));
+	EXPECT_EQ(t, "tp_packets", 0, p);
+	EXPECT_EQ(t, "tp_drops", 0, d);
+	EXPECT_ERR(t, tpc_inject(t, s, pkt, 14), 0);
+	EXPECT_HEX(t, "frame 0 after a 14-byte frame", TP_STATUS_USER,
+		   tpc_status(t, m) & TP_STATUS_USER);
+}
+
 /* T2 at the link header: a TX frame of exactly the 14-byte Ethernet
  * header is sent (dev_validate_header), 13 bytes are not. */
 static void tx_header_only(struct tpc_t *t)
@@ -485,6 +509,8 @@ const struct tpc_case tpc_cases_bounds_frames[] = {
 	{ "bounds.v3_header_rewritten", "B6 R8", TPC_V3,
 	  .fn = v3_header_rewritten },
 	{ "bounds.option_edges", "O1 O4 O5 O8", 0, .fn = option_edges },
+	{ "bounds.rx_short_frame", "R1", TPC_V12, .fn = rx_short_frame,
+	  .needs = TPC_CAP_TAP_LINK },
 	{ "bounds.tx_header_only", "T2", TPC_V123, .fn = tx_header_only,
 	  .needs = TPC_CAP_WIRE },
 	{ "bounds.loss_skip_wraps", "T2 O4", TPC_V123, .fn = loss_skip_wraps,

@@ -20,7 +20,7 @@
 
 static unsigned int packets(struct tpc_t *t, struct tpc_sock *s);
 
-static int mc_count(struct tpc_t *t)
+static int mc_count_of(struct tpc_t *t, int ifindex)
 {
 	int n;
 
@@ -28,11 +28,16 @@ static int mc_count(struct tpc_t *t)
 		tpc_skip(t, "backend %s has no dev_mc_count", t->backend);
 		return -1;
 	}
-	n = t->ops->dev_mc_count(t->bctx);
+	n = t->ops->dev_mc_count(t->bctx, ifindex);
 	if (n < 0)
 		tpc_skip(t, "the device's multicast list is unreadable: %s",
 			 tpc_errname(n));
 	return n;
+}
+
+static int mc_count(struct tpc_t *t)
+{
+	return mc_count_of(t, t->ifindex);
 }
 
 static int member(struct tpc_t *t, struct tpc_sock *s, int opt,
@@ -258,7 +263,8 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 }
 
 /* N1, N2: getsockname of a socket bound to a device without an address:
- * 12 bytes, sll_hatype ARPHRD_NONE, sll_halen 0. */
+ * 12 bytes, sll_hatype ARPHRD_NONE, sll_halen 0; and the device's
+ * multicast list is empty. */
 static void l3_getsockname(struct tpc_t *t)
 {
 	struct sockaddr_ll g;
@@ -278,6 +284,10 @@ static void l3_getsockname(struct tpc_t *t)
 	EXPECT_EQ(t, "sll_ifindex", idx, g.sll_ifindex);
 	EXPECT_HEX(t, "sll_hatype", ARPHRD_NONE, g.sll_hatype);
 	EXPECT_EQ(t, "sll_halen", 0, g.sll_halen);
+	/* N10: a link without addresses has no multicast list: IPv4 maps
+	 * no group onto it (arp_mc_map), and its list starts empty */
+	EXPECT_EQ(t, "addresses in the TUN's multicast list", 0,
+		  mc_count_of(t, idx));
 }
 
 static int so_error(struct tpc_t *t, struct tpc_sock *s)

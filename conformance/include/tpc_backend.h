@@ -149,9 +149,10 @@ struct tpc_backend_ops {
 			     const struct sockaddr_ll *to, int flags);
 	/* Since the device list and link-type cases (optional, each
 	 * skipped without it): how many link-layer multicast addresses the
-	 * device's list holds (dev_mc_add's reference-counted list, one
-	 * line per address in /proc/net/dev_mcast), or a negative errno. */
-	int (*dev_mc_count)(void *ctx);
+	 * list of the device with ifindex holds (dev_mc_add's
+	 * reference-counted list, one line per address in
+	 * /proc/net/dev_mcast), or a negative errno. */
+	int (*dev_mc_count)(void *ctx, int ifindex);
 	/* A second device with no link-layer header or address (a TUN:
 	 * ARPHRD_NONE, MTU 1500, up), made on first use: its ifindex, or
 	 * a negative errno. l3_inject hands it one IP packet (no link
