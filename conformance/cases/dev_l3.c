@@ -807,44 +807,6 @@ static void tap_passes_all(struct tpc_t *t)
 	}
 }
 
-/*
- * N15, N20 for outgoing copies: a ROLLOVER group's members without a ring
- * are charged an outgoing frame's clone, 832 + the frame less its link
- * header (1818 for 1000 bytes sent from a TX ring); with SO_RCVBUF 6144
- * (12288) the first takes 5 (5 x 1818 below 9216), the sixth rolls over.
- */
-static void fanout_rollover_outgoing(struct tpc_t *t)
-{
-	struct tpc_sock *m[2], *tx = NULL;
-	int rcvbuf = 6144;
-	char *r;
-
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_SOCKET, SO_RCVBUF,
-						 &rcvbuf, sizeof(rcvbuf)),
-			   0);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 350 | PACKET_FANOUT_ROLLOVER << 16 },
-				sizeof(int)),
-			   0);
-	}
-	r = tpc_open_tx(t, SOCK_RAW, 2048, 8, &tx);
-	REQUIRE(t, r);
-	for (int i = 0; i < 6; i++) {
-		struct tpacket_hdr *h = (void *)(r + 2048 * i);
-
-		tpc_eth((uint8_t *)h + 32, 1000, tpc_bcast, 0x88b5);
-		h->tp_len = 1000;
-		tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
-	}
-	EXPECT_EQ(t, "send", 6000, tpc_send(t, tx, NULL, 0));
-	EXPECT_EQ(t, "frames of the first member", 5, packets(t, m[0]));
-	EXPECT_EQ(t, "frames of the second", 1, packets(t, m[1]));
-}
-
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -876,8 +838,6 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .fn = fanout_cbpf_inner_tag, .needs = DEV },
 	{ "dev.tap_passes_all", "R10", TPC_V12, .fn = tap_passes_all,
 	  .needs = DEV },
-	{ "dev.fanout_rollover_outgoing", "N15 N20", TPC_V1,
-	  .fn = fanout_rollover_outgoing, .needs = DEV | TPC_CAP_WIRE },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
 	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
