@@ -807,6 +807,57 @@ static void tap_passes_all(struct tpc_t *t)
 	}
 }
 
+/*
+ * O9 across kernels: PACKET_COPY_THRESH reads back what was set (6.12
+ * on) or cannot be read at all (ENOPROTOOPT before), never another
+ * error. A V3 case so that make mutation's linux-6.1 phase, which runs
+ * the V3 cases, meets it too.
+ */
+static void copy_thresh_read(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	int v = -1, r;
+	socklen_t len = sizeof(v);
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_COPY_THRESH, 77));
+	r = t->ops->getsockopt(s, SOL_PACKET, PACKET_COPY_THRESH, &v, &len);
+	tpc_note(t, "getsockopt: %s, %d", tpc_errname(r), v);
+	EXPECT_TRUE(t, "77 read back, or ENOPROTOOPT",
+		    (r == 0 && v == 77 && len == sizeof(v)) ||
+			    r == -ENOPROTOOPT);
+}
+
+/*
+ * R17, F12 across kernels: a socket bound to ETH_P_IP never sees the
+ * outer TPID of a priority tag (802.1AD, VID 0) around a tag (VID 7):
+ * 6.2 on clear the tag before its filter runs (SKF_AD_VLAN_TPID 0), 6.1
+ * leaves the inner tag's TPID, 0x8100, readable. Its filter drops the
+ * packet on 0x88a8 only. A V3 case for the linux-6.1 mutation phase.
+ */
+static void bound_qinq_tpid(struct tpc_t *t)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TPID),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_8021AD, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	};
+	struct sock_fprog fp = { .len = 4, .filter = prog };
+	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	uint8_t b[64], got[64];
+
+	REQUIRE(t, s);
+	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+					 sizeof(fp)),
+		   0);
+	tags(t, b, 0, 7, ETH_P_IP);
+	b[12] = 0x88, b[13] = 0xa8;	/* the outer tag 802.1AD */
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	EXPECT_EQ(t, "recv (the filter saw no 0x88a8)", 56,
+		  t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT));
+}
+
 #define DEV (TPC_CAP_DEVICE | TPC_CAP_TAP_LINK)
 
 const struct tpc_case tpc_cases_dev_l3[] = {
@@ -837,6 +888,9 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	{ "dev.fanout_cbpf_inner_tag", "N19 R17", 0,
 	  .fn = fanout_cbpf_inner_tag, .needs = DEV },
 	{ "dev.tap_passes_all", "R10", TPC_V12, .fn = tap_passes_all,
+	  .needs = DEV },
+	{ "opt.copy_thresh_read", "O9", TPC_V3, .fn = copy_thresh_read },
+	{ "filter.bound_qinq_tpid", "R17 F12", TPC_V3, .fn = bound_qinq_tpid,
 	  .needs = DEV },
 	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
 	  .needs = DEV },
