@@ -389,21 +389,15 @@ __tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
  * frames left in its block, from head (V1/V2) */
 __tpsim_hidden void tpsim__rx_plan(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__rx_head_set(struct tpsim_ring *r);
-/* rx.c: pieces of the receive path shared by the V1/V2 path, the V3 path
- * and the link-layer view (tpsim_deliver has them inlined) */
-__tpsim_hidden uint16_t tpsim__eth_proto(uint16_t type_be,
-					 const uint8_t *payload, uint32_t plen);
-__tpsim_hidden uint8_t tpsim__eth_pkttype(const struct tpsim_sock *s,
-					  const uint8_t *dst);
-__tpsim_hidden bool tpsim__eth_type_vlan(uint16_t type_be);
+/* rx_general.c: pieces of the receive path shared by the V1/V2 path, the
+ * V3 path and the link-layer view (the plain path's own are inline, in
+ * rx_inline.h) */
 __tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
 				    const struct rx_skb *k, char *frame,
 				    size_t hdr_size);
 __tpsim_hidden void tpsim__rx_copy(const struct tpsim_sock *s,
 				   const struct rx_skb *k, uint8_t *dst,
 				   uint32_t n);
-__tpsim_hidden uint32_t tpsim__rx_len(const struct tpsim_sock *s,
-				      const struct rx_skb *k);
 __tpsim_hidden uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
 					 const struct tpsim_packet *p,
 					 struct timespec *ts);
@@ -412,9 +406,19 @@ __tpsim_hidden bool tpsim__rx_offsets(const struct tpsim_sock *s,
 				      uint64_t *netoff);
 __tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
 					      const struct rx_skb *k);
-/* the clock as a delivery run sees it: read once per run */
-__tpsim_hidden struct timespec tpsim__rx_now(struct tpsim_sock *s);
-__tpsim_hidden int64_t tpsim__rx_mono_ns(struct tpsim_sock *s);
+/* rx_general.c: a packet the plain path does not take, in a delivery
+ * run, s->lock held: a TPSIM_RX_* answer */
+__tpsim_hidden int tpsim__rx_general(struct tpsim_sock *s,
+				     const struct tpsim_packet *p);
+/* rx_view.c: the link-layer view (0: the packet reaches no tap), and what
+ * this socket's kind and binding change in it (false: untagging for a
+ * bound socket frees it) */
+__tpsim_hidden int tpsim__rx_view(const struct tpsim_sock *s,
+				  const struct tpsim_packet *p,
+				  struct rx_skb *k);
+__tpsim_hidden bool tpsim__rx_sock_view(const struct tpsim_sock *s,
+					const struct tpsim_packet *p,
+					struct rx_skb *kb, bool bound);
 
 /* rx_v3.c; B6: skb_get_hash(), only for V3 rings that ask for it */
 __tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);
@@ -426,11 +430,14 @@ static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
 				  uint32_t frame, uint32_t status,
 				  uint32_t len, uint32_t snaplen,
 				  uint64_t macoff, uint64_t netoff,
-				  const struct timespec *ts)
+				  const struct timespec *ts,
+				  uint16_t vlan_tci, uint16_t vlan_tpid)
 {
 	struct tpsim_rx_info *in = &s->last_rx;
 
-	in->sz = sizeof(*in);
+	/* from the values written, never read back from the frame: the
+	 * consumer may have changed it already; sz is set by
+	 * tpsim_rx_last, not per packet */
 	in->seq++;
 	in->ring = ring;
 	in->frame = frame;
@@ -443,8 +450,8 @@ static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
 		in->ts = *ts;
 	else
 		in->ts = (struct timespec){ 0 };
-	in->vlan_tci = 0;
-	in->vlan_tpid = 0;
+	in->vlan_tci = vlan_tci;
+	in->vlan_tpid = vlan_tpid;
 }
 /* rx_v3.c: would a frame of need bytes (tp_mac + snaplen) go in now */
 __tpsim_hidden bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need);

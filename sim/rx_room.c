@@ -22,6 +22,8 @@ int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out)
 	else
 		memcpy(out, &s->last_rx,
 		       offsetof(struct tpsim_rx_info, __last));
+	if (!ret)	/* the delivery path leaves sz unset */
+		out->sz = sizeof(*out);
 	pthread_mutex_unlock(&s->lock);
 	return ret;
 }
