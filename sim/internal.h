@@ -200,7 +200,10 @@ struct tpsim_sock {
 	uint32_t rx_macnet;	/* tp_mac | tp_net << 16 */
 	uint32_t rx_snapmax;	/* frame_size - rx_macoff (R4) */
 
-	/* the last delivered packet, as written (tpsim_rx_last) */
+	/* the last delivered packet, as written (tpsim_rx_last). After the
+	 * plain path, ring is TPSIM_RX_NOTE_PLAIN: only seq, frame, status,
+	 * len and ts are set; the rest follow from the plan
+	 * (tpsim__rx_note_fill), which fills them in before it changes */
 	struct tpsim_rx_info last_rx;
 
 	char detail[160];
@@ -453,6 +456,10 @@ static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
 	in->vlan_tci = vlan_tci;
 	in->vlan_tpid = vlan_tpid;
 }
+/* rx_plan.c: the fields of last_rx the plain path leaves to the plan,
+ * when last_rx.ring says so (a value tpsim_rx_last never shows) */
+#define TPSIM_RX_NOTE_PLAIN 2
+__tpsim_hidden void tpsim__rx_note_fill(struct tpsim_sock *s);
 /* rx_v3.c: would a frame of need bytes (tp_mac + snaplen) go in now */
 __tpsim_hidden bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need);
 __tpsim_hidden int tpsim__v3_rcv(struct tpsim_sock *s,

@@ -118,13 +118,17 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 		s->st_drops++;
 		return TPSIM_RX_DROPPED;
 	}
+	s->last_rx.frame = r->head;	/* tpsim_rx_last */
 	rx_head_next(r);
 	s->st_packets++;
 	memcpy(h + s->rx_macoff, d + ETH_HLEN - hlen, snaplen);
-	if (alone)
-		tpsim__clock_read(s, &ts);
-	else
+	/* the stamp in s->rx_ts either way: tpsim_rx_last takes it there */
+	if (alone) {
+		tpsim__clock_read(s, &s->rx_ts);
+		ts = s->rx_ts;
+	} else {
 		ts = tpsim__rx_now(s);
+	}
 	memcpy(&type, d + 12, 2);
 	k.src = d + ETH_ALEN;
 	k.pkttype = tpsim__eth_pkttype(s, d);
@@ -135,8 +139,9 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 	status = TP_STATUS_USER | (s->st_drops ? TP_STATUS_LOSING : 0);
 	/* the plan's offsets read again after the calls, rather than held,
 	 * in one word: tp_mac and tp_net are one store */
-	rx_fill_v12(s, version, h, &k, len, snaplen, s->rx_macnet & 0xffff,
-		    s->rx_macnet >> 16, &ts, status, ETH_ALEN);
+	rx_fill_v12(s, version, true, h, &k, len, snaplen,
+		    s->rx_macnet & 0xffff, s->rx_macnet >> 16, &ts, status,
+		    ETH_ALEN);
 	if (alone)
 		tpsim__wake_publish(s);
 	else

@@ -122,7 +122,7 @@ static inline void rx_head_next(struct tpsim_ring *r)
 /* R2, R10, R11: a V1/V2 frame's header and sockaddr_ll, then its status,
  * released last. always_inline: the plain path's constants fold in. */
 static inline __attribute__((always_inline)) void
-rx_fill_v12(struct tpsim_sock *s, int version, char *h,
+rx_fill_v12(struct tpsim_sock *s, int version, bool plain, char *h,
 	    const struct rx_skb *k, uint32_t len, uint32_t snaplen,
 	    uint32_t macoff, uint32_t netoff, const struct timespec *ts,
 	    uint32_t status, uint8_t halen)
@@ -171,6 +171,17 @@ rx_fill_v12(struct tpsim_sock *s, int version, char *h,
 		rx_sll(s, k, h, sizeof(*h2), halen);
 		/* release: pairs with the consumer's acquire (R11) */
 		tpsim_store_release(&h2->tp_status, status);
+	}
+	if (plain) {
+		/* tpsim_rx_last: what the plan does not say (the frame was
+		 * noted before the head moved; the stamp is s->rx_ts, which
+		 * only a delivery changes); tpsim__rx_note_fill adds the
+		 * rest when asked */
+		s->last_rx.seq++;
+		s->last_rx.status = status;
+		s->last_rx.len = len;
+		s->last_rx.ring = TPSIM_RX_NOTE_PLAIN;
+		return;
 	}
 	/* tpsim_rx_last: the head moved past this frame just before */
 	tpsim__rx_note(s, 1, (s->rx.head ? s->rx.head : s->rx.frame_nr) - 1,

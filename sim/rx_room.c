@@ -17,6 +17,7 @@ int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out)
 	if (!s || !out || out->sz < offsetof(struct tpsim_rx_info, __last))
 		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
+	tpsim__rx_note_fill(s);
 	if (!s->last_rx.seq)
 		ret = -ENOENT;
 	else
