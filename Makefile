@@ -420,6 +420,7 @@ bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
 	$(Q)mkdir -p reports
 	$(Q)$(BENCH) --out reports --tpconform $(TPCONFORM) $(BENCH_ARGS)
 	$(Q)gnuplot scripts/bench.gp
+	@echo "bench: reports/bench.json, reports/bench.md, reports/bench.svg"
 
 # A tpconform with no runtime dependencies, to copy into another kernel's
 # VM, a container or a sandbox (plug-in loading left out: no dlopen).
