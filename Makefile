@@ -112,6 +112,7 @@ UNIT_SRCS := \
 	sim/tests/test_edges.c \
 	sim/tests/test_fanout.c \
 	sim/tests/test_fanout_bpf.c \
+	sim/tests/test_fanout_rollover.c \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \

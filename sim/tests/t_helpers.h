@@ -67,6 +67,7 @@ Suite *suite_batch(void);
 Suite *suite_edges(void);
 Suite *suite_fanout(void);
 Suite *suite_fanout_bpf(void);
+Suite *suite_fanout_rollover(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
 Suite *suite_peers(void);
