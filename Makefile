@@ -90,11 +90,9 @@ SIM_SRCS := \
 	sim/recvq.c \
 	sim/ring.c \
 	sim/rx.c \
-	sim/rx_general.c \
 	sim/rx_plan.c \
 	sim/rx_room.c \
 	sim/rx_v3.c \
-	sim/rx_view.c \
 	sim/sock.c \
 	sim/sockfilter.c \
 	sim/sockopt.c \

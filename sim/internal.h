@@ -383,45 +383,12 @@ struct rx_skb {
 	memset(&(k)->vlan, 0,                                                \
 	       offsetof(struct rx_skb, lhdr_buf) - offsetof(struct rx_skb, vlan))
 
-/* virtio_net_hdr_from_skb(): a received packet's virtio-net header. */
-__tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
-					 uint32_t tags_removed, uint8_t out[10]);
 
 /* rx_plan.c: the receive plan, after any change of the socket's
  * configuration, with s->lock held; the RX head frame's address and the
  * frames left in its block, from head (V1/V2) */
 __tpsim_hidden void tpsim__rx_plan(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__rx_head_set(struct tpsim_ring *r);
-/* rx_general.c: pieces of the receive path shared by the V1/V2 path, the
- * V3 path and the link-layer view (the plain path's own are inline, in
- * rx_inline.h) */
-__tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
-				    const struct rx_skb *k, char *frame,
-				    size_t hdr_size);
-__tpsim_hidden void tpsim__rx_copy(const struct tpsim_sock *s,
-				   const struct rx_skb *k, uint8_t *dst,
-				   uint32_t n);
-__tpsim_hidden uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
-					 const struct tpsim_packet *p,
-					 struct timespec *ts);
-__tpsim_hidden bool tpsim__rx_offsets(const struct tpsim_sock *s,
-				      const struct rx_skb *k, uint64_t *macoff,
-				      uint64_t *netoff);
-__tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
-					      const struct rx_skb *k);
-/* rx_general.c: a packet the plain path does not take, in a delivery
- * run, s->lock held: a TPSIM_RX_* answer */
-__tpsim_hidden int tpsim__rx_general(struct tpsim_sock *s,
-				     const struct tpsim_packet *p);
-/* rx_view.c: the link-layer view (0: the packet reaches no tap), and what
- * this socket's kind and binding change in it (false: untagging for a
- * bound socket frees it) */
-__tpsim_hidden int tpsim__rx_view(const struct tpsim_sock *s,
-				  const struct tpsim_packet *p,
-				  struct rx_skb *k);
-__tpsim_hidden bool tpsim__rx_sock_view(const struct tpsim_sock *s,
-					const struct tpsim_packet *p,
-					struct rx_skb *kb, bool bound);
 
 /* rx_v3.c; B6: skb_get_hash(), only for V3 rings that ask for it */
 __tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);

@@ -3,8 +3,8 @@
  * The producer's entry points, tpsim_deliver and tpsim_deliver_batch, for
  * every version, and the plain path: tpacket_rcv() of a plain packet on a
  * plain socket (rx_plan.c decides which), inlined whole into both entry
- * points. Everything else goes to rx_general.c (V1/V2, no ring) or
- * rx_v3.c, one call per packet.
+ * points. Everything else goes to rx_general.h (V1/V2, no ring; inlined
+ * here too) or rx_v3.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "rx_inline.h"
+#include "rx_general.h"
 
 /* The checks of the packet itself, first under the lock: -EINVAL or 0. */
 static int rx_check(const struct tpsim_sock *s, const struct tpsim_packet *p)
@@ -195,7 +196,7 @@ static int rx_one(struct tpsim_sock *s, const struct tpsim_packet *p)
 	if (s->rx_plain && rx_plain_pkt(s, p))
 		return s->version == TPACKET_V3 ? rx_plain_v3(s, p)
 						: rx_plain(s, s->version, p, false);
-	return tpsim__rx_general(s, p);
+	return rx_general(s, p);
 }
 
 /* flatten: the per-packet helpers above are inlined into the two entry
@@ -216,7 +217,7 @@ __attribute__((flatten)) int tpsim_deliver(struct tpsim_sock *s,
 			ret = rx_plain(s, s->version, p, true);
 		} else {
 			rx_run_begin(s);
-			ret = untagged ? rx_plain_v3(s, p) : tpsim__rx_general(s, p);
+			ret = untagged ? rx_plain_v3(s, p) : rx_general(s, p);
 			rx_run_end(s);
 		}
 	} else if (!(ret = rx_check(s, p))) {

@@ -10,7 +10,9 @@
 #define TPSIM_RX_INLINE_H
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <linux/if_ether.h>
+#include <linux/net_tstamp.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -186,6 +188,86 @@ rx_fill_v12(struct tpsim_sock *s, int version, bool plain, char *h,
 	/* tpsim_rx_last: the head moved past this frame just before */
 	tpsim__rx_note(s, 1, (s->rx.head ? s->rx.head : s->rx.frame_nr) - 1,
 		       status, len, snaplen, macoff, netoff, ts, tci, tpid);
+}
+
+
+/* Copy bytes [0, n) of the packet as the socket type sees it to dst. */
+static inline void tpsim__rx_copy(const struct tpsim_sock *s,
+				  const struct rx_skb *k, uint8_t *dst,
+				  uint32_t n)
+{
+	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
+
+	if (!h || k->lhdr + h == k->payload) {
+		/* the header still sits before the payload: one copy */
+		memcpy(dst, k->payload - h, n);
+		return;
+	}
+	if (h > n)
+		h = n;
+	memcpy(dst, k->lhdr, h);
+	memcpy(dst + h, k->payload, n - h);
+}
+
+static inline uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
+					 const struct tpsim_packet *p,
+					 struct timespec *ts)
+{
+	/* tpacket_get_timestamp(): a raw hardware stamp when asked for with
+	 * PACKET_TIMESTAMP, else the software stamp, else a clock read (R9) */
+	if ((p->flags & TPSIM_PKT_HW_TS) &&
+	    (s->tstamp & SOF_TIMESTAMPING_RAW_HARDWARE) &&
+	    (p->hw_ts.tv_sec || p->hw_ts.tv_nsec)) {
+		*ts = p->hw_ts;
+		return TP_STATUS_TS_RAW_HARDWARE;
+	}
+	if ((p->flags & TPSIM_PKT_SW_TS) &&
+	    (p->sw_ts.tv_sec || p->sw_ts.tv_nsec)) {
+		*ts = p->sw_ts;
+		return TP_STATUS_TS_SOFTWARE;
+	}
+	*ts = tpsim__rx_now(s);
+	return 0;
+}
+
+static inline void tpsim__fill_sll(const struct tpsim_sock *s,
+				   const struct rx_skb *k, char *frame,
+				   size_t hdr_size)
+{
+	rx_sll(s, k, frame, hdr_size, k->src ? s->addr_len : 0);
+}
+
+static inline uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
+					      const struct rx_skb *k)
+{
+	if (!(p->flags & (TPSIM_PKT_CSUM_PARTIAL | TPSIM_PKT_CSUM_VALID)))
+		return 0;
+	if (p->flags & TPSIM_PKT_CSUM_PARTIAL)
+		return TP_STATUS_CSUMNOTREADY;
+	if (k->pkttype != PACKET_OUTGOING && (p->flags & TPSIM_PKT_CSUM_VALID))
+		return TP_STATUS_CSUM_VALID;
+	return 0;
+}
+
+/* R3: where the link header and the network header go in a frame; false
+ * when tp_net would not fit its 16-bit field (the packet is dropped). */
+static inline bool tpsim__rx_offsets(const struct tpsim_sock *s,
+				     const struct rx_skb *k,
+				     uint64_t *macoff, uint64_t *netoff)
+{
+	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len + k->mac_extra : 0;
+
+	if (s->type == SOCK_DGRAM) {
+		*macoff = *netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
+				    (uint64_t)s->reserve;
+	} else {
+		/* O10: room for the virtio-net header before the link's */
+		*netoff = TPACKET_ALIGN(s->hdrlen +
+					(maclen < 16 ? 16 : maclen)) +
+			  (uint64_t)s->reserve + s->vnet_hdr_sz;
+		*macoff = *netoff - maclen;
+	}
+	return *netoff <= USHRT_MAX;
 }
 
 #endif

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "internal.h"
+#include "rx_inline.h"
 
 /* R1: head_at and head_left from head: once per block (a division). */
 void tpsim__rx_head_set(struct tpsim_ring *r)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rx_inline.h"
 
 int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out)
 {

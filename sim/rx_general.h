@@ -1,99 +1,27 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * tpacket_rcv() and packet_rcv() for what the plain path (rx.c) does not
  * take: any packet on a socket with a filter, a binding, a virtio-net
  * header, a copy threshold, no ring, SOCK_DGRAM's view, tags, stamps or
  * checksum flags (R1-R12 on a V1/V2 ring, the receive queue without one).
- * One call per packet from rx.c; the pieces the plain path shares are in
- * rx_inline.h.
+ *
+ * Part of rx.c's translation unit, not a file of its own: tpsim_deliver
+ * and tpsim_deliver_batch are flattened, so this path is inlined into
+ * them as it was before the split (a separate object cost it a call per
+ * packet and 30-100 instructions).
  */
+#ifndef TPSIM_RX_GENERAL_H
+#define TPSIM_RX_GENERAL_H
+
 #include <errno.h>
 #include <limits.h>
 #include <linux/if_ether.h>
-#include <linux/net_tstamp.h>
 #include <stdbool.h>
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "internal.h"
 #include "rx_inline.h"
-
-/* Copy bytes [0, n) of the packet as the socket type sees it to dst. */
-void tpsim__rx_copy(const struct tpsim_sock *s, const struct rx_skb *k,
-		    uint8_t *dst, uint32_t n)
-{
-	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
-
-	if (!h || k->lhdr + h == k->payload) {
-		/* the header still sits before the payload: one copy */
-		memcpy(dst, k->payload - h, n);
-		return;
-	}
-	if (h > n)
-		h = n;
-	memcpy(dst, k->lhdr, h);
-	memcpy(dst + h, k->payload, n - h);
-}
-
-uint32_t tpsim__rx_tstamp(struct tpsim_sock *s, const struct tpsim_packet *p,
-			  struct timespec *ts)
-{
-	/* tpacket_get_timestamp(): a raw hardware stamp when asked for with
-	 * PACKET_TIMESTAMP, else the software stamp, else a clock read (R9) */
-	if ((p->flags & TPSIM_PKT_HW_TS) &&
-	    (s->tstamp & SOF_TIMESTAMPING_RAW_HARDWARE) &&
-	    (p->hw_ts.tv_sec || p->hw_ts.tv_nsec)) {
-		*ts = p->hw_ts;
-		return TP_STATUS_TS_RAW_HARDWARE;
-	}
-	if ((p->flags & TPSIM_PKT_SW_TS) &&
-	    (p->sw_ts.tv_sec || p->sw_ts.tv_nsec)) {
-		*ts = p->sw_ts;
-		return TP_STATUS_TS_SOFTWARE;
-	}
-	*ts = tpsim__rx_now(s);
-	return 0;
-}
-
-void tpsim__fill_sll(const struct tpsim_sock *s, const struct rx_skb *k,
-		     char *frame, size_t hdr_size)
-{
-	rx_sll(s, k, frame, hdr_size, k->src ? s->addr_len : 0);
-}
-
-uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
-			       const struct rx_skb *k)
-{
-	if (!(p->flags & (TPSIM_PKT_CSUM_PARTIAL | TPSIM_PKT_CSUM_VALID)))
-		return 0;
-	if (p->flags & TPSIM_PKT_CSUM_PARTIAL)
-		return TP_STATUS_CSUMNOTREADY;
-	if (k->pkttype != PACKET_OUTGOING && (p->flags & TPSIM_PKT_CSUM_VALID))
-		return TP_STATUS_CSUM_VALID;
-	return 0;
-}
-
-/* R3: where the link header and the network header go in a frame; false
- * when tp_net would not fit its 16-bit field (the packet is dropped). */
-bool tpsim__rx_offsets(const struct tpsim_sock *s, const struct rx_skb *k,
-		       uint64_t *macoff, uint64_t *netoff)
-{
-	uint32_t maclen = s->type == SOCK_RAW ? k->lhdr_len + k->mac_extra : 0;
-
-	if (s->type == SOCK_DGRAM) {
-		*macoff = *netoff = TPACKET_ALIGN(s->hdrlen) + 16 +
-				    (uint64_t)s->reserve;
-	} else {
-		/* O10: room for the virtio-net header before the link's */
-		*netoff = TPACKET_ALIGN(s->hdrlen +
-					(maclen < 16 ? 16 : maclen)) +
-			  (uint64_t)s->reserve + s->vnet_hdr_sz;
-		*macoff = *netoff - maclen;
-	}
-	return *netoff <= USHRT_MAX;
-}
-
-
+#include "rx_view.h"
 
 /* Queue the first n bytes for recv(), as the socket type sees it: all of
  * them for a COPY frame (R5: the kernel queues the skb itself, whatever
@@ -208,7 +136,7 @@ static int rx_one_locked(struct tpsim_sock *s, const struct tpsim_packet *p,
 	    s->vnet_hdr_sz || !s->rx.live || s->copy_thresh) {
 		kb = *k;
 		k = &kb;
-		if (!tpsim__rx_sock_view(s, p, &kb, bound))
+		if (!rx_sock_view(s, p, &kb, bound))
 			return TPSIM_RX_IGNORED;
 	}
 	/* R13: outgoing copies go only to the taps of every protocol
@@ -244,11 +172,13 @@ static int rx_one_locked(struct tpsim_sock *s, const struct tpsim_packet *p,
 
 /* A packet that is not plain: the link-layer view, then the socket's
  * decisions. */
-int tpsim__rx_general(struct tpsim_sock *s, const struct tpsim_packet *p)
+static int rx_general(struct tpsim_sock *s, const struct tpsim_packet *p)
 {
 	struct rx_skb k;
 
-	if (!tpsim__rx_view(s, p, &k))
+	if (!rx_view(s, p, &k))
 		return TPSIM_RX_IGNORED;
 	return rx_one_locked(s, p, &k);
 }
+
+#endif

@@ -1,16 +1,23 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * The link-layer view of a packet that is not plain: what
  * eth_type_trans() and skb_vlan_untag() leave of it before the taps
  * (R8, R13), and what a socket's kind and binding change in it (R14,
  * R17, the virtio-net header).
+ *
+ * Part of rx.c's translation unit (through rx_general.h), not a file of
+ * its own: tpsim_deliver and tpsim_deliver_batch are flattened, so this
+ * code is inlined into them; as a separate object it cost the general
+ * path a call per packet and 30-100 instructions.
  */
+#ifndef TPSIM_RX_VIEW_H
+#define TPSIM_RX_VIEW_H
+
+#include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <stdbool.h>
 #include <string.h>
-#include <arpa/inet.h>
 
-#include "internal.h"
 #include "rx_inline.h"
 
 /*
@@ -196,8 +203,8 @@ static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
 	}
 }
 
-void tpsim__vnet_from_pkt(const struct tpsim_packet *p, uint32_t pulled,
-			  uint8_t out[10])
+static void tpsim__vnet_from_pkt(const struct tpsim_packet *p, uint32_t pulled,
+				 uint8_t out[10])
 {
 	/* struct virtio_net_hdr, little-endian fields: flags, gso_type
 	 * (NONE), hdr_len, gso_size, csum_start (from the link header, so
@@ -221,7 +228,7 @@ void tpsim__vnet_from_pkt(const struct tpsim_packet *p, uint32_t pulled,
  * The link-layer parse (eth_type_trans(), skb_vlan_untag()). Returns 0
  * when the packet never reaches a tap (TPSIM_RX_IGNORED), or 1 to go on.
  */
-int tpsim__rx_view(const struct tpsim_sock *s, const struct tpsim_packet *p,
+static int rx_view(const struct tpsim_sock *s, const struct tpsim_packet *p,
 		   struct rx_skb *k)
 {
 	/* every field known, whatever parses it: the parse sets the first
@@ -244,9 +251,9 @@ int tpsim__rx_view(const struct tpsim_sock *s, const struct tpsim_packet *p,
  * may come later for what is queued). False when untagging for the bound
  * socket frees the packet.
  */
-bool tpsim__rx_sock_view(const struct tpsim_sock *s,
-			  const struct tpsim_packet *p, struct rx_skb *kb,
-			  bool bound)
+static bool rx_sock_view(const struct tpsim_sock *s,
+			 const struct tpsim_packet *p, struct rx_skb *kb,
+			 bool bound)
 {
 	if (bound && kb->pkttype != PACKET_OUTGOING && !vlan_for_bound(s, kb))
 		return false;
@@ -255,3 +262,5 @@ bool tpsim__rx_sock_view(const struct tpsim_sock *s,
 	tpsim__vnet_from_pkt(p, kb->pulled, kb->vnet);
 	return true;
 }
+
+#endif
