@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pieces of the receive path that the plain path (rx.c) and the
- * general one (rx_general.c, rx_view.c, rx_v3.c) share, inline: the
- * plain path has them folded into tpsim_deliver and tpsim_deliver_batch
- * (a call per helper cost about a fifth of its instructions per packet),
- * so they live here rather than in a file of their own.
+ * The pieces of the receive path that the plain path (rx.c), the general
+ * one (rx_general.h, rx_view.h), the V3 path (rx_v3.c) and the plan
+ * (rx_plan.c, rx_room.c) share, inline: tpsim_deliver and
+ * tpsim_deliver_batch have them folded in (a call per helper cost about a
+ * fifth of the plain path's instructions per packet), so they live here
+ * rather than in a file of their own.
  */
 #ifndef TPSIM_RX_INLINE_H
 #define TPSIM_RX_INLINE_H
