@@ -94,6 +94,11 @@ union tpsim_req {
 	struct tpacket_req3 req3;
 };
 
+/* Packets of tpsim_deliver_batch() handled per taking of the lock: the
+ * NAPI budget of a NIC's poll, so the consumer's poll and the V3 timer
+ * wait at most that long for the lock. */
+#define TPSIM_BATCH_RUN 64u
+
 struct tpsim_sock {
 	pthread_mutex_t lock;	/* the kernel's socket + queue locks */
 	const struct tpsim_profile *prof;
@@ -186,6 +191,13 @@ struct tpsim_sock {
 	 * of tpsim_deliver_batch) under the lock: whether it published
 	 * something to wake for, and the clock read once for the run */
 	bool rx_in_run, rx_wake_due, rx_ts_valid, rx_mono_valid;
+	/* a batch run's plain V1/V2 frames, filled, their status words not
+	 * yet released: released in frame order before anything else
+	 * publishes and at the run's end (rx.c), so that a consumer at the
+	 * head frame does not poll each frame while it is being written */
+	uint32_t rx_pend_n;
+	uint32_t rx_pend_status[TPSIM_BATCH_RUN];
+	char *rx_pend_h[TPSIM_BATCH_RUN];
 	struct timespec rx_ts;
 	int64_t rx_mono;
 	/* the receive plan (tpsim__rx_plan): whether this socket's
@@ -208,11 +220,6 @@ struct tpsim_sock {
 
 	char detail[160];
 };
-
-/* Packets of tpsim_deliver_batch() handled per taking of the lock: the
- * NAPI budget of a NIC's poll, so the consumer's poll and the V3 timer
- * wait at most that long for the lock. */
-#define TPSIM_BATCH_RUN 64u
 
 /* sock.c */
 __tpsim_hidden void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)

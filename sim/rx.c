@@ -140,7 +140,8 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 	status = TP_STATUS_USER | (s->st_drops ? TP_STATUS_LOSING : 0);
 	/* the plan's offsets read again after the calls, rather than held,
 	 * in one word: tp_mac and tp_net are one store */
-	rx_fill_v12(s, version, true, h, &k, len, snaplen,
+	rx_fill_v12(s, version, true, !alone && version == TPACKET_V2 &&
+		    s->rx.frame_nr > TPSIM_BATCH_RUN, h, &k, len, snaplen,
 		    s->rx_macnet & 0xffff, s->rx_macnet >> 16, &ts, status,
 		    ETH_ALEN);
 	if (alone)
@@ -169,13 +170,30 @@ static void rx_run_begin(struct tpsim_sock *s)
 	s->rx_mono_valid = false;
 }
 
+/* The run's filled frames, released in frame order (R11: each status
+ * last, after its frame): before anything else publishes and at the
+ * run's end. */
+static void rx_pend_flush(struct tpsim_sock *s)
+{
+	if (!s->rx_pend_n)
+		return;
+	for (uint32_t i = 0; i < s->rx_pend_n; i++)
+		/* release: pairs with the consumer's acquire (R11) */
+		tpsim_store_release(
+			&((struct tpacket2_hdr *)s->rx_pend_h[i])->tp_status,
+			s->rx_pend_status[i]);
+	s->rx_pend_n = 0;
+}
+
 /* ... and ends, still under the lock (a concurrent teardown may unmap the
  * wake page): one fence and one look for sleepers for all it published. */
 static void rx_run_end(struct tpsim_sock *s)
 {
 	s->rx_in_run = false;
-	if (s->rx_wake_due)
+	if (s->rx_wake_due) {	/* pending frames set it too */
+		rx_pend_flush(s);
 		tpsim__wake_publish(s);
+	}
 }
 
 /* A plain packet on a plain V3 socket, in a run (blocks publish). */
@@ -189,13 +207,19 @@ static int rx_plain_v3(struct tpsim_sock *s, const struct tpsim_packet *p)
 
 /* One packet under the lock, in a run: the plain path when the socket
  * and the packet allow it, else the general one. */
-static int rx_one(struct tpsim_sock *s, const struct tpsim_packet *p)
+static inline __attribute__((always_inline)) int
+rx_one(struct tpsim_sock *s, const struct tpsim_packet *p, bool batch)
 {
-	if (p->flags & TPSIM_PKT_CLOCK)
+	if (p->flags & TPSIM_PKT_CLOCK) {
+		if (batch)	/* time passes: what is filled is out */
+			rx_pend_flush(s);
 		rx_arrive(s, p);
+	}
 	if (s->rx_plain && rx_plain_pkt(s, p))
 		return s->version == TPACKET_V3 ? rx_plain_v3(s, p)
 						: rx_plain(s, s->version, p, false);
+	if (batch)	/* the general path publishes in place */
+		rx_pend_flush(s);
 	return rx_general(s, p);
 }
 
@@ -222,7 +246,7 @@ __attribute__((flatten)) int tpsim_deliver(struct tpsim_sock *s,
 		}
 	} else if (!(ret = rx_check(s, p))) {
 		rx_run_begin(s);
-		ret = rx_one(s, p);
+		ret = rx_one(s, p, false);
 		rx_run_end(s);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -252,7 +276,7 @@ tpsim_deliver_batch(struct tpsim_sock *s,
 				err = r;
 				break;
 			}
-			r = rx_one(s, pkts[i]);
+			r = rx_one(s, pkts[i], true);
 			if (results)
 				results[i] = r;
 		}

@@ -96,7 +96,7 @@ static int rx_ring(struct tpsim_sock *s, const struct tpsim_packet *p,
 		       sizeof(k->vnet));
 	ts_status = tpsim__rx_tstamp(s, p, &ts);
 	status |= ts_status;
-	rx_fill_v12(s, s->version, false, h, k, len, snaplen, (uint32_t)macoff,
+	rx_fill_v12(s, s->version, false, false, h, k, len, snaplen, (uint32_t)macoff,
 		    (uint32_t)netoff, &ts, status, k->src ? s->addr_len : 0);
 	return TPSIM_RX_DELIVERED;
 }

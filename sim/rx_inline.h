@@ -125,7 +125,8 @@ static inline void rx_head_next(struct tpsim_ring *r)
 /* R2, R10, R11: a V1/V2 frame's header and sockaddr_ll, then its status,
  * released last. always_inline: the plain path's constants fold in. */
 static inline __attribute__((always_inline)) void
-rx_fill_v12(struct tpsim_sock *s, int version, bool plain, char *h,
+rx_fill_v12(struct tpsim_sock *s, int version, bool plain, bool defer,
+	    char *h,
 	    const struct rx_skb *k, uint32_t len, uint32_t snaplen,
 	    uint32_t macoff, uint32_t netoff, const struct timespec *ts,
 	    uint32_t status, uint8_t halen)
@@ -172,8 +173,14 @@ rx_fill_v12(struct tpsim_sock *s, int version, bool plain, char *h,
 		h2->tp_vlan_tpid = tpid;
 		memset(h2->tp_padding, 0, sizeof(h2->tp_padding));
 		rx_sll(s, k, h, sizeof(*h2), halen);
-		/* release: pairs with the consumer's acquire (R11) */
-		tpsim_store_release(&h2->tp_status, status);
+		if (defer) {
+			/* released by rx_pend_flush, in frame order */
+			s->rx_pend_h[s->rx_pend_n] = h;
+			s->rx_pend_status[s->rx_pend_n++] = status;
+		} else {
+			/* release: pairs with the consumer's acquire (R11) */
+			tpsim_store_release(&h2->tp_status, status);
+		}
 	}
 	if (plain) {
 		/* tpsim_rx_last: what the plan does not say (the frame was
