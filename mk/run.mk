@@ -50,6 +50,15 @@ $(RUN_PROBE): $(BUILD)/tests/run/probe.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 all: $(RUN_PROBE)
 
+# a TX ring kicked from a signal handler (tests/run/sigsend.c); -rdynamic:
+# its munmap (exported) must be the one libtpsim's munmap(2) call finds
+RUN_SIGSEND := $(BUILD)/tests/run-sigsend
+$(RUN_SIGSEND): $(BUILD)/tests/run/sigsend.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -ldl
+all: $(RUN_SIGSEND)
+
 # the README's table: tcpdump, dumpcap, netsniff-ng under each hostile
 # scenario (about 30 s)
 .PHONY: scenario-table

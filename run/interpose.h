@@ -98,18 +98,25 @@ void tpr__map_add(struct tpr_fake *f, void *addr, size_t len);
 int tpr__map_unmap(void *addr, size_t len, bool *done);
 
 /*
- * Calls into libtpsim take the socket's lock, so a signal handler that
- * calls back into a simulated socket while its thread is inside one
- * (netsniff-ng kicks its TX ring from a timer signal) must not enter:
- * tpr__enter() is false then. A send refused so is done by the outer
- * call when it returns (tpr__kick: the handler's send of no data is a
- * kick of the TX ring); other calls fail with EINTR.
+ * Calls into libtpsim and the run layer take locks that are not
+ * recursive, so a signal handler that calls back into a simulated socket
+ * while its thread is inside such a section (netsniff-ng kicks its TX
+ * ring from a timer signal) must not enter it: every section that takes
+ * one is bracketed by tpr__enter()/tpr__leave() (or runs with signals
+ * blocked), and tpr__enter() is false inside one. A kick refused so
+ * (the handler's send of no data on a TX ring) is queued with
+ * tpr__kick_later (0, or -ENOBUFS when TPR_DEFER are queued) and done
+ * by tpr__leave() of the section it interrupted, as is the closing of a
+ * socket whose last reference went meanwhile (tpr__put); other calls
+ * fail with EINTR. Waits for the program (the multiplexers) run outside
+ * any section, so a handler during them runs its send at once.
  */
 bool tpr__enter(void);
 void tpr__leave(void);
-void tpr__kick_later(struct tpr_fake *f);
-/* the socket a handler asked to kick meanwhile (a reference), or NULL */
-struct tpr_fake *tpr__kick_take(void);
+/* inside a section (a handler that interrupted one): tpr__enter would
+ * be false */
+bool tpr__nested(void);
+int tpr__kick_later(struct tpr_fake *f);
 
 /* -1 with errno = -err, the libc convention at the edge. */
 static inline int tpr__fail(int err)

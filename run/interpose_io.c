@@ -231,12 +231,12 @@ static ssize_t fake_send(struct tpr_fake *f, const void *buf, size_t len,
 		return -EINVAL;
 	if (!tpr__enter()) {
 		/* a signal handler's send while this thread is inside a
-		 * simulated call: the outer call sends the ring's frames
-		 * when it returns; data cannot wait, it is refused */
+		 * simulated call: the call it interrupted sends the ring's
+		 * frames as it leaves (tpr__leave); data cannot wait, it
+		 * is refused */
 		if (len)
 			return -EINTR;
-		tpr__kick_later(f);
-		return 0;
+		return tpr__kick_later(f);
 	}
 	ring = tpsim_ring_view_of(s, TPSIM_RING_TX, &v) >= 0;
 	if (atomic_load(&f->nonblock))
@@ -255,14 +255,6 @@ static ssize_t fake_send(struct tpr_fake *f, const void *buf, size_t len,
 			   ws.sending);
 	}
 	tpr__leave();
-	for (struct tpr_fake *k; (k = tpr__kick_take()); tpr__put(k)) {
-		struct tpsim_sock *ks = atomic_load(&k->s);
-
-		if (ks && !k->dead && tpr__enter()) {
-			tpsim_send(ks, NULL, MSG_DONTWAIT);
-			tpr__leave();
-		}
-	}
 	return n;
 }
 

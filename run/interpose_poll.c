@@ -107,10 +107,14 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 	/* Signals stay blocked between our waits and are let in only inside
 	 * ppoll (as pselect does): one arriving while we re-arm after a
 	 * spurious wake-up interrupts the next wait instead of being lost
-	 * to a program that would have been inside poll(2) all along. */
+	 * to a program that would have been inside poll(2) all along. So no
+	 * handler runs while this thread holds a lock of ours, and this
+	 * wait is no section of interpose.h: a handler run inside it (a
+	 * SIGALRM kick of a TX ring) is served at once, as the kernel
+	 * serves a send from a handler that interrupted poll(2). */
 	sigset_t all, old;
 
-	if (!tpr__enter()) {	/* a signal handler inside a simulated call */
+	if (tpr__nested()) {	/* a signal handler inside a simulated call */
 		if (fk != stack_fk) {
 			free(fk);
 			free(want);
@@ -163,7 +167,6 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 		fds[i].events = want[i];
 		tpr__put(fk[i]);
 	}
-	tpr__leave();
 	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* pending ones run now */
 	errno = err;
 	if (fk != stack_fk) {
@@ -397,6 +400,8 @@ static int epoll_impl(int epfd, struct epoll_event *evs, int max,
 		return pwait ? TPR_NEXT(epoll_pwait)(epfd, evs, max, timeout,
 						     sigmask)
 			     : TPR_NEXT(epoll_wait)(epfd, evs, max, timeout);
+	if (tpr__nested())	/* a signal handler inside a simulated call */
+		return tpr__fail(-EINTR);
 	/* signals only inside the wait, as in poll_impl */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
