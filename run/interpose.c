@@ -32,7 +32,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define TPR_MAX_FD 65536
 #define TPR_POOL 256
 #define TPR_MAX_MAPS 64
 
@@ -285,6 +284,7 @@ struct tpr_fake *tpr__alloc(struct tpsim_sock *s, int type, int protocol)
 		atomic_store(&f->nonblock, false);
 		atomic_store(&f->bound, false);
 		atomic_store(&f->auxdata, false);
+		atomic_store(&f->soft_err, 0);
 		atomic_store(&f->s, s);
 		return f;
 	}

@@ -68,11 +68,16 @@ struct tpr_fake {
 	_Atomic bool nonblock;		/* O_NONBLOCK of the description */
 	_Atomic bool bound;		/* bound to the simulated device */
 	_Atomic bool auxdata;		/* PACKET_AUXDATA on */
+	_Atomic int soft_err;		/* errno a recvmmsg left for the next
+					 * call (sk_err), 0 none */
 	bool dead;			/* world left behind by fork */
 	int opt_name[TPR_SOCKOPT_SLOTS];
 	int opt_val[TPR_SOCKOPT_SLOTS];
 	int nopt;
 };
+
+/* descriptors at or past this are never simulated sockets */
+#define TPR_MAX_FD 65536
 
 /* The simulated socket behind fd with a reference taken, or NULL when
  * fd is not one (then the caller passes the call on). */
@@ -117,6 +122,11 @@ void tpr__leave(void);
  * be false */
 bool tpr__nested(void);
 int tpr__kick_later(struct tpr_fake *f);
+
+/* recvmsg and sendmsg on a simulated socket (interpose_io.c): the
+ * byte count or a negative errno; recvmmsg and sendmmsg loop on them. */
+ssize_t tpr__recvmsg(struct tpr_fake *f, struct msghdr *msg, int flags);
+ssize_t tpr__sendmsg(struct tpr_fake *f, const struct msghdr *msg, int flags);
 
 /* -1 with errno = -err, the libc convention at the edge. */
 static inline int tpr__fail(int err)

@@ -39,6 +39,8 @@ static short fake_revents(struct tpr_fake *f, short events)
 	if (f->dead)
 		return POLLERR;
 	r = tpsim_poll(atomic_load(&f->s), events, 0);
+	if (r >= 0 && atomic_load(&f->soft_err))
+		r |= POLLERR;	/* datagram_poll: sk_err pending */
 	return r < 0 ? POLLERR : (short)r;
 }
 

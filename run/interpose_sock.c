@@ -418,6 +418,9 @@ TPR_EXPORT int getsockopt(int fd, int level, int optname, void *val,
 	tpr__leave();
 	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
 		err = getsockopt_generic(f, optname, val, len);
+	if (!err && level == SOL_SOCKET && optname == SO_ERROR &&
+	    *len >= sizeof(int) && !*(int *)val)
+		*(int *)val = atomic_exchange(&f->soft_err, 0);	/* recvmmsg's */
 	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;

@@ -261,6 +261,17 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 	[ "$(packets "$T/wire.pcap" | grep -c '^[0-9]')" -eq 10 ]
 }
 
+# recvmmsg/sendmmsg/close_range with the kernel's rules (tests/run/mmsg.c)
+@test "recvmmsg, sendmmsg, close_range on a simulated socket" {
+	run tpsim run --timeout 30 --pcap "$FIX/eth-mixed.pcap" --pace lossless \
+		--end none --wire-out "$T/wire.pcap" -- \
+		"$BUILD/tests/run-mmsg" "$FIX/eth-mixed.pcap"
+	assert_success
+	refute_output --partial "not ok"
+	assert_line "1..37"
+	[ "$(packets "$T/wire.pcap" | grep -c '^[0-9]')" -eq 8 ]
+}
+
 @test "netsniff-ng at the default 10 Gb/s: its TX ring request is refused (G11), as on a veth" {
 	export TPSIM_RUN_TRACE=1	# not through env(1): see san_skip_p11kit
 	run own_sysctls "$TPSIM" run --timeout 60 --pcap "$FIX/empty.pcap" --end none -- \
