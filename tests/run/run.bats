@@ -198,6 +198,25 @@ print(s["packet_statistics_read"][k] if k.startswith("tp_") else s.get(k, r.get(
 	cmp out.pcap exp.pcap
 }
 
+# losing-burst overruns the ring within 8 packets of the first one a ring
+# sees, whatever the seed: drops in every run, tcpdump's count of them is
+# the report's, and what it wrote is still what the ring gave.
+@test "losing-burst forces drops for every seed: tcpdump counts them as the report does" {
+	for seed in 1 2 3; do
+		tpsim run --timeout 60 --pcap "$FIX/eth-mixed.pcap" --pace lossless \
+			--scenario losing-burst --seed "$seed" \
+			--expect-out "$T/exp.pcap" --report "$T/r.json" -- \
+			tcpdump -Z root -i tpsim0 -w "$T/out.pcap" 2> "$T/err" ||
+			{ cat "$T/err"; false; }
+		dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$T/err")
+		echo "seed $seed: tcpdump dropped $dropped, report $(rget "$T/r.json" dropped)"
+		[ "$(rget "$T/r.json" dropped)" -gt 0 ]
+		[ "$dropped" -eq "$(rget "$T/r.json" dropped)" ]
+		[ "$dropped" -eq "$(rget "$T/r.json" tp_drops)" ]
+		cmp "$T/out.pcap" "$T/exp.pcap"
+	done
+}
+
 # netsniff-ng and trafgen write the host's net.core buffer sysctls
 # (rmem_default/max, wmem_default/max) and put them back only on a clean
 # exit: run them with private copies of those files (a mount namespace)
