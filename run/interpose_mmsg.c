@@ -14,7 +14,8 @@
 
 /* UIO_MAXIOV: both calls take at most this many messages */
 #define TPR_MMSG_MAX 1024
-/* the kernel's internal flag, refused from user space (include/linux/socket.h) */
+/* the kernel's internal flag, refused from user space
+ * (include/linux/socket.h) */
 #define TPR_MSG_CMSG_COMPAT 0x80000000u
 
 static int64_t mono_ns(void)
