@@ -128,11 +128,6 @@ bool tpr__enter(void)
 	return true;
 }
 
-bool tpr__nested(void)
-{
-	return call_depth != 0;
-}
-
 static bool defer(_Atomic(struct tpr_fake *) *slot, struct tpr_fake *f)
 {
 	for (int i = 0; i < TPR_DEFER; i++) {

@@ -113,14 +113,12 @@ int tpr__map_unmap(void *addr, size_t len, bool *done);
  * tpr__kick_later (0, or -ENOBUFS when TPR_DEFER are queued) and done
  * by tpr__leave() of the section it interrupted, as is the closing of a
  * socket whose last reference went meanwhile (tpr__put); other calls
- * fail with EINTR. Waits for the program (the multiplexers) run outside
- * any section, so a handler during them runs its send at once.
+ * fail with EINTR. The multiplexers are sections too (their waits let
+ * signals in only inside ppoll/epoll_pwait): a handler's kick there is
+ * sent before the call returns EINTR.
  */
 bool tpr__enter(void);
 void tpr__leave(void);
-/* inside a section (a handler that interrupted one): tpr__enter would
- * be false */
-bool tpr__nested(void);
 int tpr__kick_later(struct tpr_fake *f);
 
 /* recvmsg and sendmsg on a simulated socket (interpose_io.c): the
