@@ -647,9 +647,10 @@ static void interpose_fini(void);
 
 /* interpose_fini is an atexit handler, not a destructor: registered after
  * the sanitizer runtimes' own (preloaded before us), it runs before their
- * exit-time leak check, so the world's threads are joined by then (with
- * them still running, LeakSanitizer's check left dumpcap hung at exit on
- * glibc's locale lock) and what the world holds is freed */
+ * exit-time leak check, so the world's threads are joined by then and
+ * what the world holds is freed. (dumpcap's hang at exit under SAN=1 is
+ * not this: ASan's lazy start inside libp11-kit's newlocale() corrupts
+ * glibc's locale lock, see tests/run/run.bats.) */
 __attribute__((constructor)) static void interpose_init(void)
 {
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
