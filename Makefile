@@ -11,7 +11,7 @@
 #   make bench        cost per packet (ns, instructions) and two-thread
 #                     throughput of sim, a bare ring and the kernel ring,
 #                     with their spread (reports/bench.{json,md,svg});
-#                     BENCH_ARGS=--quick
+#                     2-3 minutes; BENCH_ARGS=--quick for a smoke run
 #   make static       build/tpconform-static: no runtime dependencies, to
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
