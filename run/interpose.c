@@ -270,6 +270,35 @@ void tpr__consumer_waits(struct tpr_fake *f, bool blocking)
 		tpr_run_consumer_ready(world);
 }
 
+/* f has a mapping (state_lock held) */
+static bool mapped_locked(const struct tpr_fake *f)
+{
+	for (int i = 0; i < TPR_MAX_MAPS; i++)
+		if (maps[i].addr && maps[i].f == f)
+			return true;
+	return false;
+}
+
+void tpr__setup_step(struct tpr_fake *f)
+{
+	struct tpsim_sock *s = atomic_load(&f->s);
+	struct tpsim_ring_view v;
+	socklen_t len = sizeof(int);
+	int fanout = 0;
+	bool mapped;
+
+	if (!s || f->dead || !atomic_load(&f->bound) ||
+	    tpsim_ring_view_of(s, TPSIM_RING_RX, &v) ||
+	    tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, &len) ||
+	    !fanout)
+		return;
+	pthread_mutex_lock(&state_lock);
+	mapped = mapped_locked(f);
+	pthread_mutex_unlock(&state_lock);
+	if (mapped)
+		tpr__consumer_waits(f, true);
+}
+
 void tpr__map_add(struct tpr_fake *f, void *addr, size_t len)
 {
 	pthread_mutex_lock(&state_lock);
