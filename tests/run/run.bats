@@ -290,7 +290,6 @@ testpmd_run() {
 # more than the PMD's ring of 512, so the lossless producer waits for the
 # busy poller to hand frames back (status words only) along the way.
 @test "dpdk-testpmd (af_packet PMD: RX+TX rings in one mapping, fanout, busy poll): forwarded frames equal the input" {
-	san_skip
 	local in=(--pcap "$FIX/eth-mixed.pcap" --pcap "$FIX/vlan.pcap"
 		  --pcap "$FIX/burst.pcap" --loop 2)
 	testpmd_run "${in[@]}" || { cat "$T/out"; false; }
