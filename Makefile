@@ -112,6 +112,7 @@ UNIT_SRCS := \
 	sim/tests/test_edges.c \
 	sim/tests/test_fanout.c \
 	sim/tests/test_fanout_bpf.c \
+	sim/tests/test_fanout_rollover.c \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
@@ -261,12 +262,10 @@ FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
 	-Itools/tpsim -Irun -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
-$(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_ops $(FUZZ_DIR)/fuzz_dev: $(FUZZ_DIR)/fuzz_%: \
+		tools/fuzz/fuzz_%.c tools/fuzz/fuzz_input.h $(SIM_SRCS)
 	@mkdir -p $(@D)
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
-$(FUZZ_DIR)/fuzz_dev: tools/fuzz/fuzz_dev.c $(SIM_SRCS)
-	@mkdir -p $(@D)
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 $(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
 		sim/bpf_run.c
 	@mkdir -p $(@D)
@@ -307,18 +306,10 @@ $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 		-DTARGET_$(shell echo $* | tr a-z A-Z) -c -o $@ $<
 # the two builds of fuzz_cli.c are not intermediate: keep them
 .SECONDARY: $(BUILD)/tools/fuzz/cli_pcap.o $(BUILD)/tools/fuzz/cli_batch.o
-$(BUILD)/fuzz-replay/ops: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/fuzz_ops.o $(LIBTPSIM)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/fuzz_bpf.o $(LIBTPSIM)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/fuzz-replay/dev: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/fuzz_dev.o $(LIBTPSIM)
+# targets on libtpsim alone; the CLI ones (pcap, batch) below
+$(BUILD)/fuzz-replay/ops $(BUILD)/fuzz-replay/bpf $(BUILD)/fuzz-replay/dev: \
+		$(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/fuzz_%.o $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
