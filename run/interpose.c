@@ -287,10 +287,17 @@ void tpr__setup_step(struct tpr_fake *f)
 	int fanout = 0;
 	bool mapped;
 
-	if (!s || f->dead || !atomic_load(&f->bound) ||
-	    tpsim_ring_view_of(s, TPSIM_RING_RX, &v) ||
-	    tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, &len) ||
-	    !fanout)
+	if (!s || f->dead || !atomic_load(&f->bound))
+		return;
+	/* the socket's lock is taken: not from inside a signal handler's
+	 * call on a socket (tpr__enter) */
+	if (!tpr__enter())
+		return;
+	if (tpsim_ring_view_of(s, TPSIM_RING_RX, &v) ||
+	    tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, &len))
+		fanout = 0;
+	tpr__leave();
+	if (!fanout)
 		return;
 	pthread_mutex_lock(&state_lock);
 	mapped = mapped_locked(f);
