@@ -276,12 +276,14 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 # comes once the ring is drained; testpmd's forwarding core finishes its
 # burst (the TX kick) before it stops. 2 lcores on 2 CPUs, no hugepages.
 testpmd_run() {
-	local pmd=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+	local pmd
+	pmd=$(dpkg -L librte-net-af-packet23 |
+		grep -m1 'pmds-[^/]*/librte_net_af_packet\.so\.[0-9]*$')
 	"$TPSIM" run --timeout 60 "$@" --pace lossless \
 		--wire-out "$T/wire.pcap" --report "$T/report.json" -- \
 		dpdk-testpmd --no-huge -m 1024 --no-pci --no-telemetry \
 		--no-shconf -l 0,1 --vdev net_af_packet0,iface=tpsim0 \
-		-d "$pmd/librte_net_af_packet.so" -- --total-num-mbufs=4096 \
+		-d "$pmd" -- --total-num-mbufs=4096 \
 		--forward-mode=io --port-topology=loop --no-flush-rx -a \
 		--stats-period 1 > "$T/out" 2>&1
 }
