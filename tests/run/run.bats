@@ -289,8 +289,10 @@ testpmd_run() {
 }
 
 # One run (testpmd takes ~2 s): three fixtures played twice, 952 frames,
-# more than the PMD's ring of 512, so the lossless producer waits for the
-# busy poller to hand frames back (status words only) along the way.
+# more than the PMD's ring of 512: the producer fills the ring while
+# testpmd finishes its setup (~1 s here; it gives up waiting only after
+# 10 s) and then reuses each slot once the busy poller has handed it back,
+# which it sees in the status words alone.
 @test "dpdk-testpmd (af_packet PMD: RX+TX rings in one mapping, fanout, busy poll): forwarded frames equal the input" {
 	local in=(--pcap "$FIX/eth-mixed.pcap" --pcap "$FIX/vlan.pcap"
 		  --pcap "$FIX/burst.pcap" --loop 2)
@@ -306,7 +308,7 @@ testpmd_run() {
 		"$T/out" || { cat "$T/out"; false; }
 	grep -q '"wire_packets":'"$n"',' "$T/report.json" ||
 		{ cat "$T/report.json"; false; }
-	diff <(bytes_only "$T/wire.pcap") <(for k in 1 2; do
+	diff <(bytes_only "$T/wire.pcap") <(for _ in 1 2; do
 		for f in eth-mixed vlan burst; do
 			bytes_only "$FIX/$f.pcap"; done; done) ||
 		{ echo "the wire differs from the input"; false; }
