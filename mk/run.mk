@@ -49,6 +49,13 @@ $(RUN_PROBE): $(BUILD)/tests/run/probe.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 all: $(RUN_PROBE)
+# a busy poller of its own: the producer's start without a call
+RUN_BUSY := $(BUILD)/tests/run-busy
+$(RUN_BUSY): $(BUILD)/tests/run/busy.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+all: $(RUN_BUSY)
 
 # the README's table: tcpdump, dumpcap, netsniff-ng under each hostile
 # scenario (about 30 s)

@@ -10,6 +10,7 @@ bats_require_minimum_version 1.5.0	# run -127
 BUILD=${BUILD:-$ROOT/build}
 TPSIM=${TPSIM:-$BUILD/tpsim}
 PROBE=$BUILD/tests/run-probe
+BUSY=$BUILD/tests/run-busy
 
 setup() {
 	T=$(mktemp -d)
@@ -263,6 +264,19 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 	[ "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" -eq 5 ]
 	assert_line "02:00:00:00:00:09 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 60: "
 	assert_line "	0x0030:  aaaa aaaa aaaa aaaa aaaa aaaa"
+}
+
+# A busy poller makes no call once set up: the producer starts when its
+# socket is bound, mapped and in a fanout group, whichever came last
+# (tests/run/busy.c); without a group only a wait starts it.
+@test "a busy poller without a call: started at the fanout join or the mapping, never before a wait without a group" {
+	for order in fanout mmap-last nofanout; do
+		run "$TPSIM" run --timeout 60 --pcap "$FIX/eth-mixed.pcap" \
+			--end none -- "$BUSY" "$order" 60
+		assert_success
+		assert_line "frames 60"
+		assert_line "  socket 1: offered 60, delivered 60, dropped 0, filtered 0, ignored 0"
+	done
 }
 
 # dpdk-testpmd (Debian's dpdk-dev) with DPDK's af_packet PMD on tpsim0:
