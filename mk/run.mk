@@ -57,8 +57,8 @@ $(RUN_BUSY): $(BUILD)/tests/run/busy.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 all: $(RUN_BUSY)
 
-# the README's table: tcpdump, dumpcap, netsniff-ng under each hostile
-# scenario (about 30 s)
+# the README's table: tcpdump, dumpcap, netsniff-ng, dpdk-testpmd under each
+# hostile scenario (about a minute)
 .PHONY: scenario-table
 scenario-table: all
 	$(Q)scripts/run-scenario-table $(BUILD)
