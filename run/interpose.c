@@ -270,13 +270,16 @@ void tpr__consumer_waits(struct tpr_fake *f, bool blocking)
 		tpr_run_consumer_ready(world);
 }
 
-/* f has a mapping (state_lock held) */
-static bool mapped_locked(const struct tpr_fake *f)
+/* f has a ring mapping now */
+static bool mapped(const struct tpr_fake *f)
 {
-	for (int i = 0; i < TPR_MAX_MAPS; i++)
-		if (maps[i].addr && maps[i].f == f)
-			return true;
-	return false;
+	bool m = false;
+
+	pthread_mutex_lock(&state_lock);
+	for (int i = 0; i < TPR_MAX_MAPS && !m; i++)
+		m = maps[i].addr && maps[i].f == f;
+	pthread_mutex_unlock(&state_lock);
+	return m;
 }
 
 void tpr__setup_step(struct tpr_fake *f)
@@ -285,25 +288,18 @@ void tpr__setup_step(struct tpr_fake *f)
 	struct tpsim_ring_view v;
 	socklen_t len = sizeof(int);
 	int fanout = 0;
-	bool mapped;
 
 	if (!s || f->dead || !atomic_load(&f->bound))
 		return;
-	/* the socket's lock is taken: not from inside a signal handler's
-	 * call on a socket (tpr__enter) */
+	/* the socket's lock, state_lock and the run's are taken: a section
+	 * (see tpr__enter), never inside a signal handler's socket call */
 	if (!tpr__enter())
 		return;
-	if (tpsim_ring_view_of(s, TPSIM_RING_RX, &v) ||
-	    tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, &len))
-		fanout = 0;
-	tpr__leave();
-	if (!fanout)
-		return;
-	pthread_mutex_lock(&state_lock);
-	mapped = mapped_locked(f);
-	pthread_mutex_unlock(&state_lock);
-	if (mapped)
+	if (!tpsim_ring_view_of(s, TPSIM_RING_RX, &v) &&
+	    !tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, &len) &&
+	    fanout && mapped(f))
 		tpr__consumer_waits(f, true);
+	tpr__leave();
 }
 
 void tpr__map_add(struct tpr_fake *f, void *addr, size_t len)
