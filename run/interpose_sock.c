@@ -41,14 +41,18 @@ TPR_EXPORT int socket(int domain, int type, int protocol)
 			return TPR_NEXT(socket)(domain, type, protocol);
 		return tpr__fail(err);
 	}
+	if (!tpr__enter())	/* from a signal handler, see interpose.h */
+		return tpr__fail(-EINTR);
 	tpr_run_sock_opts(w, &o);
 	o.type = base;
 	/* protocol 0: bound to none, receives nothing until bind names one
 	 * (packet_create registers no hook) */
 	o.protocol = protocol ? (uint16_t)protocol : TPSIM_PROTO_NONE;
 	err = tpsim_create(&o, &s);
-	if (err)
+	if (err) {
+		tpr__leave();
 		return tpr__fail(err);
+	}
 	err = tpsim_net_add_sock(tpr_run_net(w), s);
 	if (err)
 		goto out_close;
@@ -58,6 +62,7 @@ TPR_EXPORT int socket(int domain, int type, int protocol)
 		err = -ENFILE;
 		goto out_closing;
 	}
+	tpr__leave();
 	fd = TPR_NEXT(fcntl)(tpsim_poll_fd(s),
 			     type & SOCK_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD,
 			     0);
@@ -79,6 +84,7 @@ out_closing:
 	tpr_run_sock_closing(w, s);
 out_close:
 	tpsim_close(s);
+	tpr__leave();
 	return tpr__fail(err);
 }
 
@@ -406,17 +412,20 @@ TPR_EXPORT int getsockopt(int fd, int level, int optname, void *val,
 		return tpr__fail(-EINTR);
 	}
 	err = tpsim_getsockopt(s, level, optname, val, len);
-	tpr__leave();
-	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
-		err = getsockopt_generic(f, optname, val, len);
-	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
 	if (!err && level == SOL_PACKET && optname == PACKET_STATISTICS) {
 		int e;
 		struct tpr_run *w = tpr__world(&e);
 
-		if (w)
+		if (w)	/* the run layer's lock: inside the section */
 			tpr_run_stats_read(w, s, val, *len);
 	}
+	tpr__leave();
+	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
+		err = getsockopt_generic(f, optname, val, len);
+	if (!err && level == SOL_SOCKET && optname == SO_ERROR &&
+	    *len >= sizeof(int) && !*(int *)val)
+		*(int *)val = atomic_exchange(&f->soft_err, 0);	/* recvmmsg's */
+	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
