@@ -50,6 +50,13 @@ $(RUN_PROBE): $(BUILD)/tests/run/probe.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 all: $(RUN_PROBE)
+# a busy poller of its own: the producer's start without a call
+RUN_BUSY := $(BUILD)/tests/run-busy
+$(RUN_BUSY): $(BUILD)/tests/run/busy.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+all: $(RUN_BUSY)
 
 # a TX ring kicked from a signal handler (tests/run/sigsend.c); -rdynamic:
 # its munmap (exported) must be the one libtpsim's munmap(2) call finds
@@ -68,8 +75,8 @@ $(RUN_MMSG): $(BUILD)/tests/run/mmsg.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 all: $(RUN_MMSG)
 
-# the README's table: tcpdump, dumpcap, netsniff-ng under each hostile
-# scenario (about 30 s)
+# the README's table: tcpdump, dumpcap, netsniff-ng, dpdk-testpmd under each
+# hostile scenario (about a minute)
 .PHONY: scenario-table
 scenario-table: all
 	$(Q)scripts/run-scenario-table $(BUILD)

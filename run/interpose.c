@@ -376,6 +376,39 @@ void tpr__consumer_waits(struct tpr_fake *f, bool blocking)
 		tpr_run_consumer_ready(world);
 }
 
+/* f has a ring mapping now */
+static bool mapped(const struct tpr_fake *f)
+{
+	sigset_t old_mask;
+	bool m = false;
+
+	state_lock_take(&old_mask);
+	for (int i = 0; i < TPR_MAX_MAPS && !m; i++)
+		m = maps[i].addr && maps[i].f == f;
+	state_lock_drop(&old_mask);
+	return m;
+}
+
+void tpr__setup_step(struct tpr_fake *f)
+{
+	struct tpsim_sock *s = atomic_load(&f->s);
+	struct tpsim_ring_view v;
+	socklen_t len = sizeof(int);
+	int fanout = 0;
+
+	if (!s || f->dead || !atomic_load(&f->bound))
+		return;
+	/* the socket's lock, state_lock and the run's are taken: a section
+	 * (see tpr__enter), never inside a signal handler's socket call */
+	if (!tpr__enter())
+		return;
+	if (!tpsim_ring_view_of(s, TPSIM_RING_RX, &v) &&
+	    !tpsim_getsockopt(s, SOL_PACKET, PACKET_FANOUT, &fanout, &len) &&
+	    fanout && mapped(f))
+		tpr__consumer_waits(f, true);
+	tpr__leave();
+}
+
 void tpr__map_add(struct tpr_fake *f, void *addr, size_t len)
 {
 	sigset_t old_mask;

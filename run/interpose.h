@@ -148,6 +148,14 @@ struct tpr_run *tpr__world_peek(void);
  * a wait that may block counts (blocking true): libpcap's non-blocking
  * drain of a new filter is setup, not a consumer ready for traffic. */
 void tpr__consumer_waits(struct tpr_fake *f, bool blocking);
+/* A setup step of f succeeded (bind, mmap, PACKET_FANOUT). A socket
+ * that is bound, has its RX ring mapped and is in a fanout group is a
+ * busy poller's queue (DPDK's af_packet PMD: mmap, bind, then
+ * PACKET_FANOUT, and no call after that while it reads the ring): the
+ * producer starts then, whichever of the three came last. No program
+ * that waits for packets (libpcap, netsniff-ng) sets all three before
+ * its filter is in place, so their start stays the first wait. */
+void tpr__setup_step(struct tpr_fake *f);
 
 /* Registrations of simulated sockets in epoll instances (at most
  * TPR_MAX_EPOLL): op as epoll_ctl's; the descriptors of epfd (returns

@@ -108,6 +108,8 @@ TPR_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 		atomic_store(&f->bound,
 			     ((const struct sockaddr_ll *)addr)->sll_ifindex != 0
 			     || atomic_load(&f->bound));
+	if (!err)
+		tpr__setup_step(f);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
@@ -354,6 +356,8 @@ TPR_EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 	if (!err && level == SOL_PACKET && optname == PACKET_AUXDATA &&
 	    len >= sizeof(int))
 		atomic_store(&f->auxdata, *(const int *)val != 0);
+	if (!err && level == SOL_PACKET && optname == PACKET_FANOUT)
+		tpr__setup_step(f);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
@@ -449,8 +453,10 @@ static void *mmap_impl(void *(*next)(void *, size_t, int, int, int, off_t),
 	tpr__leave();
 	tpr__trace("mmap(%d, %zu, flags 0x%x) = %d %s", fd, len, flags, err,
 		   err ? tpsim_strerror_detail(atomic_load(&f->s)) : "");
-	if (!err)
+	if (!err) {
 		tpr__map_add(f, m, len);
+		tpr__setup_step(f);
+	}
 	tpr__put(f);
 	if (err) {
 		errno = -err;

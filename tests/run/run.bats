@@ -10,6 +10,7 @@ bats_require_minimum_version 1.5.0	# run -127
 BUILD=${BUILD:-$ROOT/build}
 TPSIM=${TPSIM:-$BUILD/tpsim}
 PROBE=$BUILD/tests/run-probe
+BUSY=$BUILD/tests/run-busy
 
 setup() {
 	T=$(mktemp -d)
@@ -322,6 +323,68 @@ bytes_only() { packets "$1" | sed 's/^[0-9]*\.[0-9]* //'; }
 	[ "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" -eq 5 ]
 	assert_line "02:00:00:00:00:09 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 60: "
 	assert_line "	0x0030:  aaaa aaaa aaaa aaaa aaaa aaaa"
+}
+
+# A busy poller makes no call once set up: the producer starts when its
+# socket is bound, mapped and in a fanout group, whichever came last
+# (tests/run/busy.c); without a group only a wait starts it.
+@test "a busy poller without a call: started at the fanout join or the mapping, never before a wait without a group" {
+	for order in fanout mmap-last nofanout; do
+		run "$TPSIM" run --timeout 60 --pcap "$FIX/eth-mixed.pcap" \
+			--end none -- "$BUSY" "$order" 60
+		assert_success
+		assert_line "frames 60"
+		assert_line "  socket 1: offered 60, delivered 60, dropped 0, filtered 0, ignored 0"
+	done
+}
+
+# dpdk-testpmd (Debian's dpdk-dev) with DPDK's af_packet PMD on tpsim0:
+# one socket per queue with its RX and TX rings in one mapping, bound,
+# in a fanout group, the RX ring busy-polled with no call at all (the
+# producer starts at the fanout join, interpose.h) and the TX ring kicked
+# by sendto(MSG_DONTWAIT). io forwarding sends each frame back out as it
+# came: the wire is the input byte for byte. --no-flush-rx: testpmd
+# otherwise throws away what its RX queues hold when forwarding starts
+# (flush_fwd_rx_queues), as it would on a real interface. --end (SIGINT)
+# comes once the ring is drained; testpmd's forwarding core finishes its
+# burst (the TX kick) before it stops. 2 lcores on 2 CPUs, no hugepages.
+testpmd_run() {
+	local pmd
+	pmd=$(dpkg -L librte-net-af-packet23 |
+		grep -m1 'pmds-[^/]*/librte_net_af_packet\.so\.[0-9]*$')
+	"$TPSIM" run --timeout 60 "$@" --pace lossless \
+		--wire-out "$T/wire.pcap" --report "$T/report.json" -- \
+		dpdk-testpmd --no-huge -m 1024 --no-pci --no-telemetry \
+		--no-shconf -l 0,1 --vdev net_af_packet0,iface=tpsim0 \
+		-d "$pmd" -- --total-num-mbufs=4096 \
+		--forward-mode=io --port-topology=loop --no-flush-rx -a \
+		--stats-period 1 > "$T/out" 2>&1
+}
+
+# One run (testpmd takes ~2 s): three fixtures played twice, 952 frames,
+# more than the PMD's ring of 512: the producer fills the ring while
+# testpmd finishes its setup (~1 s here; it gives up waiting only after
+# 10 s) and then reuses each slot once the busy poller has handed it back,
+# which it sees in the status words alone.
+@test "dpdk-testpmd (af_packet PMD: RX+TX rings in one mapping, fanout, busy poll): forwarded frames equal the input" {
+	local in=(--pcap "$FIX/eth-mixed.pcap" --pcap "$FIX/vlan.pcap"
+		  --pcap "$FIX/burst.pcap" --loop 2)
+	testpmd_run "${in[@]}" || { cat "$T/out"; false; }
+	n=952
+	grep -Eq "^  RX-packets: $n +RX-dropped: 0 +RX-total: $n\$" \
+		"$T/out" || { echo "want RX $n"; cat "$T/out"; false; }
+	grep -Eq "^  TX-packets: $n +TX-dropped: 0 +TX-total: $n\$" \
+		"$T/out" || { echo "want TX $n"; cat "$T/out"; false; }
+	# socket 1 is the PMD's probe (SIOCGIFINDEX), closed after setup;
+	# socket 2 is the queue's, with the rings
+	grep -qx "  socket 2: offered $n, delivered $n, dropped 0, filtered 0, ignored 0" \
+		"$T/out" || { cat "$T/out"; false; }
+	grep -q '"wire_packets":'"$n"',' "$T/report.json" ||
+		{ cat "$T/report.json"; false; }
+	diff <(bytes_only "$T/wire.pcap") <(for _ in 1 2; do
+		for f in eth-mixed vlan burst; do
+			bytes_only "$FIX/$f.pcap"; done; done) ||
+		{ echo "the wire differs from the input"; false; }
 }
 
 @test "the summary on stderr, also when tcpdump drops root for user tcpdump (no --report given)" {
