@@ -11,7 +11,7 @@
 #   make bench        cost per packet (ns, instructions) and two-thread
 #                     throughput of sim, a bare ring and the kernel ring,
 #                     with their spread (reports/bench.{json,md,svg});
-#                     BENCH_ARGS=--quick
+#                     2-3 minutes; BENCH_ARGS=--quick for a smoke run
 #   make static       build/tpconform-static: no runtime dependencies, to
 #                     run inside another kernel's VM or a sandbox
 #   make kernel-matrix  the suite on Debian's 6.1 and 6.12 kernels under QEMU
@@ -112,6 +112,7 @@ UNIT_SRCS := \
 	sim/tests/test_edges.c \
 	sim/tests/test_fanout.c \
 	sim/tests/test_fanout_bpf.c \
+	sim/tests/test_fanout_rollover.c \
 	sim/tests/test_filter.c \
 	sim/tests/test_mmap.c \
 	sim/tests/test_peers.c \
@@ -262,12 +263,10 @@ FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Isim/include -Isim \
 	-Itools/tpsim -Irun -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 CLI_LIB_SRCS := $(filter-out tools/tpsim/main.c,$(CLI_SRCS))
-$(FUZZ_DIR)/fuzz_ops: tools/fuzz/fuzz_ops.c $(SIM_SRCS)
+$(FUZZ_DIR)/fuzz_ops $(FUZZ_DIR)/fuzz_dev: $(FUZZ_DIR)/fuzz_%: \
+		tools/fuzz/fuzz_%.c tools/fuzz/fuzz_input.h $(SIM_SRCS)
 	@mkdir -p $(@D)
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
-$(FUZZ_DIR)/fuzz_dev: tools/fuzz/fuzz_dev.c $(SIM_SRCS)
-	@mkdir -p $(@D)
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ -lpthread
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 $(FUZZ_DIR)/fuzz_bpf: tools/fuzz/fuzz_bpf.c sim/bpf_anc.c sim/bpf_check.c \
 		sim/bpf_run.c
 	@mkdir -p $(@D)
@@ -308,18 +307,10 @@ $(BUILD)/tools/fuzz/cli_%.o: tools/fuzz/fuzz_cli.c | $(DEPS_STAMP)
 		-DTARGET_$(shell echo $* | tr a-z A-Z) -c -o $@ $<
 # the two builds of fuzz_cli.c are not intermediate: keep them
 .SECONDARY: $(BUILD)/tools/fuzz/cli_pcap.o $(BUILD)/tools/fuzz/cli_batch.o
-$(BUILD)/fuzz-replay/ops: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/fuzz_ops.o $(LIBTPSIM)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/fuzz-replay/bpf: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/fuzz_bpf.o $(LIBTPSIM)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/fuzz-replay/dev: $(BUILD)/tools/fuzz/replay.o \
-		$(BUILD)/tools/fuzz/fuzz_dev.o $(LIBTPSIM)
+# targets on libtpsim alone; the CLI ones (pcap, batch) below
+$(BUILD)/fuzz-replay/ops $(BUILD)/fuzz-replay/bpf $(BUILD)/fuzz-replay/dev: \
+		$(BUILD)/fuzz-replay/%: $(BUILD)/tools/fuzz/replay.o \
+		$(BUILD)/tools/fuzz/fuzz_%.o $(LIBTPSIM)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -419,6 +410,7 @@ bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
 	$(Q)mkdir -p reports
 	$(Q)$(BENCH) --out reports --tpconform $(TPCONFORM) $(BENCH_ARGS)
 	$(Q)gnuplot scripts/bench.gp
+	@echo "bench: reports/bench.json, reports/bench.md, reports/bench.svg"
 
 # A tpconform with no runtime dependencies, to copy into another kernel's
 # VM, a container or a sandbox (plug-in loading left out: no dlopen).

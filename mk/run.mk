@@ -8,6 +8,7 @@ INTERPOSE_SRCS := \
 	run/interpose.c \
 	run/interpose_if.c \
 	run/interpose_io.c \
+	run/interpose_mmsg.c \
 	run/interpose_poll.c \
 	run/interpose_sock.c
 INTERPOSE_OBJS := $(INTERPOSE_SRCS:%.c=$(BUILD)/%.o)
@@ -49,9 +50,33 @@ $(RUN_PROBE): $(BUILD)/tests/run/probe.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 all: $(RUN_PROBE)
+# a busy poller of its own: the producer's start without a call
+RUN_BUSY := $(BUILD)/tests/run-busy
+$(RUN_BUSY): $(BUILD)/tests/run/busy.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+all: $(RUN_BUSY)
 
-# the README's table: tcpdump, dumpcap, netsniff-ng under each hostile
-# scenario (about 30 s)
+# a TX ring kicked from a signal handler (tests/run/sigsend.c); -rdynamic:
+# its munmap (exported) must be the one libtpsim's munmap(2) call finds
+RUN_SIGSEND := $(BUILD)/tests/run-sigsend
+$(RUN_SIGSEND): $(BUILD)/tests/run/sigsend.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -ldl
+all: $(RUN_SIGSEND)
+
+# recvmmsg, sendmmsg, close_range on a simulated socket (tests/run/mmsg.c)
+RUN_MMSG := $(BUILD)/tests/run-mmsg
+$(RUN_MMSG): $(BUILD)/tests/run/mmsg.o
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+all: $(RUN_MMSG)
+
+# the README's table: tcpdump, dumpcap, netsniff-ng, dpdk-testpmd under each
+# hostile scenario (about a minute)
 .PHONY: scenario-table
 scenario-table: all
 	$(Q)scripts/run-scenario-table $(BUILD)

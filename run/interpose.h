@@ -68,11 +68,16 @@ struct tpr_fake {
 	_Atomic bool nonblock;		/* O_NONBLOCK of the description */
 	_Atomic bool bound;		/* bound to the simulated device */
 	_Atomic bool auxdata;		/* PACKET_AUXDATA on */
+	_Atomic int soft_err;		/* errno a recvmmsg left for the next
+					 * call (sk_err), 0 none */
 	bool dead;			/* world left behind by fork */
 	int opt_name[TPR_SOCKOPT_SLOTS];
 	int opt_val[TPR_SOCKOPT_SLOTS];
 	int nopt;
 };
+
+/* descriptors at or past this are never simulated sockets */
+#define TPR_MAX_FD 65536
 
 /* The simulated socket behind fd with a reference taken, or NULL when
  * fd is not one (then the caller passes the call on). */
@@ -98,18 +103,28 @@ void tpr__map_add(struct tpr_fake *f, void *addr, size_t len);
 int tpr__map_unmap(void *addr, size_t len, bool *done);
 
 /*
- * Calls into libtpsim take the socket's lock, so a signal handler that
- * calls back into a simulated socket while its thread is inside one
- * (netsniff-ng kicks its TX ring from a timer signal) must not enter:
- * tpr__enter() is false then. A send refused so is done by the outer
- * call when it returns (tpr__kick: the handler's send of no data is a
- * kick of the TX ring); other calls fail with EINTR.
+ * Calls into libtpsim and the run layer take locks that are not
+ * recursive, so a signal handler that calls back into a simulated socket
+ * while its thread is inside such a section (netsniff-ng kicks its TX
+ * ring from a timer signal) must not enter it: every section that takes
+ * one is bracketed by tpr__enter()/tpr__leave() (or runs with signals
+ * blocked), and tpr__enter() is false inside one. A kick refused so
+ * (the handler's send of no data on a TX ring) is queued with
+ * tpr__kick_later (0, or -ENOBUFS when TPR_DEFER are queued) and done
+ * by tpr__leave() of the section it interrupted, as is the closing of a
+ * socket whose last reference went meanwhile (tpr__put); other calls
+ * fail with EINTR. The multiplexers are sections too (their waits let
+ * signals in only inside ppoll/epoll_pwait): a handler's kick there is
+ * sent before the call returns EINTR.
  */
 bool tpr__enter(void);
 void tpr__leave(void);
-void tpr__kick_later(struct tpr_fake *f);
-/* the socket a handler asked to kick meanwhile (a reference), or NULL */
-struct tpr_fake *tpr__kick_take(void);
+int tpr__kick_later(struct tpr_fake *f);
+
+/* recvmsg and sendmsg on a simulated socket (interpose_io.c): the
+ * byte count or a negative errno; recvmmsg and sendmmsg loop on them. */
+ssize_t tpr__recvmsg(struct tpr_fake *f, struct msghdr *msg, int flags);
+ssize_t tpr__sendmsg(struct tpr_fake *f, const struct msghdr *msg, int flags);
 
 /* -1 with errno = -err, the libc convention at the edge. */
 static inline int tpr__fail(int err)
@@ -133,6 +148,14 @@ struct tpr_run *tpr__world_peek(void);
  * a wait that may block counts (blocking true): libpcap's non-blocking
  * drain of a new filter is setup, not a consumer ready for traffic. */
 void tpr__consumer_waits(struct tpr_fake *f, bool blocking);
+/* A setup step of f succeeded (bind, mmap, PACKET_FANOUT). A socket
+ * that is bound, has its RX ring mapped and is in a fanout group is a
+ * busy poller's queue (DPDK's af_packet PMD: mmap, bind, then
+ * PACKET_FANOUT, and no call after that while it reads the ring): the
+ * producer starts then, whichever of the three came last. No program
+ * that waits for packets (libpcap, netsniff-ng) sets all three before
+ * its filter is in place, so their start stays the first wait. */
+void tpr__setup_step(struct tpr_fake *f);
 
 /* Registrations of simulated sockets in epoll instances (at most
  * TPR_MAX_EPOLL): op as epoll_ctl's; the descriptors of epfd (returns

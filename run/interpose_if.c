@@ -44,16 +44,18 @@ static bool sim_info(struct tpr_ifinfo *in, struct tpr_run **wp)
 	struct tpr_run *w = tpr__world_peek();
 
 	*wp = w;
-	if (w) {
+	if (w && tpr__enter()) {
 		struct tpsim_dev_state st = { .sz = sizeof(st) };
+		int err = tpr_run_ifinfo(w, in);
 
-		if (tpr_run_ifinfo(w, in))
-			return false;
 		/* the device's own flags: SIOCSIFFLAGS and scenarios move them */
-		if (!tpsim_dev_state_get(tpr_run_dev(w), &st))
+		if (!err && !tpsim_dev_state_get(tpr_run_dev(w), &st))
 			in->up = (st.flags & IFF_UP) != 0;
-		return true;
+		tpr__leave();
+		return !err;
 	}
+	/* (asked from a signal handler that interrupted a simulated call:
+	 * the world's locks may be held, the configuration answers) */
 	if (!c)
 		return false;
 	memset(in, 0, sizeof(*in));
@@ -208,8 +210,12 @@ static int sim_ioctl(const struct tpr_ifinfo *in, unsigned long req,
 		w = tpr__world(&err);	/* a link change needs the device */
 		if (!w)
 			return err;
-		return tpsim_dev_set_link(tpr_run_dev(w),
-					  (r->ifr_flags & IFF_UP) != 0);
+		if (!tpr__enter())	/* from a signal handler */
+			return -EINTR;
+		err = tpsim_dev_set_link(tpr_run_dev(w),
+					 (r->ifr_flags & IFF_UP) != 0);
+		tpr__leave();
+		return err;
 	case SIOCGIFADDR: case SIOCGIFDSTADDR: case SIOCGIFBRDADDR:
 	case SIOCGIFNETMASK:
 		return -EADDRNOTAVAIL;	/* no IPv4 address */

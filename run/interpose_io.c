@@ -32,6 +32,10 @@ static ssize_t fake_recv_in(struct tpr_fake *f, void *buf, size_t len,
 
 	if (f->dead)
 		return -TPR_DEAD_ERRNO;
+	/* the error a recvmmsg left (sock_error() comes first in
+	 * __skb_try_recv_datagram) */
+	if ((n = atomic_exchange(&f->soft_err, 0)))
+		return -n;
 	if (atomic_load(&f->nonblock))
 		flags |= MSG_DONTWAIT;
 	tpr__consumer_waits(f, !(flags & MSG_DONTWAIT));
@@ -130,22 +134,19 @@ TPR_EXPORT ssize_t read(int fd, void *buf, size_t len)
 					&full));
 }
 
-TPR_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+ssize_t tpr__recvmsg(struct tpr_fake *f, struct msghdr *msg, int flags)
 {
-	struct tpr_fake *f = tpr__get(fd);
 	struct tpacket_auxdata aux;
 	size_t total = 0, off = 0, full;
 	bool want_aux;
 	char *tmp;
 	ssize_t n;
 
-	if (!f)
-		return TPR_NEXT(recvmsg)(fd, msg, flags);
 	for (size_t i = 0; i < msg->msg_iovlen; i++)
 		total += msg->msg_iov[i].iov_len;
 	tmp = malloc(total ? total : 1);
 	if (!tmp)
-		return recv_result(f, -ENOMEM);
+		return -ENOMEM;
 	want_aux = atomic_load(&f->auxdata);
 	n = fake_recv(f, tmp, total, flags & ~MSG_TRUNC,
 		      msg->msg_name, &msg->msg_namelen, &aux, &full);
@@ -176,7 +177,16 @@ TPR_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		}
 	}
 	free(tmp);
-	return recv_result(f, n);
+	return n;
+}
+
+TPR_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct tpr_fake *f = tpr__get(fd);
+
+	if (!f)
+		return TPR_NEXT(recvmsg)(fd, msg, flags);
+	return recv_result(f, tpr__recvmsg(f, msg, flags));
 }
 
 /* _FORTIFY_SOURCE: the buffer's size known at compile time */
@@ -231,12 +241,12 @@ static ssize_t fake_send(struct tpr_fake *f, const void *buf, size_t len,
 		return -EINVAL;
 	if (!tpr__enter()) {
 		/* a signal handler's send while this thread is inside a
-		 * simulated call: the outer call sends the ring's frames
-		 * when it returns; data cannot wait, it is refused */
+		 * simulated call: the call it interrupted sends the ring's
+		 * frames as it leaves (tpr__leave); data cannot wait, it
+		 * is refused */
 		if (len)
 			return -EINTR;
-		tpr__kick_later(f);
-		return 0;
+		return tpr__kick_later(f);
 	}
 	ring = tpsim_ring_view_of(s, TPSIM_RING_TX, &v) >= 0;
 	if (atomic_load(&f->nonblock))
@@ -255,14 +265,6 @@ static ssize_t fake_send(struct tpr_fake *f, const void *buf, size_t len,
 			   ws.sending);
 	}
 	tpr__leave();
-	for (struct tpr_fake *k; (k = tpr__kick_take()); tpr__put(k)) {
-		struct tpsim_sock *ks = atomic_load(&k->s);
-
-		if (ks && !k->dead && tpr__enter()) {
-			tpsim_send(ks, NULL, MSG_DONTWAIT);
-			tpr__leave();
-		}
-	}
 	return n;
 }
 
@@ -294,30 +296,25 @@ TPR_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 	return recv_result(f, fake_send(f, buf, len, 0, NULL, 0));
 }
 
-TPR_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+ssize_t tpr__sendmsg(struct tpr_fake *f, const struct msghdr *msg, int flags)
 {
-	struct tpr_fake *f = tpr__get(fd);
 	size_t total = 0, off = 0;
 	char *tmp;
 	ssize_t n;
 
-	if (!f)
-		return TPR_NEXT(sendmsg)(fd, msg, flags);
 	for (size_t i = 0; i < msg->msg_iovlen; i++)
 		total += msg->msg_iov[i].iov_len;
 	if (msg->msg_iovlen <= 1)
-		return recv_result(f, fake_send(f, msg->msg_iovlen
-						? msg->msg_iov[0].iov_base
-						: NULL,
-						total, flags, msg->msg_name,
-						msg->msg_namelen));
+		return fake_send(f, msg->msg_iovlen ? msg->msg_iov[0].iov_base
+						    : NULL,
+				 total, flags, msg->msg_name, msg->msg_namelen);
 	/* the iovecs gathered into one frame, a bounded copy: a Linux
 	 * device's MTU is at most 65535, a frame past 1 MiB is EMSGSIZE */
 	if (total > TPR_SEND_MAX)
-		return recv_result(f, -EMSGSIZE);
+		return -EMSGSIZE;
 	tmp = malloc(total);
 	if (!tmp)
-		return recv_result(f, -ENOBUFS);
+		return -ENOBUFS;
 	for (size_t i = 0; i < msg->msg_iovlen; i++) {
 		memcpy(tmp + off, msg->msg_iov[i].iov_base,
 		       msg->msg_iov[i].iov_len);
@@ -325,5 +322,14 @@ TPR_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 	}
 	n = fake_send(f, tmp, total, flags, msg->msg_name, msg->msg_namelen);
 	free(tmp);
-	return recv_result(f, n);
+	return n;
+}
+
+TPR_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct tpr_fake *f = tpr__get(fd);
+
+	if (!f)
+		return TPR_NEXT(sendmsg)(fd, msg, flags);
+	return recv_result(f, tpr__sendmsg(f, msg, flags));
 }

@@ -39,6 +39,8 @@ static short fake_revents(struct tpr_fake *f, short events)
 	if (f->dead)
 		return POLLERR;
 	r = tpsim_poll(atomic_load(&f->s), events, 0);
+	if (r >= 0 && atomic_load(&f->soft_err))
+		r |= POLLERR;	/* datagram_poll: sk_err pending */
 	return r < 0 ? POLLERR : (short)r;
 }
 
@@ -107,7 +109,12 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 	/* Signals stay blocked between our waits and are let in only inside
 	 * ppoll (as pselect does): one arriving while we re-arm after a
 	 * spurious wake-up interrupts the next wait instead of being lost
-	 * to a program that would have been inside poll(2) all along. */
+	 * to a program that would have been inside poll(2) all along. The
+	 * whole call is a section of interpose.h: a handler run inside the
+	 * wait (a SIGALRM kick of a TX ring) is deferred, without taking a
+	 * lock or allocating in the handler, the wait returns EINTR as the
+	 * kernel's does, and the kick is sent (tpr__leave) before poll
+	 * returns to the program. */
 	sigset_t all, old;
 
 	if (!tpr__enter()) {	/* a signal handler inside a simulated call */
@@ -157,14 +164,16 @@ static int poll_impl(struct pollfd *fds, nfds_t n, int64_t timeout_ns,
 				tpsim_poll_sync(atomic_load(&fk[i]->s));
 	}
 	err = errno;
-	for (nfds_t i = 0; i < n; i++) {
-		if (!fk[i])
-			continue;
-		fds[i].events = want[i];
-		tpr__put(fk[i]);
-	}
+	for (nfds_t i = 0; i < n; i++)
+		if (fk[i])
+			fds[i].events = want[i];
+	/* pending signals run now, still inside the section: their kicks
+	 * are deferred to the leave just after */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	tpr__leave();
-	pthread_sigmask(SIG_SETMASK, &old, NULL);	/* pending ones run now */
+	for (nfds_t i = 0; i < n; i++)
+		if (fk[i])
+			tpr__put(fk[i]);
 	errno = err;
 	if (fk != stack_fk) {
 		free(fk);
@@ -397,6 +406,8 @@ static int epoll_impl(int epfd, struct epoll_event *evs, int max,
 		return pwait ? TPR_NEXT(epoll_pwait)(epfd, evs, max, timeout,
 						     sigmask)
 			     : TPR_NEXT(epoll_wait)(epfd, evs, max, timeout);
+	if (!tpr__enter())	/* a signal handler inside a simulated call */
+		return tpr__fail(-EINTR);
 	/* signals only inside the wait, as in poll_impl */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -418,6 +429,7 @@ static int epoll_impl(int epfd, struct epoll_event *evs, int max,
 	}
 	err = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	tpr__leave();	/* the kicks of handlers run in the wait, as poll's */
 	errno = err;
 	return r;
 }

@@ -41,14 +41,18 @@ TPR_EXPORT int socket(int domain, int type, int protocol)
 			return TPR_NEXT(socket)(domain, type, protocol);
 		return tpr__fail(err);
 	}
+	if (!tpr__enter())	/* from a signal handler, see interpose.h */
+		return tpr__fail(-EINTR);
 	tpr_run_sock_opts(w, &o);
 	o.type = base;
 	/* protocol 0: bound to none, receives nothing until bind names one
 	 * (packet_create registers no hook) */
 	o.protocol = protocol ? (uint16_t)protocol : TPSIM_PROTO_NONE;
 	err = tpsim_create(&o, &s);
-	if (err)
+	if (err) {
+		tpr__leave();
 		return tpr__fail(err);
+	}
 	err = tpsim_net_add_sock(tpr_run_net(w), s);
 	if (err)
 		goto out_close;
@@ -58,6 +62,7 @@ TPR_EXPORT int socket(int domain, int type, int protocol)
 		err = -ENFILE;
 		goto out_closing;
 	}
+	tpr__leave();
 	fd = TPR_NEXT(fcntl)(tpsim_poll_fd(s),
 			     type & SOCK_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD,
 			     0);
@@ -79,6 +84,7 @@ out_closing:
 	tpr_run_sock_closing(w, s);
 out_close:
 	tpsim_close(s);
+	tpr__leave();
 	return tpr__fail(err);
 }
 
@@ -102,6 +108,8 @@ TPR_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 		atomic_store(&f->bound,
 			     ((const struct sockaddr_ll *)addr)->sll_ifindex != 0
 			     || atomic_load(&f->bound));
+	if (!err)
+		tpr__setup_step(f);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
@@ -348,6 +356,8 @@ TPR_EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 	if (!err && level == SOL_PACKET && optname == PACKET_AUXDATA &&
 	    len >= sizeof(int))
 		atomic_store(&f->auxdata, *(const int *)val != 0);
+	if (!err && level == SOL_PACKET && optname == PACKET_FANOUT)
+		tpr__setup_step(f);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
@@ -402,17 +412,20 @@ TPR_EXPORT int getsockopt(int fd, int level, int optname, void *val,
 		return tpr__fail(-EINTR);
 	}
 	err = tpsim_getsockopt(s, level, optname, val, len);
-	tpr__leave();
-	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
-		err = getsockopt_generic(f, optname, val, len);
-	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
 	if (!err && level == SOL_PACKET && optname == PACKET_STATISTICS) {
 		int e;
 		struct tpr_run *w = tpr__world(&e);
 
-		if (w)
+		if (w)	/* the run layer's lock: inside the section */
 			tpr_run_stats_read(w, s, val, *len);
 	}
+	tpr__leave();
+	if (err == -ENOPROTOOPT && level == SOL_SOCKET)
+		err = getsockopt_generic(f, optname, val, len);
+	if (!err && level == SOL_SOCKET && optname == SO_ERROR &&
+	    *len >= sizeof(int) && !*(int *)val)
+		*(int *)val = atomic_exchange(&f->soft_err, 0);	/* recvmmsg's */
+	tpr__trace("getsockopt(%d, %d, %d) = %d", fd, level, optname, err);
 	tpr__put(f);
 	return err ? tpr__fail(err) : 0;
 }
@@ -440,8 +453,10 @@ static void *mmap_impl(void *(*next)(void *, size_t, int, int, int, off_t),
 	tpr__leave();
 	tpr__trace("mmap(%d, %zu, flags 0x%x) = %d %s", fd, len, flags, err,
 		   err ? tpsim_strerror_detail(atomic_load(&f->s)) : "");
-	if (!err)
+	if (!err) {
 		tpr__map_add(f, m, len);
+		tpr__setup_step(f);
+	}
 	tpr__put(f);
 	if (err) {
 		errno = -err;

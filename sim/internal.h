@@ -94,6 +94,11 @@ union tpsim_req {
 	struct tpacket_req3 req3;
 };
 
+/* Packets of tpsim_deliver_batch() handled per taking of the lock: the
+ * NAPI budget of a NIC's poll, so the consumer's poll and the V3 timer
+ * wait at most that long for the lock. */
+#define TPSIM_BATCH_RUN 64u
+
 struct tpsim_sock {
 	pthread_mutex_t lock;	/* the kernel's socket + queue locks */
 	const struct tpsim_profile *prof;
@@ -186,6 +191,13 @@ struct tpsim_sock {
 	 * of tpsim_deliver_batch) under the lock: whether it published
 	 * something to wake for, and the clock read once for the run */
 	bool rx_in_run, rx_wake_due, rx_ts_valid, rx_mono_valid;
+	/* a batch run's plain V1/V2 frames, filled, their status words not
+	 * yet released: released in frame order before anything else
+	 * publishes and at the run's end (rx.c), so that a consumer at the
+	 * head frame does not poll each frame while it is being written */
+	uint32_t rx_pend_n;
+	uint32_t rx_pend_status[TPSIM_BATCH_RUN];
+	char *rx_pend_h[TPSIM_BATCH_RUN];
 	struct timespec rx_ts;
 	int64_t rx_mono;
 	/* the receive plan (tpsim__rx_plan): whether this socket's
@@ -200,16 +212,14 @@ struct tpsim_sock {
 	uint32_t rx_macnet;	/* tp_mac | tp_net << 16 */
 	uint32_t rx_snapmax;	/* frame_size - rx_macoff (R4) */
 
-	/* the last delivered packet, as written (tpsim_rx_last) */
+	/* the last delivered packet, as written (tpsim_rx_last). After the
+	 * plain path, ring is TPSIM_RX_NOTE_PLAIN: only seq, frame, status,
+	 * len and ts are set; the rest follow from the plan
+	 * (tpsim__rx_note_fill), which fills them in before it changes */
 	struct tpsim_rx_info last_rx;
 
 	char detail[160];
 };
-
-/* Packets of tpsim_deliver_batch() handled per taking of the lock: the
- * NAPI budget of a NIC's poll, so the consumer's poll and the V3 timer
- * wait at most that long for the lock. */
-#define TPSIM_BATCH_RUN 64u
 
 /* sock.c */
 __tpsim_hidden void tpsim__detail(struct tpsim_sock *s, const char *fmt, ...)
@@ -380,41 +390,12 @@ struct rx_skb {
 	memset(&(k)->vlan, 0,                                                \
 	       offsetof(struct rx_skb, lhdr_buf) - offsetof(struct rx_skb, vlan))
 
-/* virtio_net_hdr_from_skb(): a received packet's virtio-net header. */
-__tpsim_hidden void tpsim__vnet_from_pkt(const struct tpsim_packet *p,
-					 uint32_t tags_removed, uint8_t out[10]);
 
 /* rx_plan.c: the receive plan, after any change of the socket's
  * configuration, with s->lock held; the RX head frame's address and the
  * frames left in its block, from head (V1/V2) */
 __tpsim_hidden void tpsim__rx_plan(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__rx_head_set(struct tpsim_ring *r);
-/* rx.c: pieces of the receive path shared by the V1/V2 path, the V3 path
- * and the link-layer view (tpsim_deliver has them inlined) */
-__tpsim_hidden uint16_t tpsim__eth_proto(uint16_t type_be,
-					 const uint8_t *payload, uint32_t plen);
-__tpsim_hidden uint8_t tpsim__eth_pkttype(const struct tpsim_sock *s,
-					  const uint8_t *dst);
-__tpsim_hidden bool tpsim__eth_type_vlan(uint16_t type_be);
-__tpsim_hidden void tpsim__fill_sll(const struct tpsim_sock *s,
-				    const struct rx_skb *k, char *frame,
-				    size_t hdr_size);
-__tpsim_hidden void tpsim__rx_copy(const struct tpsim_sock *s,
-				   const struct rx_skb *k, uint8_t *dst,
-				   uint32_t n);
-__tpsim_hidden uint32_t tpsim__rx_len(const struct tpsim_sock *s,
-				      const struct rx_skb *k);
-__tpsim_hidden uint32_t tpsim__rx_tstamp(struct tpsim_sock *s,
-					 const struct tpsim_packet *p,
-					 struct timespec *ts);
-__tpsim_hidden bool tpsim__rx_offsets(const struct tpsim_sock *s,
-				      const struct rx_skb *k, uint64_t *macoff,
-				      uint64_t *netoff);
-__tpsim_hidden uint32_t tpsim__rx_csum_status(const struct tpsim_packet *p,
-					      const struct rx_skb *k);
-/* the clock as a delivery run sees it: read once per run */
-__tpsim_hidden struct timespec tpsim__rx_now(struct tpsim_sock *s);
-__tpsim_hidden int64_t tpsim__rx_mono_ns(struct tpsim_sock *s);
 
 /* rx_v3.c; B6: skb_get_hash(), only for V3 rings that ask for it */
 __tpsim_hidden uint32_t tpsim__flow_hash(const struct rx_skb *k);
@@ -426,11 +407,14 @@ static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
 				  uint32_t frame, uint32_t status,
 				  uint32_t len, uint32_t snaplen,
 				  uint64_t macoff, uint64_t netoff,
-				  const struct timespec *ts)
+				  const struct timespec *ts,
+				  uint16_t vlan_tci, uint16_t vlan_tpid)
 {
 	struct tpsim_rx_info *in = &s->last_rx;
 
-	in->sz = sizeof(*in);
+	/* from the values written, never read back from the frame: the
+	 * consumer may have changed it already; sz is set by
+	 * tpsim_rx_last, not per packet */
 	in->seq++;
 	in->ring = ring;
 	in->frame = frame;
@@ -443,9 +427,13 @@ static inline void tpsim__rx_note(struct tpsim_sock *s, int ring,
 		in->ts = *ts;
 	else
 		in->ts = (struct timespec){ 0 };
-	in->vlan_tci = 0;
-	in->vlan_tpid = 0;
+	in->vlan_tci = vlan_tci;
+	in->vlan_tpid = vlan_tpid;
 }
+/* rx_plan.c: the fields of last_rx the plain path leaves to the plan,
+ * when last_rx.ring says so (a value tpsim_rx_last never shows) */
+#define TPSIM_RX_NOTE_PLAIN 2
+__tpsim_hidden void tpsim__rx_note_fill(struct tpsim_sock *s);
 /* rx_v3.c: would a frame of need bytes (tp_mac + snaplen) go in now */
 __tpsim_hidden bool tpsim__v3_room(const struct tpsim_sock *s, uint32_t need);
 __tpsim_hidden int tpsim__v3_rcv(struct tpsim_sock *s,

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "internal.h"
+#include "rx_inline.h"
 
 /* R1: head_at and head_left from head: once per block (a division). */
 void tpsim__rx_head_set(struct tpsim_ring *r)
@@ -30,10 +31,31 @@ void tpsim__rx_head_set(struct tpsim_ring *r)
  * copy threshold, an Ethernet link, and a header that fits (tp_net in 16
  * bits; V1/V2: tp_mac inside the frame): what rx.c's plain path needs.
  */
+/* What the plain path leaves out of last_rx, from the plan it ran with
+ * and the stamp it wrote (s->rx_ts: only a delivery, which writes
+ * last_rx again, changes it): called before the plan changes and by
+ * tpsim_rx_last. */
+void tpsim__rx_note_fill(struct tpsim_sock *s)
+{
+	struct tpsim_rx_info *in = &s->last_rx;
+
+	if (in->ring != TPSIM_RX_NOTE_PLAIN)
+		return;
+	in->ring = 1;
+	in->ts = s->rx_ts;	/* the plain path's stamp (rx.c) */
+	in->snaplen = in->len < s->rx_snapmax ? in->len : s->rx_snapmax;
+	in->mac = (uint16_t)(s->rx_macnet & 0xffff);
+	in->net = (uint16_t)(s->rx_macnet >> 16);
+	in->vlan_tci = 0;
+	in->vlan_tpid = 0;
+}
+
 void tpsim__rx_plan(struct tpsim_sock *s)
 {
 	struct rx_skb k = { .lhdr_len = ETH_HLEN };
 	uint64_t macoff = 0, netoff = 0;
+
+	tpsim__rx_note_fill(s);
 
 	s->rx_plain = s->rx.live && s->protocol == htons(ETH_P_ALL) &&
 		      !s->filter && !s->vnet_hdr_sz && !s->copy_thresh &&

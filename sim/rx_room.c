@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rx_inline.h"
 
 int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out)
 {
@@ -17,11 +18,14 @@ int tpsim_rx_last(struct tpsim_sock *s, struct tpsim_rx_info *out)
 	if (!s || !out || out->sz < offsetof(struct tpsim_rx_info, __last))
 		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
+	tpsim__rx_note_fill(s);
 	if (!s->last_rx.seq)
 		ret = -ENOENT;
 	else
 		memcpy(out, &s->last_rx,
 		       offsetof(struct tpsim_rx_info, __last));
+	if (!ret)	/* the delivery path leaves sz unset */
+		out->sz = sizeof(*out);
 	pthread_mutex_unlock(&s->lock);
 	return ret;
 }

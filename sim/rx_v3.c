@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include "internal.h"
+#include "rx_inline.h"
 
 #define BLK_HDR_LEN TPSIM_ALIGN8((uint32_t)sizeof(struct tpacket_block_desc))
 /* The kernel's DEFAULT_PRB_RETIRE_TOV: slow or unknown links. */
@@ -296,6 +297,23 @@ static bool has_room(const struct tpsim_ring *r)
 	       block_status(r, r->v3.active) == TP_STATUS_KERNEL;
 }
 
+/* R8, or R14: the first tag in a SOCK_DGRAM packet's data names the
+ * VLAN fields */
+static bool v3_tagged(const struct tpsim_sock *s, const struct rx_skb *k)
+{
+	return k->vlan || (s->type == SOCK_DGRAM && k->data_tag);
+}
+
+static uint16_t v3_tci(const struct rx_skb *k)
+{
+	return k->vlan ? k->vlan_tci : k->data_tci;
+}
+
+static uint16_t v3_tpid(const struct rx_skb *k)
+{
+	return k->vlan ? k->vlan_tpid : ntohs(k->protocol);
+}
+
 int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 		  const struct rx_skb *k)
 {
@@ -341,11 +359,9 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	/* B6: hv1 first, as prb_fill_curr_block() does */
 	h->tp_next_offset = TPSIM_ALIGN8((uint32_t)macoff + snaplen);
 	h->hv1.tp_padding = 0;
-	if (k->vlan || (s->type == SOCK_DGRAM && k->data_tag)) {
-		/* R8, or R14: the first tag in a SOCK_DGRAM packet's data */
-		h->hv1.tp_vlan_tci = k->vlan ? k->vlan_tci : k->data_tci;
-		h->hv1.tp_vlan_tpid = k->vlan ? k->vlan_tpid
-					      : ntohs(k->protocol);
+	if (v3_tagged(s, k)) {
+		h->hv1.tp_vlan_tci = v3_tci(k);
+		h->hv1.tp_vlan_tpid = v3_tpid(k);
 		status |= TP_STATUS_VLAN_VALID | TP_STATUS_VLAN_TPID_VALID;
 	} else {
 		h->hv1.tp_vlan_tci = 0;
@@ -379,10 +395,14 @@ int tpsim__v3_rcv(struct tpsim_sock *s, const struct tpsim_packet *p,
 	h->tp_nsec = (uint32_t)ts.tv_nsec;
 	memset(h->tp_padding, 0, sizeof(h->tp_padding));
 	tpsim__fill_sll(s, k, (char *)h, sizeof(*h));
-	tpsim__rx_note(s, 1, q->active, status, len, snaplen, macoff, netoff,
-		       &ts);
-	s->last_rx.vlan_tci = h->hv1.tp_vlan_tci;
-	s->last_rx.vlan_tpid = h->hv1.tp_vlan_tpid;
+	/* the VLAN fields worked out again rather than held across the
+	 * calls above (or read back from the block) */
+	if (status & TP_STATUS_VLAN_VALID)
+		tpsim__rx_note(s, 1, q->active, status, len, snaplen, macoff,
+			       netoff, &ts, v3_tci(k), v3_tpid(k));
+	else
+		tpsim__rx_note(s, 1, q->active, status, len, snaplen, macoff,
+			       netoff, &ts, 0, 0);
 	return TPSIM_RX_DELIVERED;
 }
 

@@ -50,6 +50,26 @@ START_TEST(losing_burst)
 }
 END_TEST
 
+/* every seed overruns the ring on a 60-packet input (seed 1 used to put
+ * the first burst past the input: no drop at all) */
+START_TEST(losing_burst_every_seed)
+{
+	static const char *const seeds[] = { "1", "2", "3", "4" };
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		struct t_cons c = { .version = TPACKET_V2, .block_size = 4096,
+				    .block_nr = 4, .frame_size = 2048 };
+		json_object *o = play(&c, FIX("eth-mixed.pcap"),
+				      "losing-burst", "lossless", seeds[i],
+				      NULL);
+
+		ck_assert_msg(t_jget(o, "sockets.0.dropped") > 0,
+			      "seed %s: no drop", seeds[i]);
+		json_object_put(o);
+	}
+}
+END_TEST
+
 static void read_stats(struct t_cons *c, struct tpr_run *r)
 {
 	struct tpacket_stats_v3 st;
@@ -276,6 +296,7 @@ Suite *suite_run_scenarios(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, losing_burst);
+	tcase_add_test(tc, losing_burst_every_seed);
 	tcase_add_test(tc, v3_frozen);
 	tcase_add_test(tc, v3_empty_block);
 	tcase_add_test(tc, vlan_stacked);

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_dev());
 	srunner_add_suite(sr, suite_fanout());
 	srunner_add_suite(sr, suite_fanout_bpf());
+	srunner_add_suite(sr, suite_fanout_rollover());
 	srunner_add_suite(sr, suite_defrag());
 	srunner_add_suite(sr, suite_filter());
 	srunner_add_suite(sr, suite_bpf_run());

@@ -43,6 +43,18 @@ int t_ring(struct tpsim_sock *s, unsigned int bsize, unsigned int bnr,
 	return tpsim_setsockopt(s, SOL_PACKET, PACKET_RX_RING, &r, sizeof(r));
 }
 
+int t_ring_v(struct tpsim_sock *s, int version, unsigned int bsize,
+	     unsigned int bnr, unsigned int fsize, unsigned int fnr)
+{
+	struct tpacket_req3 q = { .tp_block_size = bsize, .tp_block_nr = bnr,
+				  .tp_frame_size = fsize, .tp_frame_nr = fnr,
+				  .tp_retire_blk_tov = 10 };
+
+	if (version != TPACKET_V3)
+		return t_ring(s, bsize, bnr, fsize, fnr);
+	return tpsim_setsockopt(s, SOL_PACKET, PACKET_RX_RING, &q, sizeof(q));
+}
+
 int t_setint(struct tpsim_sock *s, int opt, int val)
 {
 	return tpsim_setsockopt(s, SOL_PACKET, opt, &val, sizeof(val));

@@ -13,6 +13,10 @@ struct tpsim_sock *t_sock(int type, int version, unsigned int reserve);
 struct tpsim_sock *t_sock_profile(const char *profile);
 int t_ring(struct tpsim_sock *s, unsigned int bsize, unsigned int bnr,
 	   unsigned int fsize, unsigned int fnr);
+/* PACKET_RX_RING for the socket's version: a tpacket_req3 with a 10 ms
+ * retire timer for TPACKET_V3, else a tpacket_req; returns 0 or -errno. */
+int t_ring_v(struct tpsim_sock *s, int version, unsigned int bsize,
+	     unsigned int bnr, unsigned int fsize, unsigned int fnr);
 int t_setint(struct tpsim_sock *s, int opt, int val);
 int t_getint(struct tpsim_sock *s, int opt, int *val);
 /* Map the whole ring; fails the test on error. */
@@ -67,6 +71,7 @@ Suite *suite_batch(void);
 Suite *suite_edges(void);
 Suite *suite_fanout(void);
 Suite *suite_fanout_bpf(void);
+Suite *suite_fanout_rollover(void);
 Suite *suite_filter(void);
 Suite *suite_mmap(void);
 Suite *suite_peers(void);

@@ -72,8 +72,11 @@ static void make_list(struct plist *l)
 	}
 }
 
-/* A socket with a small ring, so that the list fills it and drops. */
-static struct tpsim_sock *ring_sock(int type, int version)
+/* A socket with a small ring, so that the list fills it and drops;
+ * V1/V2: frames of 1024 bytes (64 or more: more than TPSIM_BATCH_RUN, the
+ * batch then releases a run's statuses at its end). */
+static struct tpsim_sock *ring_sock(int type, int version,
+				    unsigned int frames)
 {
 	struct tpsim_sock *s = t_sock(type, version, 0);
 
@@ -88,16 +91,18 @@ static struct tpsim_sock *ring_sock(int type, int version)
 						  PACKET_RX_RING, &r,
 						  sizeof(r)), 0);
 	} else {
-		ck_assert_int_eq(t_ring(s, 8192, 8, 1024, 64), 0);
+		ck_assert_int_eq(t_ring(s, 8192, frames / 8, 1024, frames),
+				 0);
 	}
 	return s;
 }
 
-static void compare_batch_with_single(int type, int version, unsigned int run)
+static void compare_batch_with_single(int type, int version, unsigned int run,
+				      unsigned int frames)
 {
 	static struct plist l;
-	struct tpsim_sock *a = ring_sock(type, version);
-	struct tpsim_sock *b = ring_sock(type, version);
+	struct tpsim_sock *a = ring_sock(type, version, frames);
+	struct tpsim_sock *b = ring_sock(type, version, frames);
 	int single[NPKT], batch[NPKT];
 	unsigned int pa, da, pb, db;
 	size_t la, lb;
@@ -139,17 +144,29 @@ static void compare_batch_with_single(int type, int version, unsigned int run)
 START_TEST(batch_equals_single_v1_v2)
 {
 	for (int v = TPACKET_V1; v <= TPACKET_V2; v++) {
-		compare_batch_with_single(SOCK_RAW, v, 300);
-		compare_batch_with_single(SOCK_DGRAM, v, 7);
+		compare_batch_with_single(SOCK_RAW, v, 300, 64);
+		compare_batch_with_single(SOCK_DGRAM, v, 7, 64);
 	}
 }
 END_TEST
 
 START_TEST(batch_equals_single_v3)
 {
-	compare_batch_with_single(SOCK_RAW, TPACKET_V3, 300);
-	compare_batch_with_single(SOCK_DGRAM, TPACKET_V3, 64);
-	compare_batch_with_single(SOCK_RAW, TPACKET_V3, 1);
+	compare_batch_with_single(SOCK_RAW, TPACKET_V3, 300, 0);
+	compare_batch_with_single(SOCK_DGRAM, TPACKET_V3, 64, 0);
+	compare_batch_with_single(SOCK_RAW, TPACKET_V3, 1, 0);
+}
+END_TEST
+
+/* V2 with more frames than a run: the plain frames' statuses go out at
+ * the run's end, in order, and before a packet the general path places
+ * (tags, flags in the list) or a clock step (batch_clock_deferred): the
+ * ring ends byte for byte as with single deliveries. */
+START_TEST(batch_equals_single_deferred)
+{
+	compare_batch_with_single(SOCK_RAW, TPACKET_V2, 300, 128);
+	compare_batch_with_single(SOCK_RAW, TPACKET_V2, 64, 128);
+	compare_batch_with_single(SOCK_DGRAM, TPACKET_V2, 7, 128);
 }
 END_TEST
 
@@ -410,11 +427,11 @@ END_TEST
 /* TPSIM_PKT_CLOCK: a batch of packets that carry their arrival times
  * leaves a V3 ring (blocks retired by the timer between them) exactly as
  * tpsim_clock_set() before each tpsim_deliver() does. */
-START_TEST(batch_clock_follows_packets)
+static void clock_follows(int version, unsigned int frames)
 {
 	static struct plist l;
-	struct tpsim_sock *a = ring_sock(SOCK_RAW, TPACKET_V3);
-	struct tpsim_sock *b = ring_sock(SOCK_RAW, TPACKET_V3);
+	struct tpsim_sock *a = ring_sock(SOCK_RAW, version, frames);
+	struct tpsim_sock *b = ring_sock(SOCK_RAW, version, frames);
 	int ra[NPKT], rb[NPKT];
 	struct timespec now_a, now_b;
 	unsigned int pa, da, pb, db;
@@ -465,6 +482,17 @@ START_TEST(batch_clock_follows_packets)
 	tpsim_close(a);
 	tpsim_close(b);
 }
+
+START_TEST(batch_clock_follows_packets)
+{
+	clock_follows(TPACKET_V3, 0);
+}
+END_TEST
+
+START_TEST(batch_clock_deferred)
+{
+	clock_follows(TPACKET_V2, 128);
+}
 END_TEST
 
 /* The clock moves for a packet the socket never sees (a tagged frame
@@ -514,6 +542,8 @@ Suite *suite_batch(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, batch_bad_arguments);
 	tcase_add_test(tc, batch_clock_follows_packets);
+	tcase_add_test(tc, batch_clock_deferred);
+	tcase_add_test(tc, batch_equals_single_deferred);
 	tcase_add_test(tc, batch_equals_single_queue);
 	tcase_add_test(tc, batch_equals_single_v1_v2);
 	tcase_add_test(tc, batch_equals_single_v3);

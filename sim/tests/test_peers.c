@@ -233,19 +233,7 @@ START_TEST(vnet_hdr_rx_layout)
 	char *m;
 
 	ck_assert_int_eq(t_setint(s, 24, 12), 0);
-	if (version == TPACKET_V3) {
-		struct tpacket_req3 q = { .tp_block_size = 4096,
-					  .tp_block_nr = 1,
-					  .tp_frame_size = 2048,
-					  .tp_frame_nr = 2,
-					  .tp_retire_blk_tov = 10 };
-
-		ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_RX_RING,
-						  &q, sizeof(q)),
-				 0);
-	} else {
-		ck_assert_int_eq(t_ring(s, 4096, 1, 2048, 2), 0);
-	}
+	ck_assert_int_eq(t_ring_v(s, version, 4096, 1, 2048, 2), 0);
 	m = t_map(s, &len);
 	/* a tag taken off by the stack moves csum_start with the header */
 	t_eth(f, sizeof(f), t_bcast, ETH_P_8021Q);

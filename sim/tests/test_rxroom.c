@@ -57,6 +57,7 @@ START_TEST(v2_head_frame)
 		ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
 		ck_assert_uint_eq(in.seq, (uint64_t)i + 1);
 		ck_assert_uint_eq(in.frame, (uint32_t)i);
+		ck_assert_uint_eq(in.sz, sizeof(in));
 		h = tpsim_frame(ring, &v, (uint32_t)i);
 		ck_assert_int_eq(in.ring, 1);
 		ck_assert_uint_eq(in.status, h->tp_status);
@@ -86,7 +87,9 @@ START_TEST(v2_head_frame)
 }
 END_TEST
 
-/* the tag held outside the data is what the frame shows */
+/* the tag held outside the data is what the frame shows, kept in the
+ * producer's state: a consumer that rewrites the released frame's VLAN
+ * fields afterwards changes nothing in the answer */
 START_TEST(v2_vlan)
 {
 	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
@@ -94,16 +97,65 @@ START_TEST(v2_vlan)
 	struct tpsim_packet p = { .sz = sizeof(p), .len = 100,
 				  .flags = TPSIM_PKT_VLAN, .vlan_tci = 0x123,
 				  .vlan_tpid = 0x88a8 };
+	struct tpsim_ring_view v;
+	struct tpacket2_hdr *h;
 	uint8_t f[100];
+	size_t len;
 
 	ck_assert_int_eq(t_ring(s, 4096, 1, 2048, 2), 0);
+	tpsim_ring_view_get(s, &v);
+	h = tpsim_frame(t_map(s, &len), &v, 0);
 	t_eth(f, sizeof(f), t_bcast, 0x0800);
 	p.data = f;
 	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_DELIVERED);
+	ck_assert_uint_eq(h->tp_vlan_tci, 0x123);
+	h->tp_vlan_tci = 0xbad;
+	h->tp_vlan_tpid = 0xbad;
 	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
 	ck_assert_uint_eq(in.vlan_tci, 0x123);
 	ck_assert_uint_eq(in.vlan_tpid, 0x88a8);
 	ck_assert(in.status & TP_STATUS_VLAN_VALID);
+	tpsim_close(s);
+}
+END_TEST
+
+/* the plain path's short record: what tpsim_rx_last answers after a
+ * plain delivery is the plan that packet met, even when the plan changes
+ * before the question (a new ring with PACKET_RESERVE moves tp_mac) */
+START_TEST(plain_record_outlives_plan)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_rx_info a = { .sz = sizeof(a) };
+	unsigned int reserve = 64;
+	uint8_t f[3000];
+
+	ck_assert_int_eq(t_ring(s, 4096, 1, 2048, 2), 0);
+	t_eth(f, sizeof(f), t_bcast, 0x0800);
+	ck_assert_int_eq(t_deliver(s, f, 1000), TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(t_deliver(s, f, sizeof(f)), TPSIM_RX_DELIVERED);
+	/* no question in between: the record is still the short one */
+	ck_assert_int_eq(t_ring(s, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_RESERVE,
+					  &reserve, sizeof(reserve)), 0);
+	ck_assert_int_eq(t_ring(s, 4096, 1, 2048, 2), 0);
+	ck_assert_int_eq(tpsim_rx_last(s, &a), 0);
+	ck_assert_int_eq(a.ring, 1);
+	ck_assert_uint_eq(a.seq, 2);
+	ck_assert_uint_eq(a.frame, 1);
+	ck_assert_uint_eq(a.len, sizeof(f));
+	/* R3 without the reserve: tp_net = TPACKET_ALIGN(32 + 20 + 16) */
+	ck_assert_uint_eq(a.net, 80);
+	ck_assert_uint_eq(a.mac, 80 - 14);
+	ck_assert_uint_eq(a.snaplen, 2048 - (80 - 14));	/* R4 */
+	ck_assert_uint_eq(a.vlan_tci, 0);
+	ck_assert_uint_eq(a.vlan_tpid, 0);
+	/* and the next plain packet is told with the new plan */
+	ck_assert_int_eq(t_deliver(s, f, 1000), TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(tpsim_rx_last(s, &a), 0);
+	ck_assert_uint_eq(a.mac, 80 - 14 + reserve);
+	ck_assert_uint_eq(a.snaplen, 1000);
+	ck_assert_uint_eq(a.frame, 0);
+	ck_assert_uint_eq(a.seq, 3);
 	tpsim_close(s);
 }
 END_TEST
@@ -265,6 +317,7 @@ Suite *suite_rxroom(void)
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, v2_head_frame);
 	tcase_add_test(tc, v2_vlan);
+	tcase_add_test(tc, plain_record_outlives_plan);
 	tcase_add_test(tc, no_ring_queue);
 	tcase_add_test(tc, room_predicts_v1);
 	tcase_add_test(tc, room_predicts_v2);

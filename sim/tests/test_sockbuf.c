@@ -136,19 +136,7 @@ START_TEST(close_keeps_mapping)
 	int before;
 	char *m;
 
-	if (version == TPACKET_V3) {
-		struct tpacket_req3 q = { .tp_block_size = 4096,
-					  .tp_block_nr = 2,
-					  .tp_frame_size = 2048,
-					  .tp_frame_nr = 4,
-					  .tp_retire_blk_tov = 10 };
-
-		ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_RX_RING,
-						  &q, sizeof(q)),
-				 0);
-	} else {
-		ck_assert_int_eq(t_ring(s, 4096, 2, 2048, 4), 0);
-	}
+	ck_assert_int_eq(t_ring_v(s, version, 4096, 2, 2048, 4), 0);
 	m = t_map(s, &len);
 	t_eth(pkt, sizeof(pkt), t_bcast, 0x88b5);
 	ck_assert_int_eq(t_deliver(s, pkt, sizeof(pkt)), TPSIM_RX_DELIVERED);

@@ -147,6 +147,10 @@ static double ratio(const struct fig *a, const struct fig *b)
 struct results {
 	struct st_fig st[NSIZES][ST_NPATHS];
 	struct fig two[NSIZES][NPATHS];
+	/* sim V2 batched / bare V2 batched, run by run (the two run one after
+	 * the other in each round, so a pair met the same load) */
+	struct fig pair[NSIZES];
+	double seconds;		/* the whole run */
 	struct setup_cost ss, ks;
 	double conf_sim, conf_kernel;
 	int reps;
@@ -205,7 +209,15 @@ static void write_json(FILE *f, const struct results *r)
 			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2]),
 			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2_B]),
 			i + 1 < NSIZES ? "," : "");
-	fprintf(f, "  },\n  \"setup_1gib\": {\"sim\": {\"ms\": %.3f, "
+	fprintf(f, "  },\n  \"two_threads_batch_sim_over_bare_batch_paired\": "
+		   "{");
+	for (int i = 0; i < NSIZES; i++) {
+		fprintf(f, "%s\"%u\": ", i ? ", " : "", sizes[i]);
+		json_fig(f, &r->pair[i], 1);
+	}
+	fprintf(f, "},\n  \"seconds\": %.0f,\n  \"setup_1gib\": {",
+		r->seconds);
+	fprintf(f, "\"sim\": {\"ms\": %.3f, "
 		   "\"rss_mapped\": %llu, \"rss_touched_1pct\": %llu}, "
 		   "\"kernel\": ", r->ss.seconds * 1e3,
 		(unsigned long long)r->ss.rss_mapped,
@@ -284,6 +296,11 @@ static void write_md(FILE *f, const struct results *r)
 	for (int i = 0; i < NSIZES; i++)
 		fprintf(f, " %.2f |",
 			ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2_B]));
+	fprintf(f, "\n| two threads, sim V2 batch / bare V2 batch, run by run: "
+		   "median (q1–q3) |");
+	for (int i = 0; i < NSIZES; i++)
+		md_fig(f, &r->pair[i], 1, "%.2f");
+	fprintf(f, "\n\nThe whole run took %.0f s.", r->seconds);
 	fprintf(f, "\n\n1 GiB V2 ring: sim %.3f ms to set up and map, "
 		   "%.1f MiB resident after touching 1 %% of it",
 		r->ss.seconds * 1e3, (double)r->ss.rss_touched / (1 << 20));
@@ -335,6 +352,11 @@ static void print_stdout(const struct results *r)
 		       ratio(&r->two[i][SIM_V2], &r->two[i][BARE_V2]),
 		       ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2]),
 		       ratio(&r->two[i][SIM_V2_B], &r->two[i][BARE_V2_B]));
+	for (int i = 0; i < NSIZES; i++)
+		if (r->pair[i].ok)
+			printf("  %4u B: sim V2 batch / bare V2 batch run by run: "
+			       "median %.2f (q1-q3 %.2f-%.2f)\n", sizes[i],
+			       r->pair[i].med, r->pair[i].q1, r->pair[i].q3);
 	printf("\n1 GiB V2 ring: sim %.3f ms to set up and map, %.1f MiB "
 	       "resident after touching 1 %%", r->ss.seconds * 1e3,
 	       (double)r->ss.rss_touched / (1 << 20));
@@ -389,6 +411,15 @@ static void write_st_dat(FILE *f, const struct results *r)
 						    ? r->st[i][p].instr : 0);
 		fprintf(f, "\n");
 	}
+}
+
+static double t_start;
+
+/* progress on stderr, with the time since the start */
+static void stage(const char *what)
+{
+	fprintf(stderr, "tpsim-bench: [%3.0f s] %s\n", bench_now() - t_start,
+		what);
 }
 
 int main(int argc, char **argv)
@@ -460,8 +491,16 @@ int main(int argc, char **argv)
 	else
 		self[sl] = '\0';
 
+	/* how long it takes, said before and after: on a 2-vCPU machine
+	 * about 2.5 minutes at the default 9 runs (half of it callgrind and
+	 * the kernel's conformance run), under a minute with --quick */
+	t_start = bench_now();
+	fprintf(stderr, "tpsim-bench: %d runs per figure; about %s on a "
+			"2-vCPU machine (progress below)\n", r.reps,
+		quick ? "1 minute" : "2-3 minutes");
 	/* the conformance suite first: the kernel context below moves this
 	 * process into a network namespace of its own */
+	stage("conformance suite, sim and kernel");
 	r.conf_sim = suite_time(tpconform, "sim");
 	r.conf_kernel = suite_time(tpconform, "kernel");
 	if (tpc_backend_kernel.open(&kctx, r.why, sizeof(r.why)) != 0)
@@ -470,6 +509,8 @@ int main(int argc, char **argv)
 	gethostname(r.host, sizeof(r.host));
 
 	/* (a) one thread */
+	stage(r.instr ? "one thread: ns, then instructions under callgrind"
+		      : "one thread: ns");
 	for (int i = 0; i < NSIZES; i++)
 		for (int p = 0; p < ST_NPATHS; p++) {
 			double ns[MAXREPS];
@@ -489,11 +530,21 @@ int main(int argc, char **argv)
 		}
 	/* (b), (c): the runs interleaved, so that a change of load on the
 	 * machine falls on every path alike */
+	stage("two threads and the kernel ring");
 	for (int k = 0; k < r.reps; k++)
 		for (int i = 0; i < NSIZES; i++)
 			for (int p = 0; p < NPATHS; p++)
 				v[i][p][k] = run2((enum path)p, sizes[i], quick,
 						  kctx);
+	for (int i = 0; i < NSIZES; i++) {
+		double q[MAXREPS];
+		int got = 0;
+
+		for (int k = 0; k < r.reps; k++)
+			if (v[i][SIM_V2_B][k] > 0 && v[i][BARE_V2_B][k] > 0)
+				q[got++] = v[i][SIM_V2_B][k] / v[i][BARE_V2_B][k];
+		r.pair[i] = summarise(q, got);
+	}
 	for (int i = 0; i < NSIZES; i++)
 		for (int p = 0; p < NPATHS; p++) {
 			int got = 0;
@@ -505,6 +556,7 @@ int main(int argc, char **argv)
 		}
 	r.ss = bench_setup_sim();
 	r.ks = bench_setup_kernel(kctx);
+	r.seconds = bench_now() - t_start;
 	print_stdout(&r);
 	if (write_file(out, "bench.json", write_json, &r) ||
 	    write_file(out, "bench.md", write_md, &r) ||
@@ -513,5 +565,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (kctx)
 		tpc_backend_kernel.close(kctx);
+	fprintf(stderr, "tpsim-bench: done in %.0f s; wrote %s/bench.{json,"
+			"md,dat}, bench-st.dat\n", r.seconds, out);
 	return 0;
 }

@@ -6,7 +6,9 @@
  * ring is empty:
  *  - sim: libtpsim's tpsim_deliver, the consumer waiting in tpsim_poll;
  *  - baseline: the smallest correct single-producer ring with the same V2
- *    frames, status handshake, ordering and futex wake-up: the ceiling;
+ *    frames, status handshake, ordering and futex wake-up: the ceiling
+ *    (batched, it publishes as tpsim_deliver_batch does: the statuses
+ *    at the batch's end, in frame order);
  *  - kernel: a real PACKET_RX_RING fed by writes to a TAP device.
  * The sim and baseline producers wait when the ring is full (a benchmark
  * of the ring, not of dropping); the kernel's cannot, so it is measured by
@@ -374,11 +376,13 @@ double bench_baseline(uint32_t len, uint64_t n, uint32_t batch)
 	struct consumer c = { .version = TPACKET_V2, .target = n,
 			      .spins = SPINS };
 	uint32_t fpb = BLOCK_SIZE / FRAME_SIZE;
+	struct tpacket2_hdr *pend[64];
 	struct timespec ts = { 0 };
+	uint32_t npend = 0;
 	pthread_t th;
 	double t0;
 
-	if (batch < 1)
+	if (batch < 1 || batch > 64)
 		return -EINVAL;
 	bench_frame(f, len);
 	b.ring = mmap(NULL, (size_t)BLOCK_SIZE * BLOCK_NR,
@@ -413,7 +417,16 @@ double bench_baseline(uint32_t len, uint64_t n, uint32_t batch)
 		sll->sll_protocol = 0xb588;
 		sll->sll_halen = 6;
 		memcpy(sll->sll_addr, f + 6, 6);
-		tpsim_store_release(&h->tp_status, (uint32_t)TP_STATUS_USER);
+		/* batched, as tpsim_deliver_batch: the statuses at the end of
+		 * the batch, in frame order (a consumer waiting at the head
+		 * frame is not polling each frame while it is written) */
+		pend[npend++] = h;
+		if (i % batch == batch - 1 || i + 1 == n) {
+			for (uint32_t j = 0; j < npend; j++)
+				tpsim_store_release(&pend[j]->tp_status,
+						    (uint32_t)TP_STATUS_USER);
+			npend = 0;
+		}
 		/* the wake-up: store, full fence, look for sleepers; per
 		 * packet, or at the end of each batch */
 		if (i % batch == batch - 1 || i + 1 == n) {

@@ -19,34 +19,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "fuzz_input.h"
 #include "tpsim.h"
 
 #define NSOCK 4
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, unsigned int bytes)
-{
-	uint32_t v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++) {
-		v = v << 8 | (in->n ? *in->p : 0);
-		if (in->n) {
-			in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
-
-static void check_ret(long r)
-{
-	if (r < -4095)
-		abort();
-}
 
 struct fsock {
 	struct tpsim_sock *s;

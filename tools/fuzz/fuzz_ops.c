@@ -11,26 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "fuzz_input.h"
 #include "tpsim.h"
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, unsigned int bytes)
-{
-	uint32_t v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++) {
-		v = v << 8 | (in->n ? *in->p : 0);
-		if (in->n) {
-			in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 /* sizes near the rules' boundaries, chosen by one byte */
 static uint32_t size_of(struct in *in)
@@ -44,13 +26,6 @@ static uint32_t size_of(struct in *in)
 
 	return b < 200 ? pick[b % (sizeof(pick) / sizeof(pick[0]))]
 		       : take(in, 4);
-}
-
-static void check_ret(long r)
-{
-	/* a count, or -errno in range: anything else is a bug */
-	if (r < -4095)
-		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
