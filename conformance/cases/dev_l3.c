@@ -20,6 +20,16 @@
 
 static unsigned int packets(struct tpc_t *t, struct tpc_sock *s);
 
+/* The device cases need the device ops (a plug-in may lack them). */
+static bool has_dev(struct tpc_t *t)
+{
+	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
+	    TPC_OPS_HAS(t->ops, set_link))
+		return true;
+	tpc_skip(t, "the backend has no bind/getsockname/set_link");
+	return false;
+}
+
 static int mc_count_of(struct tpc_t *t, int ifindex)
 {
 	int n;
@@ -66,6 +76,7 @@ static void mc_list_counts(struct tpc_t *t)
 	struct tpc_sock *s1, *s2;
 	int base;
 
+	REQUIRE(t, has_dev(t));
 	s1 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	s2 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	REQUIRE(t, s1 && s2);
@@ -193,6 +204,7 @@ static void l3_frames(struct tpc_t *t)
 	char *mr, *md, *m6;
 	int idx = l3_dev(t);
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, idx > 0);
 	mr = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &raw);
 	md = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 1024, &dgram);
@@ -237,6 +249,7 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	int idx = l3_dev(t);
 	unsigned int p0, p1, p2;
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, idx > 0);
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
@@ -272,6 +285,7 @@ static void l3_getsockname(struct tpc_t *t)
 	struct tpc_sock *s;
 	int idx = l3_dev(t);
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, idx > 0);
 	s = tpc_open_proto(t, SOCK_DGRAM, ETH_P_ALL);
 	REQUIRE(t, s);
@@ -314,6 +328,7 @@ static void l3_unregister(struct tpc_t *t)
 	socklen_t vlen = 0;
 	int idx = l3_dev(t), v;
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, idx > 0);
 	if (!TPC_OPS_HAS(t->ops, l3_remove)) {
 		tpc_skip(t, "backend %s has no l3_remove", t->backend);
@@ -391,6 +406,7 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 	struct tpc_inject in = { .len = 64 };
 	uint8_t b[64];
 
+	REQUIRE(t, has_dev(t));
 	a = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	q = tpc_open_proto(t, SOCK_RAW, ETH_P_8021Q);
 	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
@@ -451,6 +467,7 @@ static void bind_protocol_none(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, 0);
 	uint8_t b[64], buf[64];
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, s);
 	EXPECT_ERR(t, t->ops->bind(s, &a, sizeof(a)), 0);
 	memset(&g, 0xa5, sizeof(g));
@@ -511,6 +528,7 @@ static void fanout_hash_spread(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	uint8_t b[80];
 
+	REQUIRE(t, has_dev(t));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -556,6 +574,7 @@ static void fanout_uniqueid_skips_taken(struct tpc_t *t)
 	struct tpc_sock *a, *b, *c;
 	int ida, idc;
 
+	REQUIRE(t, has_dev(t));
 	a = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	b = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	c = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
@@ -592,6 +611,7 @@ static void fanout_rollover_rcvbuf(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	int rcvbuf = 9216;
 
+	REQUIRE(t, has_dev(t));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -629,6 +649,7 @@ static void fanout_cbpf_link_type(struct tpc_t *t)
 	struct tpc_sock *m[3];
 	uint8_t b[64];
 
+	REQUIRE(t, has_dev(t));
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -678,6 +699,7 @@ static void fanout_hash_no_ports(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	uint8_t b[80];
 
+	REQUIRE(t, has_dev(t));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -745,6 +767,7 @@ static void fanout_cbpf_tci(struct tpc_t *t)
 {
 	uint8_t b[64];
 
+	REQUIRE(t, has_dev(t));
 	tags(t, b, 0x2005, -1, ETH_P_IP);
 	cbpf_pick(t, 347, 3, ETH_P_ALL, SKF_AD_VLAN_TAG, b, 1);
 }
@@ -755,6 +778,7 @@ static void fanout_cbpf_vid_otherhost(struct tpc_t *t)
 {
 	uint8_t b[64];
 
+	REQUIRE(t, has_dev(t));
 	tags(t, b, 1, -1, ETH_P_IP);
 	cbpf_pick(t, 348, 4, ETH_P_IP, SKF_AD_PKTTYPE, b, 3);
 }
@@ -765,6 +789,7 @@ static void fanout_cbpf_inner_tag(struct tpc_t *t)
 {
 	uint8_t b[64];
 
+	REQUIRE(t, has_dev(t));
 	tags(t, b, 5, 7, ETH_P_IP);
 	cbpf_pick(t, 349, 3, ETH_P_8021Q, SKF_AD_PROTOCOL, b, 0);
 }
@@ -783,6 +808,7 @@ static void tap_passes_all(struct tpc_t *t)
 	uint8_t b[64];
 	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s), *r4;
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, r);
 	ip = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, ip);
@@ -847,6 +873,7 @@ static void bound_qinq_tpid(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	uint8_t b[64], got[64];
 
+	REQUIRE(t, has_dev(t));
 	REQUIRE(t, s);
 	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 					 sizeof(fp)),

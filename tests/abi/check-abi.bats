@@ -128,7 +128,7 @@ stand_in() {
 	local last off size
 	stand_in
 	# the last member listed, and where the tree's layout puts it
-	last=$(sed -n 's/^\tM(tpc_backend_ops, \([a-z_]*\));$/\1/p' abi/layout.c |
+	last=$(sed -n 's/^\tM(tpc_backend_ops, \([a-z0-9_]*\));$/\1/p' abi/layout.c |
 		tail -1)
 	read -r off size < <("$BUILD/abi/layout" | awk -v m="tpc_backend_ops.$last" \
 		'$1 == "member" && $2 == m { print $3, $4 }')
