@@ -68,28 +68,73 @@ def build_base(build, flags='-O2', tag='base', ldflags=''):
 
 
 def link(base, sims, tpcs, out, swap=None, extra=()):
+    """swap: {sim source: object} linked in place of the base build's."""
     # tpconform as the Makefile links it: its cases, the generated
     # libpcap programs of the filter cases (build/gen), libpcap
     objs = [f'{base}/{s[:-2]}.o' for s in tpcs]
     objs += sorted(glob.glob(f'{base}/gen/*.o'))
     for s in sims:
-        objs.append(swap[1] if swap and swap[0] == s else f'{base}/{s[:-2]}.o')
+        objs.append((swap or {}).get(s, f'{base}/{s[:-2]}.o'))
     r = subprocess.run([CC, '-rdynamic', *extra, '-o', out, *objs,
                         '-lpcap', '-lpthread'], capture_output=True,
                        text=True)
     return r.returncode == 0, r.stderr
 
 
+def includers(header):
+    """The sim/*.c whose translation unit includes sim's HEADER, directly
+    or through another of sim's headers (rx.c includes rx_general.h,
+    which includes rx_inline.h)."""
+    texts = {p: open(p).read() for p in glob.glob('sim/*.[ch]')}
+    names, grew = {os.path.basename(header)}, True
+
+    def includes(text):
+        return any(f'#include "{n}"' in text for n in names)
+    while grew:
+        grew = False
+        for p, t in texts.items():
+            b = os.path.basename(p)
+            if p.endswith('.h') and b not in names and includes(t):
+                names.add(b)
+                grew = True
+    return sorted(p for p, t in texts.items()
+                  if p.endswith('.c') and includes(t))
+
+
 def compile_mutant(work, m, src):
-    """Mutated source -> object in WORK; (ok, object, compiler output)."""
+    """Mutated source -> objects in WORK; (ok, {source: object}, compiler
+    output). A mutant of a header (sim/*.h: the receive path's inline
+    parts live in headers of rx.c's translation unit) rebuilds every
+    sim/*.c that includes it, from a copy of sim's headers in WORK with
+    the mutant in place: a quoted #include looks beside its file first."""
     os.makedirs(work, exist_ok=True)
-    path = os.path.join(work, os.path.basename(m['file']))
-    with open(path, 'w') as f:
+    if not m['file'].endswith('.h'):
+        path = os.path.join(work, os.path.basename(m['file']))
+        with open(path, 'w') as f:
+            f.write(mutants.apply(src, m))
+        obj = path[:-2] + '.o'
+        r = subprocess.run([CC, *CFLAGS, '-c', '-o', obj, path],
+                           capture_output=True, text=True)
+        return r.returncode == 0, {m['file']: obj}, r.stderr
+    hdir = os.path.join(work, 'hdr')
+    shutil.rmtree(hdir, ignore_errors=True)
+    os.makedirs(hdir)
+    for h in glob.glob('sim/*.h'):
+        shutil.copy(h, hdir)
+    with open(os.path.join(hdir, os.path.basename(m['file'])), 'w') as f:
         f.write(mutants.apply(src, m))
-    obj = path[:-2] + '.o'
-    r = subprocess.run([CC, *CFLAGS, '-c', '-o', obj, path],
-                       capture_output=True, text=True)
-    return r.returncode == 0, obj, r.stderr
+    objs = {}
+    for c in includers(m['file']):
+        path = os.path.join(hdir, os.path.basename(c))
+        shutil.copy(c, path)
+        obj = path[:-2] + '.o'
+        r = subprocess.run([CC, *CFLAGS, '-c', '-o', obj, path],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            return False, {}, r.stderr
+        objs[c] = obj
+    return bool(objs), objs, '' if objs else 'no sim/*.c includes it'
+
 
 
 # The suite in three runs, the slow group (poll: the race stress takes
@@ -225,13 +270,15 @@ def cases_over(build, lines_by_file, timeout):
         check=True).stdout.splitlines() if ln.strip()]
     hits = {k: [] for k in ((f, ln) for f, ls in lines_by_file.items()
                             for ln in ls)}
-    gcdas = {f: f'{base}/{f[:-2]}.gcda' for f in lines_by_file}
+    # a header's lines are counted in the objects that include it
+    gcdas = [(f, f'{base}/{c[:-2]}.gcda') for f in lines_by_file
+             for c in (includers(f) if f.endswith('.h') else [f])]
     for name in names:
         for g in glob.glob(f'{base}/**/*.gcda', recursive=True):
             os.unlink(g)
         subprocess.run([binary, '-b', 'sim', '--seed', '1', '-f', name],
                        capture_output=True, timeout=timeout)
-        for f, g in gcdas.items():
+        for f, g in gcdas:
             if not os.path.exists(g):
                 continue
             r = subprocess.run(['gcov', '--json-format', '--stdout', g],
@@ -346,7 +393,8 @@ def git_commit():
 
 
 def cmd_run(a):
-    files = a.files.split() if a.files else sorted(glob.glob('sim/*.c'))
+    files = a.files.split() if a.files else sorted(
+        glob.glob('sim/*.c') + glob.glob('sim/*.h'))
     t0 = time.time()
     commit = git_commit()	# the sources as the run reads them
     base, sims, tpcs = build_base(a.build)
@@ -374,10 +422,10 @@ def cmd_run(a):
     sources = {f: open(f).read() for f in files}
     for n, i in enumerate(sorted(pick), 1):
         m = dict(cands[i])
-        ok, obj, err = compile_mutant(work, m, sources[m['file']])
+        ok, swap, err = compile_mutant(work, m, sources[m['file']])
         if ok:
             ok, err = link(base, sims, tpcs, f'{work}/tpconform',
-                           swap=(m['file'], obj))
+                           swap=swap)
         if not ok:
             m['status'], m['killed_by'] = 'no_build', []
             m['build_error'] = err.strip().split('\n')[0][:200]
@@ -440,10 +488,10 @@ def cmd_rerun(a):
             m['rerun'] = 'line changed since the run: not re-run'
             continue
         with open(c['file']) as fh:
-            ok, obj, err = compile_mutant(work, c, fh.read())
+            ok, swap, err = compile_mutant(work, c, fh.read())
         if ok:
             ok, err = link(base, sims, tpcs, f'{work}/tpconform',
-                           swap=(c['file'], obj))
+                           swap=swap)
         if not ok:
             m['rerun'] = 'does not build now'
             continue
@@ -491,10 +539,10 @@ def cmd_verify(a):
         if c is None:
             continue
         with open(c['file']) as fh:
-            ok, obj, err = compile_mutant(work, c, fh.read())
+            ok, swap, err = compile_mutant(work, c, fh.read())
         if ok:
             ok, err = link(base, sims, tpcs, f'{work}/tpconform',
-                           swap=(c['file'], obj))
+                           swap=swap)
         if not ok:
             continue
         killers = [k for k in m['killed_by'] if not k.startswith('(')]
@@ -542,10 +590,10 @@ def cmd_check(a):
                   f'full run')
             continue
         with open(f) as fh:
-            ok, obj, err = compile_mutant(work, m, fh.read())
+            ok, swap, err = compile_mutant(work, m, fh.read())
         if ok:
             ok, err = link(base, sims, tpcs, f'{work}/tpconform',
-                           swap=(f, obj))
+                           swap=swap)
         if not ok:
             print(f'ok {n} - {name}: does not build now # SKIP')
             continue
