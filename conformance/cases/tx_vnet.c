@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtio-net header on a TX ring frame (T2, O10), at its edges:
+ * packet_snd_vnet_parse() raises hdr_len to csum_start + csum_offset + 2
+ * when NEEDS_CSUM is set and refuses a hdr_len past the data by one
+ * byte but not at the data's end; virtio_net_hdr_to_skb() refuses a
+ * gso_type it does not know with EINVAL (tpacket_snd turns every
+ * refusal into EINVAL and TP_STATUS_WRONG_FORMAT).
+ */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <string.h>
+
+#include "../tpc.h"
+
+#define FSIZE 2048u
+#define DATA 100u	/* bytes after the 10-byte virtio-net header */
+
+static void set_len(const struct tpc_t *t, char *h, uint32_t len)
+{
+	if (t->version == TPACKET_V1)
+		((struct tpacket_hdr *)h)->tp_len = len;
+	else if (t->version == TPACKET_V2)
+		((struct tpacket2_hdr *)h)->tp_len = len;
+	else
+		((struct tpacket3_hdr *)h)->tp_len = len;
+}
+
+/* Frame r of the ring: a 100-byte IPv4 frame after a virtio-net header
+ * with the given flags, gso_type, csum_start and csum_offset, handed
+ * to the kernel; returns send()'s result. */
+static ssize_t send_one(struct tpc_t *t, struct tpc_sock *s, char *r,
+			uint8_t flags, uint8_t gso, uint16_t start,
+			uint16_t coff)
+{
+	uint32_t off = t->version == TPACKET_V3 ? 48 : 32;
+	uint8_t *vh = (uint8_t *)r + off, *d = vh + 10;
+
+	memset(vh, 0, 10);
+	vh[0] = flags;
+	vh[1] = gso;
+	vh[6] = (uint8_t)start;
+	vh[7] = (uint8_t)(start >> 8);
+	vh[8] = (uint8_t)coff;
+	vh[9] = (uint8_t)(coff >> 8);
+	tpc_eth(d, DATA, tpc_bcast, ETH_P_IP);
+	d[14] = 0x45;
+	set_len(t, r, DATA + 10);
+	tpc_set_status(t, r, TP_STATUS_SEND_REQUEST);
+	return tpc_send(t, s, NULL, 0);
+}
+
+static void vnet_hdr_edges(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	uint8_t got[4096];
+	char *r;
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_VNET_HDR, 1));
+	r = tpc_open_tx(t, SOCK_RAW, FSIZE, 4, &s);
+	REQUIRE(t, r);
+	/* 34 + 66 + 2 = 102: two bytes past the 100 */
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 34, 66), -EINVAL);
+	EXPECT_HEX(t, "csum end 102 of 100", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, r));
+	/* 34 + 65 + 2 = 101: one byte past */
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 34, 65), -EINVAL);
+	EXPECT_HEX(t, "csum end 101 of 100", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, r));
+	/* 34 + 64 + 2 = 100: the checksum ends at the data's end */
+	EXPECT_EQ(t, "csum end 100 of 100", DATA,
+		  send_one(t, s, r, 1, 0, 34, 64));
+	EXPECT_EQ(t, "that frame on the wire", DATA,
+		  tpc_wire_read(t, s, got, sizeof(got), 1000));
+	/* the ring moved on to frame 1; a gso_type no kernel knows (0x7f),
+	 * with and without NEEDS_CSUM */
+	r += FSIZE;
+	EXPECT_ERR(t, send_one(t, s, r, 0, 0x7f, 0, 0), -EINVAL);
+	EXPECT_HEX(t, "gso_type 0x7f", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, r));
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0x7f, 34, 16), -EINVAL);
+	EXPECT_HEX(t, "gso_type 0x7f, NEEDS_CSUM", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, r));
+}
+
+const struct tpc_case tpc_cases_tx_vnet[] = {
+	{ "tx.vnet_hdr_edges", "O10 T2", TPC_V123, .fn = vnet_hdr_edges,
+	  .needs = TPC_CAP_WIRE | TPC_CAP_TAP_LINK },
+	{ .name = NULL },
+};
