@@ -158,7 +158,7 @@ TPC_SRCS := \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
-	conformance/cases/tx_vnet.c \
+	conformance/cases/vnet.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \
 	conformance/diff_pcap.c \

@@ -23,7 +23,7 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_ring, tpc_cases_options, tpc_cases_mmap,
 		tpc_cases_layout, tpc_cases_flags, tpc_cases_stats,
 		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx, tpc_cases_tx_data,
-		tpc_cases_tx_vnet,
+		tpc_cases_vnet,
 		tpc_cases_bounds, tpc_cases_bounds_frames, tpc_cases_dev,
 		tpc_cases_dev_bpf, tpc_cases_dev_edges, tpc_cases_dev_l3,
 		tpc_cases_rcvbuf,

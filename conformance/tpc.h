@@ -81,7 +81,7 @@ extern const struct tpc_case tpc_cases_ring[];
 extern const struct tpc_case tpc_cases_stats[];
 extern const struct tpc_case tpc_cases_tx[];
 extern const struct tpc_case tpc_cases_tx_data[];
-extern const struct tpc_case tpc_cases_tx_vnet[];
+extern const struct tpc_case tpc_cases_vnet[];
 extern const struct tpc_case tpc_cases_peers[];
 extern const struct tpc_case tpc_cases_peers_opt[];
 

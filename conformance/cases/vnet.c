@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The virtio-net header on a TX ring frame (T2, O10), at its edges:
+ * The virtio-net header (O10) at its edges. On a TX ring frame (T2):
  * packet_snd_vnet_parse() raises hdr_len to csum_start + csum_offset + 2
  * when NEEDS_CSUM is set and refuses a hdr_len past the data by one
  * byte but not at the data's end; virtio_net_hdr_to_skb() refuses a
  * gso_type it does not know with EINVAL (tpacket_snd turns every
- * refusal into EINVAL and TP_STATUS_WRONG_FORMAT).
+ * refusal into EINVAL and TP_STATUS_WRONG_FORMAT). On receive:
+ * virtio_net_hdr_from_skb() writes csum_offset as a little-endian
+ * 16-bit field, its high byte too.
  */
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "../tpc.h"
 
@@ -85,8 +88,32 @@ static void vnet_hdr_edges(struct tpc_t *t)
 		   tpc_status(t, r));
 }
 
-const struct tpc_case tpc_cases_tx_vnet[] = {
+/* O10 on recv(): a partial checksum 300 bytes into the transport header
+ * (csum_offset 0x012c) comes back in both bytes of csum_offset. */
+static void vnet_hdr_csum_offset_high(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	static uint8_t pkt[400], got[600];
+	struct tpc_inject p = { .data = pkt, .len = sizeof(pkt),
+				.flags = TPC_INJ_CSUM_PARTIAL,
+				.csum_start = 34, .csum_offset = 300 };
+
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_VNET_HDR, 1));
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
+	pkt[14] = 0x45;
+	REQUIRE(t, !tpc_inject_ex(t, s, &p));
+	EXPECT_EQ(t, "recv: the header and the packet", 410,
+		  t->ops->recv(s, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_HEX(t, "virtio-net flags (NEEDS_CSUM)", 1, got[0]);
+	EXPECT_EQ(t, "virtio-net csum_start", 34, got[6] | got[7] << 8);
+	EXPECT_EQ(t, "virtio-net csum_offset", 300, got[8] | got[9] << 8);
+}
+
+const struct tpc_case tpc_cases_vnet[] = {
 	{ "tx.vnet_hdr_edges", "O10 T2", TPC_V123, .fn = vnet_hdr_edges,
 	  .needs = TPC_CAP_WIRE | TPC_CAP_TAP_LINK },
+	{ "stats.vnet_hdr_csum_offset_high", "O10", 0,
+	  .fn = vnet_hdr_csum_offset_high, .needs = TPC_CAP_CSUM },
 	{ .name = NULL },
 };
