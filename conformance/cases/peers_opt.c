@@ -166,6 +166,68 @@ static void vlan_bound_socket(struct tpc_t *t)
 	}
 }
 
+/* R17 at its edges: VID 1 is a VID (the whole 12 bits count), so the
+ * packet is PACKET_OTHERHOST; a priority tag around an 802.1ad tag is
+ * untagged down to the ARP type, which then sits right after the
+ * addresses; an inner tag cut short (5 of the 6 bytes skb_vlan_untag
+ * pulls) frees the packet before a socket bound to 802.1Q sees it. */
+static void vlan_bound_edges(struct tpc_t *t)
+{
+	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, ETH_P_ARP);
+	struct tpc_sock *q = tpc_open_proto(t, SOCK_RAW, ETH_P_8021Q);
+	struct sockaddr_ll *sll;
+	uint8_t pkt[64];
+	struct tpc_hdr h;
+	unsigned int p, d;
+	char *r, *rq;
+
+	REQUIRE(t, s && q);
+	r = tpc_ring_map(t, s, 4096, 1, 2048);
+	rq = tpc_ring_map(t, q, 4096, 1, 2048);
+	REQUIRE(t, r && rq);
+	sll = (void *)(r + 32);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_8021Q);
+	pkt[14] = 0x00;	/* VID 1 */
+	pkt[15] = 0x01;
+	pkt[16] = 0x08;
+	pkt[17] = 0x06;
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	tpc_hdr(t, r, &h);
+	EXPECT_HEX(t, "VID 1: status & USER", TP_STATUS_USER,
+		   h.status & TP_STATUS_USER);
+	EXPECT_EQ(t, "VID 1: sll_pkttype", PACKET_OTHERHOST,
+		  sll->sll_pkttype);
+	tpc_release(t, r);
+	sll = (void *)(r + 2048 + 32);
+	pkt[14] = 0x20;	/* priority 1, VID 0, around 802.1ad VID 0 */
+	pkt[15] = 0x00;
+	pkt[16] = 0x88;
+	pkt[17] = 0xa8;
+	pkt[18] = 0x00;
+	pkt[19] = 0x00;
+	pkt[20] = 0x08;
+	pkt[21] = 0x06;
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	tpc_hdr(t, r + 2048, &h);
+	EXPECT_HEX(t, "two tags: status & USER", TP_STATUS_USER,
+		   h.status & TP_STATUS_USER);
+	EXPECT_EQ(t, "two tags: tp_len", 56, h.len);
+	EXPECT_EQ(t, "two tags: sll_pkttype", PACKET_BROADCAST,
+		  sll->sll_pkttype);
+	EXPECT_HEX(t, "two tags: the type after the addresses", 0x0806,
+		   (unsigned int)((uint8_t)r[2048 + h.mac + 12] << 8 |
+				  (uint8_t)r[2048 + h.mac + 13]));
+	tpc_release(t, r + 2048);
+	/* 12 + 8100 0000 + 8100 + 5 bytes */
+	pkt[16] = 0x81;
+	pkt[17] = 0x00;
+	REQUIRE(t, !tpc_inject(t, q, pkt, 23));
+	EXPECT_HEX(t, "a cut-short inner tag: 802.1Q socket's frame 0",
+		   TP_STATUS_KERNEL, tpc_status(t, rq));
+	REQUIRE(t, !tpc_stats(t, q, &p, &d));
+	EXPECT_EQ(t, "802.1Q socket's tp_packets", 0, p);
+}
+
 #define VNET_HDR_SZ 24	/* PACKET_VNET_HDR_SZ, 6.2 on */
 
 /* O10: PACKET_VNET_HDR / PACKET_VNET_HDR_SZ, set and read back. */
@@ -403,6 +465,8 @@ const struct tpc_case tpc_cases_peers_opt[] = {
 	{ "opt.vnet_hdr_values", "O10", 0, .fn = vnet_hdr_values },
 	{ "flags.vlan_bound_socket", "R17 R8", TPC_V12,
 	  .fn = vlan_bound_socket, .needs = TPC_CAP_TAP_LINK },
+	{ "flags.vlan_bound_edges", "R17 R8", TPC_V12,
+	  .fn = vlan_bound_edges, .needs = TPC_CAP_TAP_LINK },
 	{ "layout.vnet_hdr_rx", "O10 R3 R7", TPC_V123, .fn = vnet_hdr_rx,
 	  .needs = TPC_CAP_CSUM },
 	{ "stats.vnet_hdr_recv", "O10", 0, .fn = vnet_hdr_recv },
