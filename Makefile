@@ -142,6 +142,7 @@ TPC_SRCS := \
 	conformance/cases/dev_bpf.c \
 	conformance/cases/dev_edges.c \
 	conformance/cases/dev_l3.c \
+	conformance/cases/fanout_edges.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \

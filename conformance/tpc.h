@@ -82,6 +82,7 @@ extern const struct tpc_case tpc_cases_stats[];
 extern const struct tpc_case tpc_cases_tx[];
 extern const struct tpc_case tpc_cases_tx_data[];
 extern const struct tpc_case tpc_cases_vnet[];
+extern const struct tpc_case tpc_cases_fanout_edges[];
 extern const struct tpc_case tpc_cases_peers[];
 extern const struct tpc_case tpc_cases_peers_opt[];
 

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Edges of the fanout hash (N16): the flow dissector reads AH's SPI, 4
+ * bytes into its header, as the flow's ports only when all 4 of its
+ * bytes are in the frame (skb_flow_get_ports(): __skb_header_pointer of
+ * the 4 bytes at proto_ports_offset()).
+ */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../tpc.h"
+
+/* An IPv4 header from 10.0.0.1 to 10.0.0.2 of protocol AH (51) */
+static const uint8_t ip4_ah[20] = {
+	0x45, 0, 0, 28, 0, 1, 0x40, 0, 64, 51, 0, 0,
+	10, 0, 0, 1, 10, 0, 0, 2,
+};
+
+static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
+{
+	unsigned int p = 0, d = 0;
+
+	tpc_stats(t, s, &p, &d);
+	return p;
+}
+
+/*
+ * 32 AH frames of 42 bytes (the SPI's last byte the frame's last) that
+ * differ only in that byte spread over both members of a two-member
+ * HASH group (the hash is keyed at boot: all 32 on one member has a
+ * chance of 2^-31); 32 frames of 41 bytes that differ only in the SPI's
+ * third byte, the last they hold, go to one member: no ports.
+ */
+static void fanout_hash_ah_edge(struct tpc_t *t)
+{
+	struct tpc_sock *m[2];
+	uint8_t b[42];
+	unsigned int n0, n1;
+
+	if (!TPC_OPS_HAS(t->ops, bind)) {
+		tpc_skip(t, "the backend has no bind");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 351 | PACKET_FANOUT_HASH << 16 },
+				sizeof(int)),
+			   0);
+	}
+	for (unsigned int k = 0; k < 32; k++) {
+		tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
+		memcpy(b + 14, ip4_ah, sizeof(ip4_ah));
+		memset(b + 34, 0x11, 8);
+		b[41] = (uint8_t)k;
+		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	}
+	n0 = packets(t, m[0]);
+	n1 = packets(t, m[1]);
+	tpc_note(t, "42-byte frames by SPI: %u and %u", n0, n1);
+	EXPECT_EQ(t, "42-byte frames", 32, n0 + n1);
+	EXPECT_TRUE(t, "both members have some of the 42-byte flows",
+		    n0 && n1);
+	for (unsigned int k = 0; k < 32; k++) {
+		tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
+		memcpy(b + 14, ip4_ah, sizeof(ip4_ah));
+		memset(b + 34, 0x11, 8);
+		b[40] = (uint8_t)k;
+		REQUIRE(t, !tpc_inject(t, NULL, b, 41));
+	}
+	n0 = packets(t, m[0]);
+	n1 = packets(t, m[1]);
+	tpc_note(t, "41-byte frames: %u and %u", n0, n1);
+	EXPECT_EQ(t, "41-byte frames", 32, n0 + n1);
+	EXPECT_TRUE(t, "the 41-byte frames on one member", !n0 || !n1);
+}
+
+const struct tpc_case tpc_cases_fanout_edges[] = {
+	{ "dev.fanout_hash_ah_edge", "N16", 0, .fn = fanout_hash_ah_edge },
+	{ .name = NULL },
+};
