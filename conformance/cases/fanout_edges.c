@@ -3,10 +3,12 @@
  * Edges of the fanout hash (N16): the flow dissector reads AH's SPI, 4
  * bytes into its header, as the flow's ports only when all 4 of its
  * bytes are in the frame (skb_flow_get_ports(): __skb_header_pointer of
- * the 4 bytes at proto_ports_offset()).
+ * the 4 bytes at proto_ports_offset()). A CBPF fanout program runs on
+ * a frame of only the link header as on any other (fanout_demux_bpf()).
  */
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -80,7 +82,40 @@ static void fanout_hash_ah_edge(struct tpc_t *t)
 	EXPECT_TRUE(t, "the 41-byte frames on one member", !n0 || !n1);
 }
 
+/* N18: a program that returns 1 sends a 14-byte frame (the link header
+ * and nothing after it) to member 1 of a two-member CBPF group */
+static void fanout_cbpf_header_only(struct tpc_t *t)
+{
+	struct sock_filter prog[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog fp = { .len = 1, .filter = prog };
+	struct tpc_sock *m[2];
+	uint8_t b[14];
+
+	if (!TPC_OPS_HAS(t->ops, bind)) {
+		tpc_skip(t, "the backend has no bind");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
+				PACKET_FANOUT,
+				&(int){ 352 | PACKET_FANOUT_CBPF << 16 },
+				sizeof(int)),
+			   0);
+	}
+	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
+					 &fp, sizeof(fp)),
+		   0);
+	tpc_eth(b, sizeof(b), t->dev_addr, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
+	EXPECT_EQ(t, "member 0's frames", 0, packets(t, m[0]));
+	EXPECT_EQ(t, "member 1's frames", 1, packets(t, m[1]));
+}
+
 const struct tpc_case tpc_cases_fanout_edges[] = {
 	{ "dev.fanout_hash_ah_edge", "N16", 0, .fn = fanout_hash_ah_edge },
+	{ "dev.fanout_cbpf_header_only", "N18", 0,
+	  .fn = fanout_cbpf_header_only },
 	{ .name = NULL },
 };
