@@ -31,11 +31,12 @@ static void set_len(const struct tpc_t *t, char *h, uint32_t len)
 }
 
 /* Frame r of the ring: a 100-byte IPv4 frame after a virtio-net header
- * with the given flags, gso_type, csum_start and csum_offset, handed
+ * with the given flags, gso_type, csum_start, csum_offset and hdr_len
+ * (below 256), handed
  * to the kernel; returns send()'s result. */
 static ssize_t send_one(struct tpc_t *t, struct tpc_sock *s, char *r,
 			uint8_t flags, uint8_t gso, uint16_t start,
-			uint16_t coff)
+			uint16_t coff, uint8_t hdr_len)
 {
 	uint32_t off = t->version == TPACKET_V3 ? 48 : 32;
 	uint8_t *vh = (uint8_t *)r + off, *d = vh + 10;
@@ -43,6 +44,7 @@ static ssize_t send_one(struct tpc_t *t, struct tpc_sock *s, char *r,
 	memset(vh, 0, 10);
 	vh[0] = flags;
 	vh[1] = gso;
+	vh[2] = hdr_len;
 	vh[6] = (uint8_t)start;
 	vh[7] = (uint8_t)(start >> 8);
 	vh[8] = (uint8_t)coff;
@@ -65,25 +67,29 @@ static void vnet_hdr_edges(struct tpc_t *t)
 	r = tpc_open_tx(t, SOCK_RAW, FSIZE, 4, &s);
 	REQUIRE(t, r);
 	/* 34 + 66 + 2 = 102: two bytes past the 100 */
-	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 34, 66), -EINVAL);
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 34, 66, 0), -EINVAL);
 	EXPECT_HEX(t, "csum end 102 of 100", TP_STATUS_WRONG_FORMAT,
 		   tpc_status(t, r));
 	/* 34 + 65 + 2 = 101: one byte past */
-	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 34, 65), -EINVAL);
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 34, 65, 0), -EINVAL);
 	EXPECT_HEX(t, "csum end 101 of 100", TP_STATUS_WRONG_FORMAT,
 		   tpc_status(t, r));
 	/* 34 + 64 + 2 = 100: the checksum ends at the data's end */
+	/* hdr_len 100, 60 + 40 + 2 = 102: the sum raises it past the data */
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0, 60, 40, 100), -EINVAL);
+	EXPECT_HEX(t, "hdr_len 100, csum end 102", TP_STATUS_WRONG_FORMAT,
+		   tpc_status(t, r));
 	EXPECT_EQ(t, "csum end 100 of 100", DATA,
-		  send_one(t, s, r, 1, 0, 34, 64));
+		  send_one(t, s, r, 1, 0, 34, 64, 0));
 	EXPECT_EQ(t, "that frame on the wire", DATA,
 		  tpc_wire_read(t, s, got, sizeof(got), 1000));
 	/* the ring moved on to frame 1; a gso_type no kernel knows (0x7f),
 	 * with and without NEEDS_CSUM */
 	r += FSIZE;
-	EXPECT_ERR(t, send_one(t, s, r, 0, 0x7f, 0, 0), -EINVAL);
+	EXPECT_ERR(t, send_one(t, s, r, 0, 0x7f, 0, 0, 0), -EINVAL);
 	EXPECT_HEX(t, "gso_type 0x7f", TP_STATUS_WRONG_FORMAT,
 		   tpc_status(t, r));
-	EXPECT_ERR(t, send_one(t, s, r, 1, 0x7f, 34, 16), -EINVAL);
+	EXPECT_ERR(t, send_one(t, s, r, 1, 0x7f, 34, 16, 0), -EINVAL);
 	EXPECT_HEX(t, "gso_type 0x7f, NEEDS_CSUM", TP_STATUS_WRONG_FORMAT,
 		   tpc_status(t, r));
 }
