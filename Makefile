@@ -141,6 +141,7 @@ TPC_SRCS := \
 	conformance/cases/dev.c \
 	conformance/cases/dev_bpf.c \
 	conformance/cases/dev_edges.c \
+	conformance/cases/dev_fanout.c \
 	conformance/cases/dev_l3.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \

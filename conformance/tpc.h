@@ -70,6 +70,7 @@ extern const struct tpc_case tpc_cases_filter_ring[];
 extern const struct tpc_case tpc_cases_filter_anc[];
 extern const struct tpc_case tpc_cases_filter_check[];
 extern const struct tpc_case tpc_cases_dev_edges[];
+extern const struct tpc_case tpc_cases_dev_fanout[];
 extern const struct tpc_case tpc_cases_dev_l3[];
 extern const struct tpc_case tpc_cases_rcvbuf[];
 extern const struct tpc_case tpc_cases_flags[];
