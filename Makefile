@@ -140,6 +140,7 @@ TPC_SRCS := \
 	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
 	conformance/cases/dev_bpf.c \
+	conformance/cases/dev_defrag.c \
 	conformance/cases/dev_edges.c \
 	conformance/cases/dev_fanout.c \
 	conformance/cases/dev_l3.c \

@@ -65,6 +65,7 @@ extern const struct tpc_case tpc_cases_bounds[];
 extern const struct tpc_case tpc_cases_bounds_frames[];
 extern const struct tpc_case tpc_cases_dev[];
 extern const struct tpc_case tpc_cases_dev_bpf[];
+extern const struct tpc_case tpc_cases_dev_defrag[];
 extern const struct tpc_case tpc_cases_filter[];
 extern const struct tpc_case tpc_cases_filter_ring[];
 extern const struct tpc_case tpc_cases_filter_anc[];
