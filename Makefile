@@ -134,6 +134,7 @@ UNIT_BIN  := $(BUILD)/tests/unit
 # tpconform sources (keep sorted)
 TPC_SRCS := \
 	conformance/backend_kernel.c \
+	conformance/backend_kernel_setup.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
 	conformance/cases/bounds.c \
@@ -404,7 +405,8 @@ $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
-$(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o $(LIBTPSIM)
+$(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o \
+		$(BUILD)/conformance/backend_kernel_setup.o $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
