@@ -25,7 +25,7 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_poll, tpc_cases_blocks, tpc_cases_tx, tpc_cases_tx_data,
 		tpc_cases_bounds, tpc_cases_bounds_frames, tpc_cases_dev,
 		tpc_cases_dev_bpf, tpc_cases_dev_edges, tpc_cases_dev_l3,
-		tpc_cases_rcvbuf,
+		tpc_cases_dev_fanout, tpc_cases_dev_defrag, tpc_cases_rcvbuf,
 		tpc_cases_filter, tpc_cases_filter_ring, tpc_cases_filter_anc,
 		tpc_cases_filter_check,
 		tpc_cases_peers,
