@@ -144,6 +144,7 @@ TPC_SRCS := \
 	conformance/cases/dev_defrag.c \
 	conformance/cases/dev_edges.c \
 	conformance/cases/dev_fanout.c \
+	conformance/cases/dev_helpers.c \
 	conformance/cases/dev_l3.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \

@@ -18,18 +18,11 @@
 #include <unistd.h>
 
 #include "tpc.h"
+#include "tpc_dev.h"
 
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING	/* uapi headers before 6.2 */
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
 #endif
-
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname");
-	return false;
-}
 
 static int join(struct tpc_t *t, struct tpc_sock *s, uint16_t id,
 		uint16_t type_flags)
@@ -55,39 +48,6 @@ static int set_fd(struct tpc_t *t, struct tpc_sock *s, int fd,
 {
 	return t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT_DATA, &fd,
 				  optlen);
-}
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
-}
-
-/* An IPv4 frame from ..:src6 to 10.0.0.dst, IP id 0. */
-static void ipv4(uint8_t *b, uint32_t len, uint8_t src6, uint8_t dst)
-{
-	tpc_eth(b, len, tpc_bcast, ETH_P_IP);
-	memset(b + 14, 0, len - 14);
-	b[11] = src6;
-	b[14] = 0x45;
-	b[17] = (uint8_t)(len - 14);
-	b[22] = 64;
-	b[23] = 17;
-	b[26] = 10, b[29] = 1;
-	b[30] = 10, b[33] = dst;
-}
-
-static int arrive(struct tpc_t *t, const uint8_t *b, uint32_t len)
-{
-	struct tpc_inject p = { .data = b, .len = len };
-	int err = t->ops->inject(t->bctx, NULL, &p);
-
-	if (err)
-		tpc_fail(t, __LINE__, "a frame on the device: %s",
-			 tpc_errname(err));
-	return err;
 }
 
 static const struct sock_filter ret_a_at_19[] = {
@@ -123,7 +83,7 @@ static void fanout_data_rules(struct tpc_t *t)
 	struct tpc_sock *c, *l, *e;
 	int fds[2], lock = 1;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	c = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	l = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	e = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
@@ -224,42 +184,42 @@ static void fanout_cbpf_pick(struct tpc_t *t)
 	struct tpc_sock *m[3];
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
 		EXPECT_ERR(t, join(t, m[i], 323, PACKET_FANOUT_CBPF), 0);
 	}
 	/* no program: member 0 (2 frames) */
-	ipv4(pkt, sizeof(pkt), 4, 1);
+	tpc_ipv4_frame(pkt, sizeof(pkt), 4, 1);
 	for (int i = 0; i < 2; i++)
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
-	EXPECT_EQ(t, "member 0 without a program", 2, packets(t, m[0]));
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "member 0 without a program", 2, tpc_packets(t, m[0]));
 	/* byte 19 from the network header: the IPv4 destination's last
 	 * byte (from the link header it would be the IP id's, 0) */
 	REQUIRE(t, !set_prog(t, m[1], ret_a_at_19, 2,
 			     sizeof(struct sock_fprog)));
 	for (unsigned int i = 0; i < sizeof(dst); i++) {
-		ipv4(pkt, sizeof(pkt), 4, dst[i]);
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+		tpc_ipv4_frame(pkt, sizeof(pkt), 4, dst[i]);
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	}
 	/* the link header's source address: 4 % 3 */
 	REQUIRE(t, !set_prog(t, m[2], src_mac, 2, sizeof(struct sock_fprog)));
 	for (int i = 0; i < 2; i++)
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	/* an unsigned answer: 0xfffffffe % 3 = 2; a refused program
 	 * leaves it in place */
 	REQUIRE(t, !set_prog(t, m[0], big, 1, sizeof(struct sock_fprog)));
-	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	EXPECT_ERR(t, set_prog(t, m[0], bad, 2, sizeof(struct sock_fprog)),
 		   -EINVAL);
-	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	/* SKF_AD_PROTOCOL: 0x800 % 3 = 2 */
 	REQUIRE(t, !set_prog(t, m[0], proto, 2, sizeof(struct sock_fprog)));
-	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	for (int i = 0; i < 3; i++) {
 		tpc_note(t, "member %d", i);
-		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
+		EXPECT_EQ(t, "frames", want[i], tpc_packets(t, m[i]));
 	}
 }
 
@@ -286,7 +246,7 @@ static void fanout_cbpf_vlan(struct tpc_t *t)
 	struct tpc_sock *m[4];	/* a0 a1 (ETH_P_ALL), b0 b1 (ETH_P_IP) */
 	uint8_t tagged[68], plain[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	for (int i = 0; i < 4; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, i < 2 ? ETH_P_ALL : ETH_P_IP);
 		REQUIRE(t, m[i]);
@@ -296,21 +256,21 @@ static void fanout_cbpf_vlan(struct tpc_t *t)
 	}
 	REQUIRE(t, !set_prog(t, m[0], tag, 2, sizeof(struct sock_fprog)));
 	REQUIRE(t, !set_prog(t, m[2], tag, 2, sizeof(struct sock_fprog)));
-	ipv4(plain, sizeof(plain), 4, 1);
+	tpc_ipv4_frame(plain, sizeof(plain), 4, 1);
 	memcpy(tagged, plain, 12);
 	tagged[12] = 0x81, tagged[13] = 0x00, tagged[14] = 0, tagged[15] = 5;
 	memcpy(tagged + 16, plain + 12, sizeof(plain) - 12);
-	REQUIRE(t, !arrive(t, tagged, sizeof(tagged)));
-	REQUIRE(t, !arrive(t, plain, sizeof(plain)));
+	REQUIRE(t, !tpc_arrive(t, tagged, sizeof(tagged)));
+	REQUIRE(t, !tpc_arrive(t, plain, sizeof(plain)));
 	REQUIRE(t, !set_prog(t, m[3], pkttype, 2, sizeof(struct sock_fprog)));
-	REQUIRE(t, !arrive(t, tagged, sizeof(tagged)));
-	REQUIRE(t, !arrive(t, plain, sizeof(plain)));
+	REQUIRE(t, !tpc_arrive(t, tagged, sizeof(tagged)));
+	REQUIRE(t, !tpc_arrive(t, plain, sizeof(plain)));
 	REQUIRE(t, !set_prog(t, m[1], proto9, 2, sizeof(struct sock_fprog)));
-	REQUIRE(t, !arrive(t, tagged, sizeof(tagged)));
+	REQUIRE(t, !tpc_arrive(t, tagged, sizeof(tagged)));
 	for (int i = 0; i < 4; i++) {
 		tpc_note(t, "%s member %d", i < 2 ? "ETH_P_ALL" : "ETH_P_IP",
 			 i % 2);
-		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
+		EXPECT_EQ(t, "frames", want[i], tpc_packets(t, m[i]));
 	}
 }
 
@@ -321,17 +281,17 @@ static void fanout_ebpf_no_program(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
 		EXPECT_ERR(t, join(t, m[i], 324, PACKET_FANOUT_EBPF), 0);
 	}
-	ipv4(pkt, sizeof(pkt), 4, 1);
+	tpc_ipv4_frame(pkt, sizeof(pkt), 4, 1);
 	for (int i = 0; i < 3; i++)
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
-	EXPECT_EQ(t, "member 0", 3, packets(t, m[0]));
-	EXPECT_EQ(t, "member 1", 0, packets(t, m[1]));
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "member 0", 3, tpc_packets(t, m[0]));
+	EXPECT_EQ(t, "member 1", 0, tpc_packets(t, m[1]));
 }
 
 /* N12: an eBPF program of another type than BPF_PROG_TYPE_SOCKET_FILTER
@@ -346,7 +306,7 @@ static void fanout_ebpf_prog_type(struct tpc_t *t)
 	struct tpc_sock *e;
 	int fd, joined, err;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_XDP;
 	a.insns = (uint64_t)(uintptr_t)insns;
@@ -374,7 +334,7 @@ static int send_to(struct tpc_t *t, struct tpc_sock *tx, char *ring,
 	struct tpacket2_hdr *h = (void *)(ring + idx * 2048);
 	uint8_t *d = (uint8_t *)h + 32;
 
-	ipv4(d, 60, 0, 9);
+	tpc_ipv4_frame(d, 60, 0, 9);
 	d[5] = dst6;
 	h->tp_len = 60;
 	tpc_set_status(t, h, TP_STATUS_SEND_REQUEST);
@@ -395,7 +355,7 @@ static void outgoing_groups(struct tpc_t *t)
 	uint8_t wire[128];
 	char *ring;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	for (int i = 0; i < 2; i++) {
 		a[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, a[i]);
@@ -418,9 +378,9 @@ static void outgoing_groups(struct tpc_t *t)
 	EXPECT_EQ(t, "send to ..:03", 60, send_to(t, tx, ring, 0, 3));
 	EXPECT_EQ(t, "on the wire", 60,
 		  tpc_wire_read(t, tx, wire, sizeof(wire), 1000));
-	EXPECT_EQ(t, "member 0 (..:02)", 1, packets(t, a[0]));
-	EXPECT_EQ(t, "member 1 (..:01, ..:03)", 2, packets(t, a[1]));
-	EXPECT_EQ(t, "IGNORE_OUTGOING group", 0, packets(t, ign));
+	EXPECT_EQ(t, "member 0 (..:02)", 1, tpc_packets(t, a[0]));
+	EXPECT_EQ(t, "member 1 (..:01, ..:03)", 2, tpc_packets(t, a[1]));
+	EXPECT_EQ(t, "IGNORE_OUTGOING group", 0, tpc_packets(t, ign));
 }
 
 /* N20: the sender's own group never sees what it sent; the other members
@@ -431,7 +391,7 @@ static void outgoing_own_group(struct tpc_t *t)
 	uint8_t wire[128];
 	char *ring;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	tx = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	other = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
@@ -446,9 +406,9 @@ static void outgoing_own_group(struct tpc_t *t)
 			  tpc_wire_read(t, tx, wire, sizeof(wire), 1000));
 	}
 	EXPECT_EQ(t, "the sender's group, other member", 0,
-		  packets(t, other));
-	EXPECT_EQ(t, "the sender", 0, packets(t, tx));
-	EXPECT_EQ(t, "a socket in no group", 2, packets(t, plain));
+		  tpc_packets(t, other));
+	EXPECT_EQ(t, "the sender", 0, tpc_packets(t, tx));
+	EXPECT_EQ(t, "a socket in no group", 2, tpc_packets(t, plain));
 }
 
 #define DEV TPC_CAP_DEVICE

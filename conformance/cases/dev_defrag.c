@@ -12,14 +12,7 @@
 #include <string.h>
 
 #include "tpc.h"
-
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname");
-	return false;
-}
+#include "tpc_dev.h"
 
 static int join(struct tpc_t *t, struct tpc_sock *s, uint16_t id,
 		uint16_t type_flags)
@@ -27,39 +20,6 @@ static int join(struct tpc_t *t, struct tpc_sock *s, uint16_t id,
 	int v = (int)((uint32_t)id | (uint32_t)type_flags << 16);
 
 	return t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v));
-}
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
-}
-
-/* An IPv4 frame from ..:src6 to 10.0.0.dst, IP id 0. */
-static void ipv4(uint8_t *b, uint32_t len, uint8_t src6, uint8_t dst)
-{
-	tpc_eth(b, len, tpc_bcast, ETH_P_IP);
-	memset(b + 14, 0, len - 14);
-	b[11] = src6;
-	b[14] = 0x45;
-	b[17] = (uint8_t)(len - 14);
-	b[22] = 64;
-	b[23] = 17;
-	b[26] = 10, b[29] = 1;
-	b[30] = 10, b[33] = dst;
-}
-
-static int arrive(struct tpc_t *t, const uint8_t *b, uint32_t len)
-{
-	struct tpc_inject p = { .data = b, .len = len };
-	int err = t->ops->inject(t->bctx, NULL, &p);
-
-	if (err)
-		tpc_fail(t, __LINE__, "a frame on the device: %s",
-			 tpc_errname(err));
-	return err;
 }
 
 /* An IPv4/UDP fragment of datagram id from 10.0.0.1: payload bytes
@@ -71,7 +31,7 @@ static uint32_t fragment(uint8_t *b, uint16_t id, uint32_t off, uint32_t n,
 	uint32_t tot = 20 + n, len = 14 + tot < 60 ? 60 : 14 + tot;
 	uint16_t fo = (uint16_t)(off / 8 | (more ? 0x2000 : 0));
 
-	ipv4(b, len, 4, 2);
+	tpc_ipv4_frame(b, len, 4, 2);
 	b[15] = tos;
 	b[16] = (uint8_t)(tot >> 8), b[17] = (uint8_t)tot;
 	b[18] = (uint8_t)(id >> 8), b[19] = (uint8_t)id;
@@ -131,7 +91,7 @@ static void fanout_defrag(struct tpc_t *t)
 	uint32_t len;
 	char *ring;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	m = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, m && plain);
@@ -142,36 +102,36 @@ static void fanout_defrag(struct tpc_t *t)
 		   0);
 	/* in order, the first padded past its tot_len */
 	len = fragment(b, 0x101, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
-	EXPECT_EQ(t, "member after a first fragment", 0, packets(t, m));
+	REQUIRE(t, !tpc_arrive(t, b, len));
+	EXPECT_EQ(t, "member after a first fragment", 0, tpc_packets(t, m));
 	len = fragment(b, 0x101, 16, 20, false, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	/* backwards, CE on one fragment, ECT(0) on the other */
 	len = fragment(b, 0x102, 24, 30, false, 2);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x102, 8, 16, true, 3);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x102, 0, 8, true, 2);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	/* a duplicate is dropped, the datagram still completes */
 	len = fragment(b, 0x103, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x103, 16, 8, false, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	/* an overlap drops the queue: the last fragment alone is kept */
 	len = fragment(b, 0x104, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x104, 8, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x104, 24, 8, false, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	/* not a fragment: as it is */
-	ipv4(b, 64, 4, 2);
-	REQUIRE(t, !arrive(t, b, 64));
-	EXPECT_EQ(t, "plain socket: every frame", 12, packets(t, plain));
+	tpc_ipv4_frame(b, 64, 4, 2);
+	REQUIRE(t, !tpc_arrive(t, b, 64));
+	EXPECT_EQ(t, "plain socket: every frame", 12, tpc_packets(t, plain));
 	EXPECT_EQ(t, "member: three datagrams and a whole frame", 4,
-		  packets(t, m));
+		  tpc_packets(t, m));
 	check_whole(t, ring, 0, 0x101, 36, 0);
 	check_whole(t, ring, 1, 0x102, 54, 3);
 	check_whole(t, ring, 2, 0x103, 24, 0);
@@ -187,10 +147,10 @@ static void fanout_defrag(struct tpc_t *t)
 	}
 	/* the overlapped one's first two fragments came again */
 	len = fragment(b, 0x104, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x104, 16, 8, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
-	EXPECT_EQ(t, "member after the overlap", 1, packets(t, m));
+	REQUIRE(t, !tpc_arrive(t, b, len));
+	EXPECT_EQ(t, "member after the overlap", 1, tpc_packets(t, m));
 	check_whole(t, ring, 4, 0x104, 32, 0);
 }
 
@@ -200,10 +160,10 @@ static int datagram(struct tpc_t *t, uint16_t id)
 	uint8_t b[128];
 	uint32_t len = fragment(b, id, 0, 16, true, 0);
 
-	if (arrive(t, b, len))
+	if (tpc_arrive(t, b, len))
 		return -1;
 	len = fragment(b, id, 16, 8, false, 0);
-	return arrive(t, b, len);
+	return tpc_arrive(t, b, len);
 }
 
 /* N21: the reassembled header's checksum (ip_send_check) where the sum
@@ -214,7 +174,7 @@ static void fanout_defrag_csum_carry(struct tpc_t *t)
 	struct tpc_sock *m;
 	char *ring;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	m = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, m);
 	ring = tpc_ring_map(t, m, 4096, 2, 1024);
@@ -223,7 +183,7 @@ static void fanout_defrag_csum_carry(struct tpc_t *t)
 				       PACKET_FANOUT_FLAG_DEFRAG),
 		   0);
 	REQUIRE(t, !datagram(t, 0xffff));
-	EXPECT_EQ(t, "member: the datagram", 1, packets(t, m));
+	EXPECT_EQ(t, "member: the datagram", 1, tpc_packets(t, m));
 	check_whole(t, ring, 0, 0xffff, 24, 0);
 }
 
@@ -251,7 +211,7 @@ static void fanout_defrag_edges(struct tpc_t *t)
 	char *ring;
 	struct tpc_hdr h;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, false));
 	m = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, m);
 	ring = tpc_ring_map(t, m, 4096, 2, 1024);
@@ -261,35 +221,35 @@ static void fanout_defrag_edges(struct tpc_t *t)
 		   0);
 	/* the last fragment twice, then the first */
 	len = fragment(b, 0x301, 16, 8, false, 0);
-	REQUIRE(t, !arrive(t, b, len));
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x301, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	EXPECT_EQ(t, "member after a repeated last fragment", 1,
-		  packets(t, m));
+		  tpc_packets(t, m));
 	check_whole(t, ring, 0, 0x301, 24, 0);
 	REQUIRE(t, !t->failed);
 	/* ids 0x1234 and 0x5634, interleaved */
 	len = fragment(b, 0x1234, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x5634, 0, 16, true, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x1234, 16, 8, false, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = fragment(b, 0x5634, 16, 8, false, 0);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	/* (PACKET_STATISTICS counts since the last read) */
 	EXPECT_EQ(t, "member after two ids of one low byte", 2,
-		  packets(t, m));
+		  tpc_packets(t, m));
 	check_whole(t, ring, 1, 0x1234, 24, 0);
 	check_whole(t, ring, 2, 0x5634, 24, 0);
 	REQUIRE(t, !t->failed);
 	/* tagged fragments */
 	len = tagged(b, 0x401, 0, 16, true);
-	REQUIRE(t, !arrive(t, b, len));
+	REQUIRE(t, !tpc_arrive(t, b, len));
 	len = tagged(b, 0x401, 16, 8, false);
-	REQUIRE(t, !arrive(t, b, len));
-	EXPECT_EQ(t, "member after tagged fragments", 1, packets(t, m));
+	REQUIRE(t, !tpc_arrive(t, b, len));
+	EXPECT_EQ(t, "member after tagged fragments", 1, tpc_packets(t, m));
 	check_whole(t, ring, 3, 0x401, 24, 0);
 	REQUIRE(t, !t->failed);
 	tpc_hdr(t, tpc_frame(ring, 4096, 1024, 3), &h);
@@ -307,7 +267,7 @@ static void fanout_defrag_groups(struct tpc_t *t)
 {
 	struct tpc_sock *x, *y, *z;
 
-	REQUIRE(t, has_dev(t) && TPC_OPS_HAS(t->ops, set_link));
+	REQUIRE(t, tpc_has_dev(t, false) && TPC_OPS_HAS(t->ops, set_link));
 	x = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	y = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, x && y);
@@ -318,23 +278,23 @@ static void fanout_defrag_groups(struct tpc_t *t)
 				       PACKET_FANOUT_FLAG_DEFRAG),
 		   0);
 	REQUIRE(t, !datagram(t, 0x201));
-	EXPECT_EQ(t, "x's group, joined last", 1, packets(t, x));
-	EXPECT_EQ(t, "y's group", 0, packets(t, y));
+	EXPECT_EQ(t, "x's group, joined last", 1, tpc_packets(t, x));
+	EXPECT_EQ(t, "y's group", 0, tpc_packets(t, y));
 	/* down and up: x, the older socket, is linked again first */
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 0), 0);
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 1), 0);
 	REQUIRE(t, !datagram(t, 0x202));
-	EXPECT_EQ(t, "x's group after the link came back", 0, packets(t, x));
-	EXPECT_EQ(t, "y's group, linked again last", 1, packets(t, y));
+	EXPECT_EQ(t, "x's group after the link came back", 0, tpc_packets(t, x));
+	EXPECT_EQ(t, "y's group, linked again last", 1, tpc_packets(t, y));
 	z = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	REQUIRE(t, z);
 	EXPECT_ERR(t, join(t, z, 334, PACKET_FANOUT_LB |
 				       PACKET_FANOUT_FLAG_DEFRAG),
 		   0);
 	REQUIRE(t, !datagram(t, 0x203));
-	EXPECT_EQ(t, "the ETH_P_ALL group", 1, packets(t, z));
-	EXPECT_EQ(t, "x's group", 0, packets(t, x));
-	EXPECT_EQ(t, "y's group", 0, packets(t, y));
+	EXPECT_EQ(t, "the ETH_P_ALL group", 1, tpc_packets(t, z));
+	EXPECT_EQ(t, "x's group", 0, tpc_packets(t, x));
+	EXPECT_EQ(t, "y's group", 0, tpc_packets(t, y));
 }
 
 /* The link always comes back up, whatever the case found. */

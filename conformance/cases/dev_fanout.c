@@ -14,42 +14,7 @@
 #include <string.h>
 
 #include "tpc.h"
-
-/* The device cases need the device ops (a plug-in may lack them). */
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
-	    TPC_OPS_HAS(t->ops, set_link))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname/set_link");
-	return false;
-}
-
-/* A frame to the device with two tags (outer VID vo, inner VID vi; vi 0:
- * one tag) around type, 64 bytes. */
-static void tags(struct tpc_t *t, uint8_t *b, uint16_t vo, int vi,
-		 uint16_t type)
-{
-	uint32_t o = 12;
-
-	tpc_eth(b, 64, t->dev_addr, ETH_P_8021Q);
-	memset(b + 12, 0, 52);
-	b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vo >> 8);
-	b[o++] = (uint8_t)vo;
-	if (vi >= 0) {
-		b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vi >> 8);
-		b[o++] = (uint8_t)vi;
-	}
-	b[o++] = (uint8_t)(type >> 8), b[o] = (uint8_t)type;
-}
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
-}
+#include "tpc_dev.h"
 
 /*
  * N19, R17: which protocol a tagged frame reaches (the tags taken off
@@ -64,7 +29,7 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 	struct tpc_inject in = { .len = 64 };
 	uint8_t b[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	a = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	q = tpc_open_proto(t, SOCK_RAW, ETH_P_8021Q);
 	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
@@ -78,15 +43,15 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 					 sizeof(int)),
 		   0);
 	in.data = b;
-	tags(t, b, 5, 7, ETH_P_IP);	/* VID 5 around VID 7 */
+	tpc_tags(t, b, 5, 7, ETH_P_IP);	/* VID 5 around VID 7 */
 	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
 	EXPECT_EQ(t, "ETH_P_IP group after VID 5 around VID 7", 0,
-		  packets(t, a));
+		  tpc_packets(t, a));
 	EXPECT_EQ(t, "ETH_P_8021Q group after VID 5 around VID 7", 1,
-		  packets(t, q));
+		  tpc_packets(t, q));
 	EXPECT_EQ(t, "ETH_P_IP socket after VID 5 around VID 7", 0,
-		  packets(t, plain));
-	tags(t, b, 0, 7, ETH_P_IP);	/* priority tag around VID 7 */
+		  tpc_packets(t, plain));
+	tpc_tags(t, b, 0, 7, ETH_P_IP);	/* priority tag around VID 7 */
 	b[22] = 0x45;
 	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
 	{	/* both tags gone: the link header, then the IP header */
@@ -99,33 +64,23 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 		EXPECT_HEX(t, "the byte after it", 0x45, got[14]);
 	}
 	EXPECT_EQ(t, "ETH_P_IP group after VID 0 around VID 7", 1,
-		  packets(t, a));
+		  tpc_packets(t, a));
 	EXPECT_EQ(t, "ETH_P_8021Q group after VID 0 around VID 7", 0,
-		  packets(t, q));
+		  tpc_packets(t, q));
 	EXPECT_EQ(t, "ETH_P_IP socket after VID 0 around VID 7", 1,
-		  packets(t, plain));
-	tags(t, b, 0, -1, ETH_P_IP);	/* a priority tag alone */
+		  tpc_packets(t, plain));
+	tpc_tags(t, b, 0, -1, ETH_P_IP);	/* a priority tag alone */
 	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
 	EXPECT_EQ(t, "ETH_P_IP group after a priority tag", 1,
-		  packets(t, a));
+		  tpc_packets(t, a));
 	EXPECT_EQ(t, "ETH_P_8021Q group after a priority tag", 0,
-		  packets(t, q));
+		  tpc_packets(t, q));
 	EXPECT_EQ(t, "ETH_P_IP socket after a priority tag", 1,
-		  packets(t, plain));
+		  tpc_packets(t, plain));
 }
 
 /* The IPv4 and IPv6 headers a flow starts from (UDP, 10.0.0.1 to
  * 10.0.0.2; fd00::1 to fd00::2) */
-static const uint8_t ip4[28] = {
-	0x45, 0, 0, 28, 0, 1, 0x40, 0, 64, 17, 0x66, 0xcb,
-	10, 0, 0, 1, 10, 0, 0, 2, 0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
-};
-static const uint8_t ip6[48] = {
-	0x60, 0, 0, 0, 0, 8, 17, 64,
-	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
-	0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
-};
 
 /* A frame of flow k of set `set` (0: IPv4/UDP, destination port 0x1100
  * + k; 1: the same over UDP-Lite; 2: IPv6/UDP; 3: IPv4/UDP, source port
@@ -142,10 +97,10 @@ static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
 	tpc_eth(b, 80, t->dev_addr, set == 2 ? ETH_P_IPV6 : ETH_P_IP);
 	memset(b + 14, 0, 66);
 	if (set == 2) {
-		memcpy(b + 14, ip6, 40);
+		memcpy(b + 14, tpc_ip6_udp, 40);
 		l4 = b + 54;
 	} else {
-		memcpy(b + 14, ip4, 20);
+		memcpy(b + 14, tpc_ip4_udp, 20);
 		b[14 + 9] = set == 1 ? 136 : 17;
 		l4 = b + 34;
 	}
@@ -174,7 +129,7 @@ static void fanout_hash_spread(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	uint8_t b[80];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -191,8 +146,8 @@ static void fanout_hash_spread(struct tpc_t *t)
 			flow(t, b, set, k);
 			REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 		}
-		n0 = packets(t, m[0]);
-		n1 = packets(t, m[1]);
+		n0 = tpc_packets(t, m[0]);
+		n1 = tpc_packets(t, m[1]);
 		tpc_note(t, "flows by %s: %u and %u", name[set], n0, n1);
 		EXPECT_EQ(t, "frames", 32, n0 + n1);
 		EXPECT_TRUE(t, "both members have some of the flows",
@@ -220,7 +175,7 @@ static void fanout_uniqueid_skips_taken(struct tpc_t *t)
 	struct tpc_sock *a, *b, *c;
 	int ida, idc;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	a = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	b = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	c = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
@@ -257,7 +212,7 @@ static void fanout_rollover_rcvbuf(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	int rcvbuf = 9216;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -273,8 +228,8 @@ static void fanout_rollover_rcvbuf(struct tpc_t *t)
 	tpc_eth(b, sizeof(b), t->dev_addr, 0x88b5);
 	for (int i = 0; i < 6; i++)
 		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	EXPECT_EQ(t, "frames of the first member", 5, packets(t, m[0]));
-	EXPECT_EQ(t, "frames of the second", 1, packets(t, m[1]));
+	EXPECT_EQ(t, "frames of the first member", 5, tpc_packets(t, m[0]));
+	EXPECT_EQ(t, "frames of the second", 1, tpc_packets(t, m[1]));
 }
 
 /*
@@ -295,7 +250,7 @@ static void fanout_cbpf_link_type(struct tpc_t *t)
 	struct tpc_sock *m[3];
 	uint8_t b[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -308,11 +263,11 @@ static void fanout_cbpf_link_type(struct tpc_t *t)
 	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
 					 &fp, sizeof(fp)),
 		   0);
-	tags(t, b, 5, -1, ETH_P_IP);
+	tpc_tags(t, b, 5, -1, ETH_P_IP);
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	tags(t, b, 5, -1, ETH_P_IPV6);
+	tpc_tags(t, b, 5, -1, ETH_P_IPV6);
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	tags(t, b, 0, 7, ETH_P_IPV6);	/* the inner tag stays in the data */
+	tpc_tags(t, b, 0, 7, ETH_P_IPV6);	/* the inner tag stays in the data */
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
@@ -320,14 +275,14 @@ static void fanout_cbpf_link_type(struct tpc_t *t)
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	for (int i = 0; i < 3; i++) {
 		tpc_note(t, "member %d", i);
-		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
+		EXPECT_EQ(t, "frames", want[i], tpc_packets(t, m[i]));
 	}
 }
 
 /* Every frame to one member of a two-member HASH group? */
 static bool one_member(struct tpc_t *t, struct tpc_sock *m[2], unsigned int n)
 {
-	unsigned int n0 = packets(t, m[0]), n1 = packets(t, m[1]);
+	unsigned int n0 = tpc_packets(t, m[0]), n1 = tpc_packets(t, m[1]);
 
 	tpc_note(t, "%u and %u", n0, n1);
 	return n0 + n1 == n && (!n0 || !n1);
@@ -345,7 +300,7 @@ static void fanout_hash_no_ports(struct tpc_t *t)
 	struct tpc_sock *m[2];
 	uint8_t b[80];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 		REQUIRE(t, m[i]);
@@ -403,7 +358,7 @@ static void cbpf_pick(struct tpc_t *t, uint16_t id, int n, uint16_t proto,
 	REQUIRE(t, !tpc_inject(t, NULL, f, 64));
 	for (int i = 0; i < n; i++) {
 		tpc_note(t, "member %d", i);
-		EXPECT_EQ(t, "frames", i == want, packets(t, m[i]));
+		EXPECT_EQ(t, "frames", i == want, tpc_packets(t, m[i]));
 	}
 }
 
@@ -413,8 +368,8 @@ static void fanout_cbpf_tci(struct tpc_t *t)
 {
 	uint8_t b[64];
 
-	REQUIRE(t, has_dev(t));
-	tags(t, b, 0x2005, -1, ETH_P_IP);
+	REQUIRE(t, tpc_has_dev(t, true));
+	tpc_tags(t, b, 0x2005, -1, ETH_P_IP);
 	cbpf_pick(t, 347, 3, ETH_P_ALL, SKF_AD_VLAN_TAG, b, 1);
 }
 
@@ -424,8 +379,8 @@ static void fanout_cbpf_vid_otherhost(struct tpc_t *t)
 {
 	uint8_t b[64];
 
-	REQUIRE(t, has_dev(t));
-	tags(t, b, 1, -1, ETH_P_IP);
+	REQUIRE(t, tpc_has_dev(t, true));
+	tpc_tags(t, b, 1, -1, ETH_P_IP);
 	cbpf_pick(t, 348, 4, ETH_P_IP, SKF_AD_PKTTYPE, b, 3);
 }
 
@@ -435,8 +390,8 @@ static void fanout_cbpf_inner_tag(struct tpc_t *t)
 {
 	uint8_t b[64];
 
-	REQUIRE(t, has_dev(t));
-	tags(t, b, 5, 7, ETH_P_IP);
+	REQUIRE(t, tpc_has_dev(t, true));
+	tpc_tags(t, b, 5, 7, ETH_P_IP);
 	cbpf_pick(t, 349, 3, ETH_P_8021Q, SKF_AD_PROTOCOL, b, 0);
 }
 

@@ -17,18 +17,7 @@
 #include <string.h>
 
 #include "tpc.h"
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s);
-
-/* The device cases need the device ops (a plug-in may lack them). */
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
-	    TPC_OPS_HAS(t->ops, set_link))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname/set_link");
-	return false;
-}
+#include "tpc_dev.h"
 
 static int mc_count_of(struct tpc_t *t, int ifindex)
 {
@@ -76,7 +65,7 @@ static void mc_list_counts(struct tpc_t *t)
 	struct tpc_sock *s1, *s2;
 	int base;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s1 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	s2 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	REQUIRE(t, s1 && s2);
@@ -152,16 +141,6 @@ static int bind_l3(struct tpc_t *t, struct tpc_sock *s, int ifindex,
 /* An IPv4/UDP packet of 28 bytes and an IPv6/UDP one of 48: what a TUN
  * without packet information takes, its protocol by the first nibble
  * (tun_get_user) */
-static const uint8_t ip4[28] = {
-	0x45, 0, 0, 28, 0, 1, 0x40, 0, 64, 17, 0x66, 0xcb,
-	10, 0, 0, 1, 10, 0, 0, 2, 0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
-};
-static const uint8_t ip6[48] = {
-	0x60, 0, 0, 0, 0, 8, 17, 64,
-	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
-	0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
-};
 
 static void check_frame(struct tpc_t *t, const char *ring, uint32_t idx,
 			int ifindex, const uint8_t *pkt, uint32_t len,
@@ -204,7 +183,7 @@ static void l3_frames(struct tpc_t *t)
 	char *mr, *md, *m6;
 	int idx = l3_dev(t);
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	mr = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &raw);
 	md = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 1024, &dgram);
@@ -213,22 +192,22 @@ static void l3_frames(struct tpc_t *t)
 	EXPECT_ERR(t, bind_l3(t, raw, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, bind_l3(t, dgram, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, bind_l3(t, v6, idx, ETH_P_IPV6), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip4_udp, sizeof(tpc_ip4_udp)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip6_udp, sizeof(tpc_ip6_udp)), 0);
 	tpc_note(t, "SOCK_RAW, IPv4");
-	check_frame(t, mr, 0, idx, ip4, sizeof(ip4), ETH_P_IP);
+	check_frame(t, mr, 0, idx, tpc_ip4_udp, sizeof(tpc_ip4_udp), ETH_P_IP);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "SOCK_RAW, IPv6");
-	check_frame(t, mr, 1, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	check_frame(t, mr, 1, idx, tpc_ip6_udp, sizeof(tpc_ip6_udp), ETH_P_IPV6);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "SOCK_DGRAM, IPv4");
-	check_frame(t, md, 0, idx, ip4, sizeof(ip4), ETH_P_IP);
+	check_frame(t, md, 0, idx, tpc_ip4_udp, sizeof(tpc_ip4_udp), ETH_P_IP);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "SOCK_DGRAM, IPv6");
-	check_frame(t, md, 1, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	check_frame(t, md, 1, idx, tpc_ip6_udp, sizeof(tpc_ip6_udp), ETH_P_IPV6);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "bound to ETH_P_IPV6");
-	check_frame(t, m6, 0, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	check_frame(t, m6, 0, idx, tpc_ip6_udp, sizeof(tpc_ip6_udp), ETH_P_IPV6);
 	REQUIRE(t, !t->failed);
 	EXPECT_HEX(t, "ETH_P_IPV6 socket's second frame", TP_STATUS_KERNEL,
 		   tpc_status(t, m6 + 1024));
@@ -249,7 +228,7 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	int idx = l3_dev(t);
 	unsigned int p0, p1, p2;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
@@ -264,12 +243,12 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
 					 &fp, sizeof(fp)),
 		   0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
-	p0 = packets(t, m[0]);
-	p1 = packets(t, m[1]);
-	p2 = packets(t, m[2]);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip6_udp, sizeof(tpc_ip6_udp)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip4_udp, sizeof(tpc_ip4_udp)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip6_udp, sizeof(tpc_ip6_udp)), 0);
+	p0 = tpc_packets(t, m[0]);
+	p1 = tpc_packets(t, m[1]);
+	p2 = tpc_packets(t, m[2]);
 	EXPECT_EQ(t, "member 0", 0, p0);
 	EXPECT_EQ(t, "member 1 (IPv6)", 2, p1);
 	EXPECT_EQ(t, "member 2 (IPv4)", 1, p2);
@@ -285,7 +264,7 @@ static void l3_getsockname(struct tpc_t *t)
 	struct tpc_sock *s;
 	int idx = l3_dev(t);
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	s = tpc_open_proto(t, SOCK_DGRAM, ETH_P_ALL);
 	REQUIRE(t, s);
@@ -304,15 +283,6 @@ static void l3_getsockname(struct tpc_t *t)
 		  mc_count_of(t, idx));
 }
 
-static int so_error(struct tpc_t *t, struct tpc_sock *s)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
-
-	return err ? err : v;
-}
-
 /*
  * N17, N1 when the device goes (packet_notifier: NETDEV_DOWN, then
  * NETDEV_UNREGISTER): a socket bound to it gets ENETDOWN once, keeps
@@ -328,7 +298,7 @@ static void l3_unregister(struct tpc_t *t)
 	socklen_t vlen = 0;
 	int idx = l3_dev(t), v;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	if (!TPC_OPS_HAS(t->ops, l3_remove)) {
 		tpc_skip(t, "backend %s has no l3_remove", t->backend);
@@ -340,11 +310,11 @@ static void l3_unregister(struct tpc_t *t)
 	REQUIRE(t, s && other && mute);
 	EXPECT_ERR(t, bind_l3(t, s, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, bind_l3(t, mute, idx, ETH_P_ALL), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip4_udp, sizeof(tpc_ip4_udp)), 0);
 	EXPECT_ERR(t, t->ops->l3_remove(t->bctx), 0);
 	EXPECT_EQ(t, "SO_ERROR after the device went", ENETDOWN,
-		  so_error(t, s));
-	EXPECT_EQ(t, "SO_ERROR read again", 0, so_error(t, s));
+		  tpc_so_error(t, s));
+	EXPECT_EQ(t, "SO_ERROR read again", 0, tpc_so_error(t, s));
 	/* read with optlen 0: nothing copied, the error gone all the same
 	 * (sock_error before the copy) */
 	v = -1;
@@ -353,9 +323,9 @@ static void l3_unregister(struct tpc_t *t)
 		   0);
 	EXPECT_EQ(t, "optlen after SO_ERROR with optlen 0", 0, vlen);
 	EXPECT_EQ(t, "SO_ERROR's value with optlen 0", -1, v);
-	EXPECT_EQ(t, "SO_ERROR after it", 0, so_error(t, mute));
+	EXPECT_EQ(t, "SO_ERROR after it", 0, tpc_so_error(t, mute));
 	EXPECT_EQ(t, "SO_ERROR of a socket on the TAP", 0,
-		  so_error(t, other));
+		  tpc_so_error(t, other));
 	memset(&g, 0xa5, sizeof(g));
 	EXPECT_ERR(t, t->ops->getsockname(s, &g, &len), 0);
 	EXPECT_EQ(t, "getsockname length", 12, len);
@@ -363,34 +333,8 @@ static void l3_unregister(struct tpc_t *t)
 	EXPECT_HEX(t, "sll_protocol", htons(ETH_P_ALL), g.sll_protocol);
 	EXPECT_EQ(t, "sll_hatype", 0, g.sll_hatype);
 	EXPECT_EQ(t, "sll_halen", 0, g.sll_halen);
-	EXPECT_ERR(t, (int)tpc_send_data(t, s, ip4, sizeof(ip4), NULL, 0),
+	EXPECT_ERR(t, (int)tpc_send_data(t, s, tpc_ip4_udp, sizeof(tpc_ip4_udp), NULL, 0),
 		   -ENXIO);
-}
-
-/* A frame to the device with two tags (outer VID vo, inner VID vi; vi 0:
- * one tag) around type, 64 bytes. */
-static void tags(struct tpc_t *t, uint8_t *b, uint16_t vo, int vi,
-		 uint16_t type)
-{
-	uint32_t o = 12;
-
-	tpc_eth(b, 64, t->dev_addr, ETH_P_8021Q);
-	memset(b + 12, 0, 52);
-	b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vo >> 8);
-	b[o++] = (uint8_t)vo;
-	if (vi >= 0) {
-		b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vi >> 8);
-		b[o++] = (uint8_t)vi;
-	}
-	b[o++] = (uint8_t)(type >> 8), b[o] = (uint8_t)type;
-}
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
 }
 
 /* N1: a socket of protocol 0 bound to the device with protocol 0 stays
@@ -404,7 +348,7 @@ static void bind_protocol_none(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, 0);
 	uint8_t b[64], buf[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, s);
 	EXPECT_ERR(t, t->ops->bind(s, &a, sizeof(a)), 0);
 	memset(&g, 0xa5, sizeof(g));
@@ -432,7 +376,7 @@ static void tap_passes_all(struct tpc_t *t)
 	uint8_t b[64];
 	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s), *r4;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, r);
 	ip = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, ip);
@@ -497,12 +441,12 @@ static void bound_qinq_tpid(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	uint8_t b[64], got[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, s);
 	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 					 sizeof(fp)),
 		   0);
-	tags(t, b, 0, 7, ETH_P_IP);
+	tpc_tags(t, b, 0, 7, ETH_P_IP);
 	b[12] = 0x88, b[13] = 0xa8;	/* the outer tag 802.1AD */
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	EXPECT_EQ(t, "recv (the filter saw no 0x88a8)", 56,
