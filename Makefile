@@ -134,13 +134,17 @@ UNIT_BIN  := $(BUILD)/tests/unit
 # tpconform sources (keep sorted)
 TPC_SRCS := \
 	conformance/backend_kernel.c \
+	conformance/backend_kernel_setup.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
 	conformance/cases/bounds.c \
 	conformance/cases/bounds_frames.c \
 	conformance/cases/dev.c \
 	conformance/cases/dev_bpf.c \
+	conformance/cases/dev_defrag.c \
 	conformance/cases/dev_edges.c \
+	conformance/cases/dev_fanout.c \
+	conformance/cases/dev_helpers.c \
 	conformance/cases/dev_l3.c \
 	conformance/cases/fanout_edges.c \
 	conformance/cases/filter.c \
@@ -404,7 +408,8 @@ $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
-$(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o $(LIBTPSIM)
+$(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o \
+		$(BUILD)/conformance/backend_kernel_setup.o $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)

@@ -15,16 +15,7 @@
 #include <sys/socket.h>
 
 #include "tpc.h"
-
-/* The backend has the device calls, or the case is SKIP. */
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
-	    TPC_OPS_HAS(t->ops, set_link))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname/set_link");
-	return false;
-}
+#include "tpc_dev.h"
 
 static int bind_to(struct tpc_t *t, struct tpc_sock *s, int family,
 		   int ifindex, int proto, socklen_t len)
@@ -48,34 +39,13 @@ static int join(struct tpc_t *t, struct tpc_sock *s, uint16_t id,
 				  len);
 }
 
-/* A frame on the device, for every socket. */
-static int arrive(struct tpc_t *t, const uint8_t *b, uint32_t len)
-{
-	struct tpc_inject p = { .data = b, .len = len };
-	int err = t->ops->inject(t->bctx, NULL, &p);
-
-	if (err)
-		tpc_fail(t, __LINE__, "a frame on the device: %s",
-			 tpc_errname(err));
-	return err;
-}
-
-static int so_error(struct tpc_t *t, struct tpc_sock *s)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
-
-	return err ? err : v;
-}
-
 static void bind_rules(struct tpc_t *t)
 {
 	struct tpc_sock *s, *none;
 	struct sockaddr_ll g;
 	socklen_t len = sizeof(g);
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	none = tpc_open_proto(t, SOCK_RAW, 0);
 	REQUIRE(t, s && none);
@@ -125,7 +95,7 @@ static void fanout_join_rules(struct tpc_t *t)
 	socklen_t len;
 	int v = 0;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	none = tpc_open_proto(t, SOCK_RAW, 0);
 	b = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
@@ -179,7 +149,7 @@ static void fanout_full(struct tpc_t *t)
 {
 	struct tpc_sock *a, *b, *c;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	a = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	b = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	c = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
@@ -193,14 +163,6 @@ static void fanout_full(struct tpc_t *t)
 	EXPECT_ERR(t, join(t, c, 0, PACKET_FANOUT_FLAG_UNIQUEID, 0, 4), 0);
 }
 
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
-}
-
 /* LB: round robin in join order from the second member: 2/3/2 of 7. */
 static void fanout_lb(struct tpc_t *t)
 {
@@ -208,7 +170,7 @@ static void fanout_lb(struct tpc_t *t)
 	struct tpc_sock *m[3];
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
@@ -216,10 +178,10 @@ static void fanout_lb(struct tpc_t *t)
 	}
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
 	for (int i = 0; i < 7; i++)
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	for (int i = 0; i < 3; i++) {
 		tpc_note(t, "member %d", i);
-		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
+		EXPECT_EQ(t, "frames", want[i], tpc_packets(t, m[i]));
 	}
 }
 
@@ -235,7 +197,7 @@ static void fanout_rollover_rings(struct tpc_t *t)
 	unsigned int p, d;
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
@@ -246,7 +208,7 @@ static void fanout_rollover_rings(struct tpc_t *t)
 	}
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
 	for (int i = 0; i < 16; i++)
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	REQUIRE(t, !tpc_stats(t, m[0], &p, &d));
 	EXPECT_EQ(t, "member 0 tp_packets", 10, p);
 	EXPECT_EQ(t, "member 0 tp_drops", 2, d);
@@ -265,9 +227,9 @@ static void fanout_rollover_rings(struct tpc_t *t)
 		tpc_release(t, tpc_frame(ring[1], 4096, 1024, i));
 	EXPECT_EQ(t, "poll of the emptied ring", 0,
 		  t->ops->poll(m[1], POLLIN, 0));
-	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
-	EXPECT_EQ(t, "member 0 after", 0, packets(t, m[0]));
-	EXPECT_EQ(t, "member 1 after", 1, packets(t, m[1]));
+	REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "member 0 after", 0, tpc_packets(t, m[0]));
+	EXPECT_EQ(t, "member 1 after", 1, tpc_packets(t, m[1]));
 }
 
 /* LB with the ROLLOVER flag: a 4-frame ring and a receive queue. */
@@ -279,7 +241,7 @@ static void fanout_lb_rollover_flag(struct tpc_t *t)
 	unsigned int p, d;
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	m[0] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	m[1] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, m[0] && m[1]);
@@ -291,11 +253,11 @@ static void fanout_lb_rollover_flag(struct tpc_t *t)
 			   0);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
 	for (int i = 0; i < 10; i++)
-		REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	REQUIRE(t, !tpc_stats(t, m[0], &p, &d));
 	EXPECT_EQ(t, "member 0 tp_packets", 4, p);
 	EXPECT_EQ(t, "member 0 tp_drops", 0, d);
-	EXPECT_EQ(t, "member 1 tp_packets", 6, packets(t, m[1]));
+	EXPECT_EQ(t, "member 1 tp_packets", 6, tpc_packets(t, m[1]));
 	EXPECT_ERR(t, t->ops->getsockopt(m[0], SOL_PACKET,
 					 PACKET_ROLLOVER_STATS, &rs, &len),
 		   0);
@@ -324,7 +286,7 @@ static void fanout_hash_sticky(struct tpc_t *t)
 	struct tpc_sock *m[4];
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 4; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
@@ -336,12 +298,12 @@ static void fanout_hash_sticky(struct tpc_t *t)
 		tpc_note(t, "flow %u", f);
 		for (int k = 0; k < 3; k++) {
 			udp(pkt, f, 200, (uint16_t)(1000 + f), 53);
-			REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+			REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 			udp(pkt, 200, f, 53, (uint16_t)(1000 + f));
-			REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+			REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 		}
 		for (int i = 0; i < 4; i++) {
-			unsigned int n = packets(t, m[i]);
+			unsigned int n = tpc_packets(t, m[i]);
 
 			if (n) {
 				EXPECT_EQ(t, "frames of the flow", 6, n);
@@ -362,12 +324,12 @@ static void link_cycle(struct tpc_t *t)
 	REQUIRE(t, s);
 	REQUIRE(t, tpc_open_tx(t, SOCK_RAW, 2048, 2, &tx));
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, ETH_P_IP);
-	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 0), 0);
 	EXPECT_HEX(t, "poll with the link down", POLLIN | POLLERR,
 		   (unsigned)t->ops->poll(s, POLLIN, 0));
-	EXPECT_EQ(t, "SO_ERROR", ENETDOWN, so_error(t, s));
-	EXPECT_EQ(t, "SO_ERROR read again", 0, so_error(t, s));
+	EXPECT_EQ(t, "SO_ERROR", ENETDOWN, tpc_so_error(t, s));
+	EXPECT_EQ(t, "SO_ERROR read again", 0, tpc_so_error(t, s));
 	/* the TX ring: POLLERR, and a send fails before any frame */
 	EXPECT_HEX(t, "poll of the TX ring socket with the link down",
 		   POLLOUT | POLLERR, (unsigned)t->ops->poll(tx, POLLOUT, 0));
@@ -385,10 +347,10 @@ static void link_cycle(struct tpc_t *t)
 	late = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, late);
 	EXPECT_EQ(t, "SO_ERROR of a socket bound while down", ENETDOWN,
-		  so_error(t, late));
+		  tpc_so_error(t, late));
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 1), 0);
 	EXPECT_ERR(t, (int)tpc_send(t, tx, NULL, 0), 0);
-	REQUIRE(t, !arrive(t, pkt, sizeof(pkt)));
+	REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
 	EXPECT_EQ(t, "frames after up", 64,
 		  t->ops->recv(s, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(t, "frames of the late socket", 64,
@@ -398,7 +360,7 @@ static void link_cycle(struct tpc_t *t)
 /* The link always comes back up, whatever the case found. */
 static void link_down_up(struct tpc_t *t)
 {
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	link_cycle(t);
 	t->ops->set_link(t->bctx, 1);
 }
@@ -426,7 +388,7 @@ static void membership_rules(struct tpc_t *t)
 	struct tpc_sock *s;
 	int i;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, s);
 	i = t->ifindex;

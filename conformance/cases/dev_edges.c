@@ -20,15 +20,7 @@
 #include <unistd.h>
 
 #include "tpc.h"
-
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
-	    TPC_OPS_HAS(t->ops, set_link))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname/set_link");
-	return false;
-}
+#include "tpc_dev.h"
 
 static void getsockname_lengths(struct tpc_t *t)
 {
@@ -37,7 +29,7 @@ static void getsockname_lengths(struct tpc_t *t)
 	uint8_t *b = (uint8_t *)&a;
 	socklen_t len;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, s);
 	len = (socklen_t)-1;
@@ -66,7 +58,7 @@ static void fanout_read_empty(struct tpc_t *t)
 	int v = 0x5a5a5a5a, id = 303 | PACKET_FANOUT_LB << 16;
 	socklen_t len = 0;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, s);
 	EXPECT_ERRNO(t, "join", 0,
@@ -94,7 +86,7 @@ static void fanout_data_ebpf(struct tpc_t *t)
 	struct tpc_sock *s;
 	int id = 304 | PACKET_FANOUT_EBPF << 16, fd, err;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, s);
 	EXPECT_ERRNO(t, "join an EBPF group", 0,
@@ -146,7 +138,7 @@ static void fanout_rollover_v3(struct tpc_t *t)
 	static uint8_t pkt[1000];
 	unsigned int d = 0;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
@@ -177,7 +169,7 @@ static void outgoing_group_once(struct tpc_t *t)
 	uint8_t buf[256], wire[2048], *d;
 	char *rt;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	m = tpc_open(t, SOCK_RAW);
 	REQUIRE(t, m);
 	EXPECT_ERRNO(t, "join", 0, join(t, m, 308, PACKET_FANOUT_LB));
@@ -237,15 +229,6 @@ static void outgoing_tagged_dgram(struct tpc_t *t)
 		   (uint8_t)rr[h.mac]);
 }
 
-static int so_error(struct tpc_t *t, struct tpc_sock *s)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
-
-	return err ? err : v;
-}
-
 /* N17 before anything else: a socket bound to the device that is down,
  * or sending to it, cannot send, and is told so before its arguments
  * are looked at (packet_snd: ENETDOWN ahead of the EINVAL of an empty
@@ -257,7 +240,7 @@ static void send_link_down_first(struct tpc_t *t)
 				  .sll_ifindex = t->ifindex, .sll_halen = 6 };
 	struct tpc_sock *raw, *dgram, *none;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	raw = tpc_open(t, SOCK_RAW);
 	dgram = tpc_open(t, SOCK_DGRAM);
 	none = tpc_open_proto(t, SOCK_DGRAM, 0);	/* bound to nothing */
@@ -274,7 +257,7 @@ static void send_link_down_first(struct tpc_t *t)
 	EXPECT_ERRNO(t, "link up", 0, t->ops->set_link(t->bctx, 1));
 	/* the socket error the link left is read first (a send that gets
 	 * as far as allocating would report it instead) */
-	EXPECT_EQ(t, "SO_ERROR", ENETDOWN, so_error(t, dgram));
+	EXPECT_EQ(t, "SO_ERROR", ENETDOWN, tpc_so_error(t, dgram));
 	EXPECT_ERRNO(t, "SOCK_DGRAM send without an address, link up",
 		     -EINVAL, tpc_send(t, dgram, NULL, 0));
 }
@@ -314,7 +297,7 @@ static void rollover_after_leave(struct tpc_t *t)
 	unsigned int d = 0;
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);
@@ -356,7 +339,7 @@ static void filter_cut_per_socket(struct tpc_t *t)
 	struct tpc_sock *m[3];
 	uint8_t pkt[100], got[200];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open(t, SOCK_RAW);
 		REQUIRE(t, m[i]);
@@ -387,7 +370,7 @@ static void fanout_rnd_spread(struct tpc_t *t)
 	unsigned int n[2], d = 0;
 	uint8_t pkt[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	for (int i = 0; i < 2; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 		REQUIRE(t, m[i]);

@@ -6,8 +6,8 @@
  * without a link-layer header (ARPHRD_NONE, a TUN): what a socket bound
  * there is told (R10, N2) and where the packet sits in its frame (R4).
  * Each needs an optional backend op (dev_mc_count, l3_dev, l3_inject,
- * l3_remove) and skips without it. And which protocol's fanout group a
- * frame with two tags reaches.
+ * l3_remove) and skips without it. The fanout cases on the Ethernet
+ * device are in dev_fanout.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,18 +17,7 @@
 #include <string.h>
 
 #include "tpc.h"
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s);
-
-/* The device cases need the device ops (a plug-in may lack them). */
-static bool has_dev(struct tpc_t *t)
-{
-	if (TPC_OPS_HAS(t->ops, bind) && TPC_OPS_HAS(t->ops, getsockname) &&
-	    TPC_OPS_HAS(t->ops, set_link))
-		return true;
-	tpc_skip(t, "the backend has no bind/getsockname/set_link");
-	return false;
-}
+#include "tpc_dev.h"
 
 static int mc_count_of(struct tpc_t *t, int ifindex)
 {
@@ -76,7 +65,7 @@ static void mc_list_counts(struct tpc_t *t)
 	struct tpc_sock *s1, *s2;
 	int base;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	s1 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	s2 = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
 	REQUIRE(t, s1 && s2);
@@ -152,16 +141,6 @@ static int bind_l3(struct tpc_t *t, struct tpc_sock *s, int ifindex,
 /* An IPv4/UDP packet of 28 bytes and an IPv6/UDP one of 48: what a TUN
  * without packet information takes, its protocol by the first nibble
  * (tun_get_user) */
-static const uint8_t ip4[28] = {
-	0x45, 0, 0, 28, 0, 1, 0x40, 0, 64, 17, 0x66, 0xcb,
-	10, 0, 0, 1, 10, 0, 0, 2, 0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
-};
-static const uint8_t ip6[48] = {
-	0x60, 0, 0, 0, 0, 8, 17, 64,
-	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
-	0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,
-};
 
 static void check_frame(struct tpc_t *t, const char *ring, uint32_t idx,
 			int ifindex, const uint8_t *pkt, uint32_t len,
@@ -204,7 +183,7 @@ static void l3_frames(struct tpc_t *t)
 	char *mr, *md, *m6;
 	int idx = l3_dev(t);
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	mr = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &raw);
 	md = tpc_open_ring(t, SOCK_DGRAM, 4096, 1, 1024, &dgram);
@@ -213,22 +192,22 @@ static void l3_frames(struct tpc_t *t)
 	EXPECT_ERR(t, bind_l3(t, raw, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, bind_l3(t, dgram, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, bind_l3(t, v6, idx, ETH_P_IPV6), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip4_udp, sizeof(tpc_ip4_udp)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip6_udp, sizeof(tpc_ip6_udp)), 0);
 	tpc_note(t, "SOCK_RAW, IPv4");
-	check_frame(t, mr, 0, idx, ip4, sizeof(ip4), ETH_P_IP);
+	check_frame(t, mr, 0, idx, tpc_ip4_udp, sizeof(tpc_ip4_udp), ETH_P_IP);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "SOCK_RAW, IPv6");
-	check_frame(t, mr, 1, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	check_frame(t, mr, 1, idx, tpc_ip6_udp, sizeof(tpc_ip6_udp), ETH_P_IPV6);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "SOCK_DGRAM, IPv4");
-	check_frame(t, md, 0, idx, ip4, sizeof(ip4), ETH_P_IP);
+	check_frame(t, md, 0, idx, tpc_ip4_udp, sizeof(tpc_ip4_udp), ETH_P_IP);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "SOCK_DGRAM, IPv6");
-	check_frame(t, md, 1, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	check_frame(t, md, 1, idx, tpc_ip6_udp, sizeof(tpc_ip6_udp), ETH_P_IPV6);
 	REQUIRE(t, !t->failed);
 	tpc_note(t, "bound to ETH_P_IPV6");
-	check_frame(t, m6, 0, idx, ip6, sizeof(ip6), ETH_P_IPV6);
+	check_frame(t, m6, 0, idx, tpc_ip6_udp, sizeof(tpc_ip6_udp), ETH_P_IPV6);
 	REQUIRE(t, !t->failed);
 	EXPECT_HEX(t, "ETH_P_IPV6 socket's second frame", TP_STATUS_KERNEL,
 		   tpc_status(t, m6 + 1024));
@@ -249,7 +228,7 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	int idx = l3_dev(t);
 	unsigned int p0, p1, p2;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	for (int i = 0; i < 3; i++) {
 		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
@@ -264,12 +243,12 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
 					 &fp, sizeof(fp)),
 		   0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip6, sizeof(ip6)), 0);
-	p0 = packets(t, m[0]);
-	p1 = packets(t, m[1]);
-	p2 = packets(t, m[2]);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip6_udp, sizeof(tpc_ip6_udp)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip4_udp, sizeof(tpc_ip4_udp)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip6_udp, sizeof(tpc_ip6_udp)), 0);
+	p0 = tpc_packets(t, m[0]);
+	p1 = tpc_packets(t, m[1]);
+	p2 = tpc_packets(t, m[2]);
 	EXPECT_EQ(t, "member 0", 0, p0);
 	EXPECT_EQ(t, "member 1 (IPv6)", 2, p1);
 	EXPECT_EQ(t, "member 2 (IPv4)", 1, p2);
@@ -285,7 +264,7 @@ static void l3_getsockname(struct tpc_t *t)
 	struct tpc_sock *s;
 	int idx = l3_dev(t);
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	s = tpc_open_proto(t, SOCK_DGRAM, ETH_P_ALL);
 	REQUIRE(t, s);
@@ -304,15 +283,6 @@ static void l3_getsockname(struct tpc_t *t)
 		  mc_count_of(t, idx));
 }
 
-static int so_error(struct tpc_t *t, struct tpc_sock *s)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
-
-	return err ? err : v;
-}
-
 /*
  * N17, N1 when the device goes (packet_notifier: NETDEV_DOWN, then
  * NETDEV_UNREGISTER): a socket bound to it gets ENETDOWN once, keeps
@@ -328,7 +298,7 @@ static void l3_unregister(struct tpc_t *t)
 	socklen_t vlen = 0;
 	int idx = l3_dev(t), v;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
 	if (!TPC_OPS_HAS(t->ops, l3_remove)) {
 		tpc_skip(t, "backend %s has no l3_remove", t->backend);
@@ -340,11 +310,11 @@ static void l3_unregister(struct tpc_t *t)
 	REQUIRE(t, s && other && mute);
 	EXPECT_ERR(t, bind_l3(t, s, idx, ETH_P_ALL), 0);
 	EXPECT_ERR(t, bind_l3(t, mute, idx, ETH_P_ALL), 0);
-	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, ip4, sizeof(ip4)), 0);
+	EXPECT_ERR(t, t->ops->l3_inject(t->bctx, tpc_ip4_udp, sizeof(tpc_ip4_udp)), 0);
 	EXPECT_ERR(t, t->ops->l3_remove(t->bctx), 0);
 	EXPECT_EQ(t, "SO_ERROR after the device went", ENETDOWN,
-		  so_error(t, s));
-	EXPECT_EQ(t, "SO_ERROR read again", 0, so_error(t, s));
+		  tpc_so_error(t, s));
+	EXPECT_EQ(t, "SO_ERROR read again", 0, tpc_so_error(t, s));
 	/* read with optlen 0: nothing copied, the error gone all the same
 	 * (sock_error before the copy) */
 	v = -1;
@@ -353,9 +323,9 @@ static void l3_unregister(struct tpc_t *t)
 		   0);
 	EXPECT_EQ(t, "optlen after SO_ERROR with optlen 0", 0, vlen);
 	EXPECT_EQ(t, "SO_ERROR's value with optlen 0", -1, v);
-	EXPECT_EQ(t, "SO_ERROR after it", 0, so_error(t, mute));
+	EXPECT_EQ(t, "SO_ERROR after it", 0, tpc_so_error(t, mute));
 	EXPECT_EQ(t, "SO_ERROR of a socket on the TAP", 0,
-		  so_error(t, other));
+		  tpc_so_error(t, other));
 	memset(&g, 0xa5, sizeof(g));
 	EXPECT_ERR(t, t->ops->getsockname(s, &g, &len), 0);
 	EXPECT_EQ(t, "getsockname length", 12, len);
@@ -363,97 +333,8 @@ static void l3_unregister(struct tpc_t *t)
 	EXPECT_HEX(t, "sll_protocol", htons(ETH_P_ALL), g.sll_protocol);
 	EXPECT_EQ(t, "sll_hatype", 0, g.sll_hatype);
 	EXPECT_EQ(t, "sll_halen", 0, g.sll_halen);
-	EXPECT_ERR(t, (int)tpc_send_data(t, s, ip4, sizeof(ip4), NULL, 0),
+	EXPECT_ERR(t, (int)tpc_send_data(t, s, tpc_ip4_udp, sizeof(tpc_ip4_udp), NULL, 0),
 		   -ENXIO);
-}
-
-/* A frame to the device with two tags (outer VID vo, inner VID vi; vi 0:
- * one tag) around type, 64 bytes. */
-static void tags(struct tpc_t *t, uint8_t *b, uint16_t vo, int vi,
-		 uint16_t type)
-{
-	uint32_t o = 12;
-
-	tpc_eth(b, 64, t->dev_addr, ETH_P_8021Q);
-	memset(b + 12, 0, 52);
-	b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vo >> 8);
-	b[o++] = (uint8_t)vo;
-	if (vi >= 0) {
-		b[o++] = 0x81, b[o++] = 0, b[o++] = (uint8_t)(vi >> 8);
-		b[o++] = (uint8_t)vi;
-	}
-	b[o++] = (uint8_t)(type >> 8), b[o] = (uint8_t)type;
-}
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
-}
-
-/*
- * N19, R17: which protocol a tagged frame reaches (the tags taken off
- * before the protocol handlers, __netif_receive_skb_core): an outer tag
- * with a VID leaves the inner tag's type (ETH_P_8021Q); a priority tag
- * (VID 0) is taken off, and the tag it wraps with it. A fanout group of
- * a protocol is handed what a plain socket of that protocol is.
- */
-static void fanout_tagged_protocol(struct tpc_t *t)
-{
-	struct tpc_sock *a, *q, *plain;
-	struct tpc_inject in = { .len = 64 };
-	uint8_t b[64];
-
-	REQUIRE(t, has_dev(t));
-	a = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
-	q = tpc_open_proto(t, SOCK_RAW, ETH_P_8021Q);
-	plain = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
-	REQUIRE(t, a && q && plain);
-	EXPECT_ERR(t, t->ops->setsockopt(a, SOL_PACKET, PACKET_FANOUT,
-					 &(int){ 340 | PACKET_FANOUT_LB << 16 },
-					 sizeof(int)),
-		   0);
-	EXPECT_ERR(t, t->ops->setsockopt(q, SOL_PACKET, PACKET_FANOUT,
-					 &(int){ 341 | PACKET_FANOUT_LB << 16 },
-					 sizeof(int)),
-		   0);
-	in.data = b;
-	tags(t, b, 5, 7, ETH_P_IP);	/* VID 5 around VID 7 */
-	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
-	EXPECT_EQ(t, "ETH_P_IP group after VID 5 around VID 7", 0,
-		  packets(t, a));
-	EXPECT_EQ(t, "ETH_P_8021Q group after VID 5 around VID 7", 1,
-		  packets(t, q));
-	EXPECT_EQ(t, "ETH_P_IP socket after VID 5 around VID 7", 0,
-		  packets(t, plain));
-	tags(t, b, 0, 7, ETH_P_IP);	/* priority tag around VID 7 */
-	b[22] = 0x45;
-	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
-	{	/* both tags gone: the link header, then the IP header */
-		uint8_t got[64];
-
-		EXPECT_EQ(t, "recv of the ETH_P_IP socket", 56,
-			  t->ops->recv(plain, got, sizeof(got),
-				       MSG_DONTWAIT));
-		EXPECT_HEX(t, "its type", ETH_P_IP, got[12] << 8 | got[13]);
-		EXPECT_HEX(t, "the byte after it", 0x45, got[14]);
-	}
-	EXPECT_EQ(t, "ETH_P_IP group after VID 0 around VID 7", 1,
-		  packets(t, a));
-	EXPECT_EQ(t, "ETH_P_8021Q group after VID 0 around VID 7", 0,
-		  packets(t, q));
-	EXPECT_EQ(t, "ETH_P_IP socket after VID 0 around VID 7", 1,
-		  packets(t, plain));
-	tags(t, b, 0, -1, ETH_P_IP);	/* a priority tag alone */
-	EXPECT_ERR(t, t->ops->inject(t->bctx, NULL, &in), 0);
-	EXPECT_EQ(t, "ETH_P_IP group after a priority tag", 1,
-		  packets(t, a));
-	EXPECT_EQ(t, "ETH_P_8021Q group after a priority tag", 0,
-		  packets(t, q));
-	EXPECT_EQ(t, "ETH_P_IP socket after a priority tag", 1,
-		  packets(t, plain));
 }
 
 /* N1: a socket of protocol 0 bound to the device with protocol 0 stays
@@ -467,7 +348,7 @@ static void bind_protocol_none(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, 0);
 	uint8_t b[64], buf[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, s);
 	EXPECT_ERR(t, t->ops->bind(s, &a, sizeof(a)), 0);
 	memset(&g, 0xa5, sizeof(g));
@@ -479,319 +360,6 @@ static void bind_protocol_none(struct tpc_t *t)
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	EXPECT_ERR(t, (int)t->ops->recv(s, buf, sizeof(buf), MSG_DONTWAIT),
 		   -EAGAIN);
-}
-
-/* A frame of flow k of set `set` (0: IPv4/UDP, destination port 0x1100
- * + k; 1: the same over UDP-Lite; 2: IPv6/UDP; 3: IPv4/UDP, source port
- * 0x2000 + k; 4, 5: ESP's, AH's SPI; 6: IPv4/UDP, destination port
- * k * 256 + 53): flows that differ in one byte of one port only. */
-static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
-{
-	uint16_t sport = set == 3 ? (uint16_t)(0x2000 + k) : 0x2000;
-	uint16_t dport = set == 3 ? 0x1100
-			 : set == 6 ? (uint16_t)(k << 8 | 0x35)
-				    : (uint16_t)(0x1100 + k);
-	uint8_t *l4;
-
-	tpc_eth(b, 80, t->dev_addr, set == 2 ? ETH_P_IPV6 : ETH_P_IP);
-	memset(b + 14, 0, 66);
-	if (set == 2) {
-		memcpy(b + 14, ip6, 40);
-		l4 = b + 54;
-	} else {
-		memcpy(b + 14, ip4, 20);
-		b[14 + 9] = set == 1 ? 136 : 17;
-		l4 = b + 34;
-	}
-	l4[0] = (uint8_t)(sport >> 8), l4[1] = (uint8_t)sport;
-	l4[2] = (uint8_t)(dport >> 8), l4[3] = (uint8_t)dport;
-	if (set == 4 || set == 5) {	/* ESP: its SPI; AH: 4 bytes in */
-		b[14 + 9] = set == 4 ? 50 : 51;
-		memset(l4, 0x11, 8);
-		l4[set == 4 ? 3 : 7] = (uint8_t)k;
-	}
-}
-
-/*
- * N16: the flow hash takes in both ports of UDP and UDP-Lite, over IPv4
- * and IPv6 (the flow dissector's ports): 32 flows that differ only in
- * one port's low byte spread over both members of a HASH group. The
- * kernel's hash is keyed at boot, so which flow goes where is chance;
- * all 32 on one member has a chance of 2^-31.
- */
-static void fanout_hash_spread(struct tpc_t *t)
-{
-	static const char *const name[7] = { "IPv4/UDP destination port",
-		"IPv4/UDP-Lite destination port", "IPv6/UDP destination port",
-		"IPv4/UDP source port", "ESP SPI", "AH SPI",
-		"IPv4/UDP destination port's high byte" };
-	struct tpc_sock *m[2];
-	uint8_t b[80];
-
-	REQUIRE(t, has_dev(t));
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 342 | PACKET_FANOUT_HASH << 16 },
-				sizeof(int)),
-			   0);
-	}
-	for (int set = 0; set < 7; set++) {
-		unsigned int n0, n1;
-
-		for (unsigned int k = 0; k < 32; k++) {
-			flow(t, b, set, k);
-			REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-		}
-		n0 = packets(t, m[0]);
-		n1 = packets(t, m[1]);
-		tpc_note(t, "flows by %s: %u and %u", name[set], n0, n1);
-		EXPECT_EQ(t, "frames", 32, n0 + n1);
-		EXPECT_TRUE(t, "both members have some of the flows",
-			    n0 && n1);
-	}
-}
-
-static int fanout_id(struct tpc_t *t, struct tpc_sock *s)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-	int err = t->ops->getsockopt(s, SOL_PACKET, PACKET_FANOUT, &v, &len);
-
-	return err ? err : v & 0xffff;
-}
-
-/* N13: PACKET_FANOUT_FLAG_UNIQUEID takes the next id no group of the net
- * holds (fanout_find_new_id): one after the last it gave, skipping an
- * id a group took meanwhile. The kernel's counter is shared by every
- * net, so only "not a taken id" is exact there. */
-static void fanout_uniqueid_skips_taken(struct tpc_t *t)
-{
-	const int uniq = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID)
-			 << 16;
-	struct tpc_sock *a, *b, *c;
-	int ida, idc;
-
-	REQUIRE(t, has_dev(t));
-	a = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-	b = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-	c = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-	REQUIRE(t, a && b && c);
-	EXPECT_ERR(t, t->ops->setsockopt(a, SOL_PACKET, PACKET_FANOUT, &uniq,
-					 sizeof(int)),
-		   0);
-	ida = fanout_id(t, a);
-	REQUIRE(t, ida >= 0);
-	/* the id after it, taken by a group of its own */
-	EXPECT_ERR(t, t->ops->setsockopt(b, SOL_PACKET, PACKET_FANOUT,
-			&(int){ ((ida + 1) & 0xffff) | PACKET_FANOUT_HASH << 16 },
-			sizeof(int)),
-		   0);
-	EXPECT_ERR(t, t->ops->setsockopt(c, SOL_PACKET, PACKET_FANOUT, &uniq,
-					 sizeof(int)),
-		   0);
-	idc = fanout_id(t, c);
-	tpc_note(t, "ids %d, %d (taken), %d", ida, (ida + 1) & 0xffff, idc);
-	EXPECT_TRUE(t, "a new id", idc >= 0 && idc != ida &&
-				   idc != ((ida + 1) & 0xffff));
-}
-
-/*
- * N15 for sockets without a ring (packet_rcv_has_room): a member has room
- * while sk_rcvbuf - sk_rmem_alloc - the frame's truesize is above a
- * quarter of sk_rcvbuf. 1000-byte frames cost 2304 each (6.1 to 6.18);
- * with SO_RCVBUF 9216 (18432) the first member takes 5 (11520 would
- * leave 4608, not above it), the sixth rolls over to the second.
- */
-static void fanout_rollover_rcvbuf(struct tpc_t *t)
-{
-	static uint8_t b[1000];
-	struct tpc_sock *m[2];
-	int rcvbuf = 9216;
-
-	REQUIRE(t, has_dev(t));
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_SOCKET, SO_RCVBUF,
-						 &rcvbuf, sizeof(rcvbuf)),
-			   0);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 344 | PACKET_FANOUT_ROLLOVER << 16 },
-				sizeof(int)),
-			   0);
-	}
-	tpc_eth(b, sizeof(b), t->dev_addr, 0x88b5);
-	for (int i = 0; i < 6; i++)
-		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	EXPECT_EQ(t, "frames of the first member", 5, packets(t, m[0]));
-	EXPECT_EQ(t, "frames of the second", 1, packets(t, m[1]));
-}
-
-/*
- * N19, R8: what a fanout group's classic program reads at the link
- * header of a tagged frame (SKF_LL_OFF + 12): the type after the tag,
- * which skb_vlan_untag moved there. Three members, the type modulo 3:
- * IPv4 (0x0800) to member 2, tagged or not, IPv6 (0x86dd) to member 1,
- * and an inner tag (0x8100, the outer one taken off) to member 0.
- */
-static void fanout_cbpf_link_type(struct tpc_t *t)
-{
-	static const struct sock_filter type[] = {
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, SKF_LL_OFF + 12),
-		BPF_STMT(BPF_RET | BPF_A, 0),
-	};
-	static const unsigned int want[3] = { 1, 1, 3 };
-	struct sock_fprog fp = { .len = 2, .filter = (void *)type };
-	struct tpc_sock *m[3];
-	uint8_t b[64];
-
-	REQUIRE(t, has_dev(t));
-	for (int i = 0; i < 3; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 345 | PACKET_FANOUT_CBPF << 16 },
-				sizeof(int)),
-			   0);
-	}
-	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
-					 &fp, sizeof(fp)),
-		   0);
-	tags(t, b, 5, -1, ETH_P_IP);
-	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	tags(t, b, 5, -1, ETH_P_IPV6);
-	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	tags(t, b, 0, 7, ETH_P_IPV6);	/* the inner tag stays in the data */
-	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
-	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
-	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	for (int i = 0; i < 3; i++) {
-		tpc_note(t, "member %d", i);
-		EXPECT_EQ(t, "frames", want[i], packets(t, m[i]));
-	}
-}
-
-/* Every frame to one member of a two-member HASH group? */
-static bool one_member(struct tpc_t *t, struct tpc_sock *m[2], unsigned int n)
-{
-	unsigned int n0 = packets(t, m[0]), n1 = packets(t, m[1]);
-
-	tpc_note(t, "%u and %u", n0, n1);
-	return n0 + n1 == n && (!n0 || !n1);
-}
-
-/*
- * N16: what the flow hash leaves out (the flow dissector): the ports of a
- * fragment, first or not (16 fragments of one datagram, each with other
- * bytes where ports would be, go to one member), and anything past the
- * IP header of a protocol without ports (32 packets of protocol 254 that
- * differ in bytes 4 to 7 after it go to one member).
- */
-static void fanout_hash_no_ports(struct tpc_t *t)
-{
-	struct tpc_sock *m[2];
-	uint8_t b[80];
-
-	REQUIRE(t, has_dev(t));
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 346 | PACKET_FANOUT_HASH << 16 },
-				sizeof(int)),
-			   0);
-	}
-	for (unsigned int k = 0; k < 16; k++) {
-		uint16_t fo = (uint16_t)(k | 0x2000);	/* MF, offset 8k */
-
-		flow(t, b, 0, 0);
-		b[14 + 6] = (uint8_t)(fo >> 8), b[14 + 7] = (uint8_t)fo;
-		memset(b + 34, (int)(k * 17), 8);
-		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	}
-	EXPECT_TRUE(t, "16 fragments of a datagram on one member",
-		    one_member(t, m, 16));
-	for (unsigned int k = 0; k < 32; k++) {
-		flow(t, b, 0, 0);
-		b[14 + 9] = 254;
-		b[34 + 4] = b[34 + 5] = b[34 + 6] = b[34 + 7] = (uint8_t)k;
-		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	}
-	EXPECT_TRUE(t, "32 packets of protocol 254 on one member",
-		    one_member(t, m, 32));
-}
-
-/* A CBPF fanout group (id) of n members of protocol proto whose program
- * returns the ancillary field anc; frame f (64 bytes) on the device once;
- * the member that got it must be want. */
-static void cbpf_pick(struct tpc_t *t, uint16_t id, int n, uint16_t proto,
-		      uint32_t anc, const uint8_t *f, int want)
-{
-	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + anc),
-		BPF_STMT(BPF_RET | BPF_A, 0),
-	};
-	struct sock_fprog fp = { .len = 2, .filter = prog };
-	struct tpc_sock *m[4];
-
-	for (int i = 0; i < n; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, proto);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ id | PACKET_FANOUT_CBPF << 16 },
-				sizeof(int)),
-			   0);
-	}
-	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
-					 &fp, sizeof(fp)),
-		   0);
-	REQUIRE(t, !tpc_inject(t, NULL, f, 64));
-	for (int i = 0; i < n; i++) {
-		tpc_note(t, "member %d", i);
-		EXPECT_EQ(t, "frames", i == want, packets(t, m[i]));
-	}
-}
-
-/* N19, R8, R17: a fanout program sees the tag the stack took off: the
- * whole TCI (0x2005 modulo 3 is member 1) in a group of every protocol */
-static void fanout_cbpf_tci(struct tpc_t *t)
-{
-	uint8_t b[64];
-
-	REQUIRE(t, has_dev(t));
-	tags(t, b, 0x2005, -1, ETH_P_IP);
-	cbpf_pick(t, 347, 3, ETH_P_ALL, SKF_AD_VLAN_TAG, b, 1);
-}
-
-/* ... and in a group of one protocol, a VID (even 1) made the frame
- * PACKET_OTHERHOST (3: member 3 of 4) before the group saw it */
-static void fanout_cbpf_vid_otherhost(struct tpc_t *t)
-{
-	uint8_t b[64];
-
-	REQUIRE(t, has_dev(t));
-	tags(t, b, 1, -1, ETH_P_IP);
-	cbpf_pick(t, 348, 4, ETH_P_IP, SKF_AD_PKTTYPE, b, 3);
-}
-
-/* ... and a VID around a second tag leaves that tag's protocol, 0x8100
- * (member 0 of 3), for a group of ETH_P_8021Q */
-static void fanout_cbpf_inner_tag(struct tpc_t *t)
-{
-	uint8_t b[64];
-
-	REQUIRE(t, has_dev(t));
-	tags(t, b, 5, 7, ETH_P_IP);
-	cbpf_pick(t, 349, 3, ETH_P_8021Q, SKF_AD_PROTOCOL, b, 0);
 }
 
 /* R10 on the device: a TAP filters nothing, so a frame to another host's
@@ -808,7 +376,7 @@ static void tap_passes_all(struct tpc_t *t)
 	uint8_t b[64];
 	char *r = tpc_open_ring(t, SOCK_RAW, 4096, 1, 1024, &s), *r4;
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, r);
 	ip = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	REQUIRE(t, ip);
@@ -873,12 +441,12 @@ static void bound_qinq_tpid(struct tpc_t *t)
 	struct tpc_sock *s = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
 	uint8_t b[64], got[64];
 
-	REQUIRE(t, has_dev(t));
+	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, s);
 	EXPECT_ERR(t, t->ops->setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 					 sizeof(fp)),
 		   0);
-	tags(t, b, 0, 7, ETH_P_IP);
+	tpc_tags(t, b, 0, 7, ETH_P_IP);
 	b[12] = 0x88, b[13] = 0xa8;	/* the outer tag 802.1AD */
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	EXPECT_EQ(t, "recv (the filter saw no 0x88a8)", 56,
@@ -900,28 +468,10 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	  .needs = DEV },
 	{ "dev.bind_protocol_none", "N1", 0, .fn = bind_protocol_none,
 	  .needs = DEV },
-	{ "dev.fanout_uniqueid_skips_taken", "N13", 0,
-	  .fn = fanout_uniqueid_skips_taken, .needs = DEV },
-	{ "dev.fanout_rollover_rcvbuf", "N15 S1", 0,
-	  .fn = fanout_rollover_rcvbuf, .needs = DEV },
-	{ "dev.fanout_cbpf_link_type", "N19 R8", 0,
-	  .fn = fanout_cbpf_link_type, .needs = DEV },
-	{ "dev.fanout_hash_no_ports", "N16", 0, .fn = fanout_hash_no_ports,
-	  .needs = DEV },
-	{ "dev.fanout_cbpf_tci", "N19 R8", 0, .fn = fanout_cbpf_tci,
-	  .needs = DEV },
-	{ "dev.fanout_cbpf_vid_otherhost", "N19 R17", 0,
-	  .fn = fanout_cbpf_vid_otherhost, .needs = DEV },
-	{ "dev.fanout_cbpf_inner_tag", "N19 R17", 0,
-	  .fn = fanout_cbpf_inner_tag, .needs = DEV },
 	{ "dev.tap_passes_all", "R10", TPC_V12, .fn = tap_passes_all,
 	  .needs = DEV },
 	{ "opt.copy_thresh_read", "O9", TPC_V3, .fn = copy_thresh_read },
 	{ "filter.bound_qinq_tpid", "R17 F12", TPC_V3, .fn = bound_qinq_tpid,
 	  .needs = DEV },
-	{ "dev.fanout_hash_spread", "N16", 0, .fn = fanout_hash_spread,
-	  .needs = DEV },
-	{ "dev.fanout_tagged_protocol", "N19 R17", 0,
-	  .fn = fanout_tagged_protocol, .needs = DEV },
 	{ NULL },
 };
