@@ -14,20 +14,13 @@
 #include <sys/socket.h>
 
 #include "../tpc.h"
+#include "tpc_dev.h"
 
 /* An IPv4 header from 10.0.0.1 to 10.0.0.2 of protocol AH (51) */
 static const uint8_t ip4_ah[20] = {
 	0x45, 0, 0, 28, 0, 1, 0x40, 0, 64, 51, 0, 0,
 	10, 0, 0, 1, 10, 0, 0, 2,
 };
-
-static unsigned int packets(struct tpc_t *t, struct tpc_sock *s)
-{
-	unsigned int p = 0, d = 0;
-
-	tpc_stats(t, s, &p, &d);
-	return p;
-}
 
 /*
  * 32 AH frames of 42 bytes (the SPI's last byte the frame's last) that
@@ -62,8 +55,8 @@ static void fanout_hash_ah_edge(struct tpc_t *t)
 		b[41] = (uint8_t)k;
 		REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
 	}
-	n0 = packets(t, m[0]);
-	n1 = packets(t, m[1]);
+	n0 = tpc_packets(t, m[0]);
+	n1 = tpc_packets(t, m[1]);
 	tpc_note(t, "42-byte frames by SPI: %u and %u", n0, n1);
 	EXPECT_EQ(t, "42-byte frames", 32, n0 + n1);
 	EXPECT_TRUE(t, "both members have some of the 42-byte flows",
@@ -75,8 +68,8 @@ static void fanout_hash_ah_edge(struct tpc_t *t)
 		b[40] = (uint8_t)k;
 		REQUIRE(t, !tpc_inject(t, NULL, b, 41));
 	}
-	n0 = packets(t, m[0]);
-	n1 = packets(t, m[1]);
+	n0 = tpc_packets(t, m[0]);
+	n1 = tpc_packets(t, m[1]);
 	tpc_note(t, "41-byte frames: %u and %u", n0, n1);
 	EXPECT_EQ(t, "41-byte frames", 32, n0 + n1);
 	EXPECT_TRUE(t, "the 41-byte frames on one member", !n0 || !n1);
@@ -109,8 +102,8 @@ static void fanout_cbpf_header_only(struct tpc_t *t)
 		   0);
 	tpc_eth(b, sizeof(b), t->dev_addr, 0x88b5);
 	REQUIRE(t, !tpc_inject(t, NULL, b, sizeof(b)));
-	EXPECT_EQ(t, "member 0's frames", 0, packets(t, m[0]));
-	EXPECT_EQ(t, "member 1's frames", 1, packets(t, m[1]));
+	EXPECT_EQ(t, "member 0's frames", 0, tpc_packets(t, m[0]));
+	EXPECT_EQ(t, "member 1's frames", 1, tpc_packets(t, m[1]));
 }
 
 const struct tpc_case tpc_cases_fanout_edges[] = {
