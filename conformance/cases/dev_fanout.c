@@ -130,15 +130,7 @@ static void fanout_hash_spread(struct tpc_t *t)
 	uint8_t b[80];
 
 	REQUIRE(t, tpc_has_dev(t, true));
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 342 | PACKET_FANOUT_HASH << 16 },
-				sizeof(int)),
-			   0);
-	}
+	REQUIRE(t, tpc_fanout_group(t, m, 2, 342, PACKET_FANOUT_HASH));
 	for (int set = 0; set < 7; set++) {
 		unsigned int n0, n1;
 
@@ -251,15 +243,7 @@ static void fanout_cbpf_link_type(struct tpc_t *t)
 	uint8_t b[64];
 
 	REQUIRE(t, tpc_has_dev(t, true));
-	for (int i = 0; i < 3; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 345 | PACKET_FANOUT_CBPF << 16 },
-				sizeof(int)),
-			   0);
-	}
+	REQUIRE(t, tpc_fanout_group(t, m, 3, 345, PACKET_FANOUT_CBPF));
 	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
 					 &fp, sizeof(fp)),
 		   0);
@@ -301,15 +285,7 @@ static void fanout_hash_no_ports(struct tpc_t *t)
 	uint8_t b[80];
 
 	REQUIRE(t, tpc_has_dev(t, true));
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 346 | PACKET_FANOUT_HASH << 16 },
-				sizeof(int)),
-			   0);
-	}
+	REQUIRE(t, tpc_fanout_group(t, m, 2, 346, PACKET_FANOUT_HASH));
 	for (unsigned int k = 0; k < 16; k++) {
 		uint16_t fo = (uint16_t)(k | 0x2000);	/* MF, offset 8k */
 

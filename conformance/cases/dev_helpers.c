@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Helpers shared by the device cases (tpc_dev.h). */
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -42,6 +43,27 @@ int tpc_so_error(struct tpc_t *t, struct tpc_sock *s)
 	int err = t->ops->getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len);
 
 	return err ? err : v;
+}
+
+bool tpc_fanout_group(struct tpc_t *t, struct tpc_sock **m, int n,
+		      uint16_t id, uint16_t type)
+{
+	int v = (int)((uint32_t)id | (uint32_t)type << 16);
+
+	for (int i = 0; i < n; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
+		if (!m[i])
+			return false;
+		int err = t->ops->setsockopt(m[i], SOL_PACKET, PACKET_FANOUT,
+					     &v, sizeof(v));
+
+		if (err) {
+			tpc_fail(t, __LINE__, "PACKET_FANOUT of group %u: "
+				 "expected 0, got %s", id, tpc_errname(err));
+			return false;
+		}
+	}
+	return true;
 }
 
 int tpc_arrive(struct tpc_t *t, const uint8_t *b, uint32_t len)

@@ -39,15 +39,7 @@ static void fanout_hash_ah_edge(struct tpc_t *t)
 		tpc_skip(t, "the backend has no bind");
 		return;
 	}
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 351 | PACKET_FANOUT_HASH << 16 },
-				sizeof(int)),
-			   0);
-	}
+	REQUIRE(t, tpc_fanout_group(t, m, 2, 351, PACKET_FANOUT_HASH));
 	for (unsigned int k = 0; k < 32; k++) {
 		tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
 		memcpy(b + 14, ip4_ah, sizeof(ip4_ah));
@@ -88,15 +80,7 @@ static void fanout_cbpf_header_only(struct tpc_t *t)
 		tpc_skip(t, "the backend has no bind");
 		return;
 	}
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 352 | PACKET_FANOUT_CBPF << 16 },
-				sizeof(int)),
-			   0);
-	}
+	REQUIRE(t, tpc_fanout_group(t, m, 2, 352, PACKET_FANOUT_CBPF));
 	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
 					 &fp, sizeof(fp)),
 		   0);

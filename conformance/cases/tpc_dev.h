@@ -17,6 +17,11 @@ bool tpc_has_dev(struct tpc_t *t, bool need_link);
 unsigned int tpc_packets(struct tpc_t *t, struct tpc_sock *s);
 /* SO_ERROR's value, or the getsockopt's -errno. */
 int tpc_so_error(struct tpc_t *t, struct tpc_sock *s);
+/* n ETH_P_ALL sockets opened into m[], each joined to fanout group id
+ * of mode type (PACKET_FANOUT with an int); false (failure recorded)
+ * when one could not be opened or joined. */
+bool tpc_fanout_group(struct tpc_t *t, struct tpc_sock **m, int n,
+		      uint16_t id, uint16_t type);
 /* A frame arrives on the device; a failure is recorded and returned. */
 int tpc_arrive(struct tpc_t *t, const uint8_t *b, uint32_t len);
 /* A 64-byte frame to the device's address: an 802.1Q tag vo, a second
