@@ -483,6 +483,9 @@ def cmd_rerun(a):
         # the ones with a disposition stay as they are
         if m['status'] != 'survived' or m['key'].replace('\t', ' ') in eqv:
             continue
+        if a.only and not any(f"{m['file']}:{m['line']}".startswith(o)
+                              for o in a.only.split()):
+            continue
         c = now.get(m['key'])
         if c is None:
             m['rerun'] = 'line changed since the run: not re-run'
@@ -507,7 +510,7 @@ def cmd_rerun(a):
     for m in rows:
         if m['status'] == 'survived':
             surv.setdefault(m['file'], set()).add(m['line'])
-    if surv:
+    if surv and not a.only:	# a partial rerun keeps the listed cases
         hits = cases_over(a.build, surv, meta['timeout_s'])
         for m in rows:
             if m['status'] == 'survived':
@@ -638,6 +641,9 @@ def main():
                         'against the suite as it is now')
     r3.add_argument('--out', default='reports/mutation')
     r3.add_argument('--build', default='build/mutation')
+    r3.add_argument('--only', default='', metavar="'FILE[:LINE] ...'",
+                    help='only the survivors whose file:line (as the '
+                    'report lists it) starts with one of these')
     r4 = sub.add_parser('verify', help='every kill of OUT.json repeated; '
                         'the ones that do not repeat become survivors')
     r4.add_argument('--out', default='reports/mutation')
