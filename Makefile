@@ -148,6 +148,7 @@ TPC_SRCS := \
 	conformance/cases/dev_l3.c \
 	conformance/cases/fanout_edges.c \
 	conformance/cases/fanout_groups.c \
+	conformance/cases/fanout_room.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \
