@@ -149,6 +149,7 @@ TPC_SRCS := \
 	conformance/cases/fanout_edges.c \
 	conformance/cases/fanout_groups.c \
 	conformance/cases/fanout_room.c \
+	conformance/cases/dev_receive_edges.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \

@@ -113,7 +113,7 @@ static void fanout_rollover_v3_wrap(struct tpc_t *t)
 
 const struct tpc_case tpc_cases_fanout_room[] = {
 	{ "dev.fanout_rollover_rcvbuf_zero", "N15 S1", 0,
-	  .fn = fanout_rollover_rcvbuf_zero, .needs = DEV },
+	  .fn = fanout_rollover_rcvbuf_zero, .needs = DEV | TPC_CAP_TAP_LINK },
 	{ "dev.fanout_rollover_v3_wrap", "N15", TPC_V3,
 	  .fn = fanout_rollover_v3_wrap, .needs = DEV },
 	{ .name = NULL },
