@@ -32,7 +32,8 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_filter_check,
 		tpc_cases_peers,
 		tpc_cases_peers_opt, tpc_cases_fanout_groups,
-		tpc_cases_fanout_room, tpc_cases_dev_receive_edges, NULL,
+		tpc_cases_fanout_room, tpc_cases_dev_receive_edges,
+		tpc_cases_defrag_limits, NULL,
 	};
 	return t;
 }
