@@ -432,9 +432,8 @@ static int has_room(struct tpsim_sock *s, const struct tpsim_packet *p)
 	int room;
 
 	pthread_mutex_lock(&s->lock);
-	room = tpsim__rcv_room_locked(
-		s, out ? 832 + p->len - s->hard_header_len
-		       : tpsim__truesize(s, p->len));
+	room = tpsim__rcv_room_locked(s, out ? tpsim__out_truesize(s, p->len)
+					       : tpsim__truesize(s, p->len));
 	pthread_mutex_unlock(&s->lock);
 	atomic_store(&s->pressure, room != ROOM_NORMAL);
 	return room;
