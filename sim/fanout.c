@@ -373,7 +373,8 @@ int tpsim__fanout_getsockopt(struct tpsim_sock *s, int optname,
 		*len = lv;
 	if (*len && !optval)
 		return -EFAULT;
-	memcpy(optval, data, (size_t)*len);
+	if (*len)	/* optval may be NULL with length 0 */
+		memcpy(optval, data, (size_t)*len);
 	return 0;
 }
 

@@ -626,6 +626,7 @@ START_TEST(short_tag_freed)
 	p.flags = TPSIM_PKT_PROTOCOL;
 	p.protocol = htons(ETH_P_IP);
 	ck_assert_int_eq(tpsim_dev_deliver(e.d, &p, 0, 0, NULL, 0), 1);
+	tpsim_close(s);
 	tpsim_net_destroy(e.n);
 }
 END_TEST
