@@ -160,6 +160,7 @@ TPC_SRCS := \
 	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
+	conformance/cases/rx_edges.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
