@@ -164,6 +164,7 @@ TPC_SRCS := \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
+	conformance/cases/v3_timer_edges.c \
 	conformance/cases/vnet.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \
