@@ -154,6 +154,7 @@ TPC_SRCS := \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
+	conformance/cases/mmap_flags.c \
 	conformance/cases/options.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
