@@ -350,6 +350,21 @@ static void *map_rings(struct tpsim_sock *s, void *addr, uint64_t len,
 	return base;
 }
 
+/* A MAP_FIXED mapping over this socket's own: the pages it covers are
+ * the new mapping's, and a mapping it covers whole stops counting (the
+ * kernel closes its vma). One it covers in part still counts whole. */
+static void drop_covered(struct tpsim_sock *s, const char *lo, uint64_t len)
+{
+	for (unsigned int i = 0; i < s->nr_maps;) {
+		const char *a = s->maps[i].addr;
+
+		if (a >= lo && a + s->maps[i].len <= lo + len)
+			s->maps[i] = s->maps[--s->nr_maps];
+		else
+			i++;
+	}
+}
+
 int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **out)
 {
@@ -411,6 +426,7 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 		err = -errno;
 		goto out;
 	}
+	drop_covered(s, m, len);	/* none unless MAP_FIXED */
 	s->maps[s->nr_maps].addr = m;
 	s->maps[s->nr_maps].len = len;
 	s->nr_maps++;

@@ -3,8 +3,9 @@
  * M1, the flags of mmap(2): packet_mmap() does not look at them, the
  * syscall does. A file is mapped shared, shared-validate or private;
  * MAP_FIXED puts the ring where the caller says, MAP_FIXED_NOREPLACE
- * only where nothing is; MAP_SHARED_VALIDATE refuses a flag a socket
- * does not support. A private mapping sees the ring until the user
+ * only where nothing is, and one laid over an earlier mapping of the
+ * ring replaces it; MAP_SHARED_VALIDATE refuses a flag a socket does not
+ * support. A private mapping sees the ring until the user
  * writes to a page of it; that write never reaches the producer.
  */
 #include <errno.h>
@@ -30,7 +31,7 @@ static int map(struct tpc_t *t, struct tpc_sock *s, void *addr, int flags,
 static void flags_as_mmap2(struct tpc_t *t)
 {
 	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
-	char *m, *m2;
+	char *m, *m2, *above;
 	uint8_t pkt[60];
 	void *at;
 
@@ -56,9 +57,11 @@ static void flags_as_mmap2(struct tpc_t *t)
 		   tpc_status(t, m) & TP_STATUS_USER);
 	EXPECT_ERRNO(t, "munmap", 0, t->ops->munmap(s, m, RING));
 
-	/* room the case holds: MAP_FIXED replaces it */
-	at = mmap(NULL, RING, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* room the case holds for two rings: MAP_FIXED replaces it */
+	at = mmap(NULL, 2 * RING, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		  0);
 	REQUIRE(t, at != MAP_FAILED);
+	above = (char *)at + RING;
 	EXPECT_ERRNO(t, "MAP_SHARED | MAP_FIXED", 0,
 		     map(t, s, at, MAP_SHARED | MAP_FIXED, &m));
 	EXPECT_TRUE(t, "the ring at the address asked for", m == at);
@@ -66,9 +69,18 @@ static void flags_as_mmap2(struct tpc_t *t)
 		   tpc_status(t, at) & TP_STATUS_USER);
 	EXPECT_ERRNO(t, "MAP_FIXED_NOREPLACE over it", -EEXIST,
 		     map(t, s, at, MAP_SHARED | MAP_FIXED_NOREPLACE, &m2));
-	EXPECT_ERRNO(t, "teardown while it is mapped", -EBUSY,
-		     tpc_ring(t, s, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "MAP_SHARED | MAP_FIXED right above it", 0,
+		     map(t, s, above, MAP_SHARED | MAP_FIXED, &m2));
+	EXPECT_TRUE(t, "there", m2 == above);
+	/* MAP_FIXED over the first again: that one is gone, the one above
+	 * stays */
+	EXPECT_ERRNO(t, "MAP_SHARED | MAP_FIXED over the first", 0,
+		     map(t, s, at, MAP_SHARED | MAP_FIXED, &m));
+	EXPECT_TRUE(t, "there again", m == at);
 	EXPECT_ERRNO(t, "munmap", 0, t->ops->munmap(s, at, RING));
+	EXPECT_ERRNO(t, "teardown while the one above is mapped", -EBUSY,
+		     tpc_ring(t, s, 0, 0, 0, 0));
+	EXPECT_ERRNO(t, "munmap", 0, t->ops->munmap(s, above, RING));
 	EXPECT_ERRNO(t, "MAP_FIXED_NOREPLACE where nothing is", 0,
 		     map(t, s, at, MAP_SHARED | MAP_FIXED_NOREPLACE, &m));
 	EXPECT_TRUE(t, "there", m == at);
