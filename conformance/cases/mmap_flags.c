@@ -41,7 +41,8 @@ static void flags_as_mmap2(struct tpc_t *t)
 		return;
 	}
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
-	REQUIRE(t, !tpc_ring(t, s, 4096, 2, 2048, 4));
+	EXPECT_ERRNO(t, "PACKET_RX_RING", 0, tpc_ring(t, s, 4096, 2, 2048, 4));
+	REQUIRE(t, !t->failed);
 	EXPECT_ERRNO(t, "flags 0 (no mapping type)", -EINVAL,
 		     map(t, s, NULL, 0, &m));
 	EXPECT_ERRNO(t, "MAP_SHARED | 0x08 (MAP_DROPPABLE)", -EINVAL,
@@ -60,6 +61,7 @@ static void flags_as_mmap2(struct tpc_t *t)
 	/* room the case holds for two rings: MAP_FIXED replaces it */
 	at = mmap(NULL, 2 * RING, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 		  0);
+	EXPECT_TRUE(t, "the room (an anonymous mapping)", at != MAP_FAILED);
 	REQUIRE(t, at != MAP_FAILED);
 	above = (char *)at + RING;
 	EXPECT_ERRNO(t, "MAP_SHARED | MAP_FIXED", 0,
