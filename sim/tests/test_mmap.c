@@ -116,16 +116,14 @@ START_TEST(m1_flags)
 				    MAP_SHARED_VALIDATE | MAP_SYNC, 0, &m),
 			 -EOPNOTSUPP);
 	ck_assert_ptr_null(m);
-	/* MAP_FIXED where the caller reserved room; NOREPLACE there now */
+	/* MAP_FIXED where the caller reserved room (NOREPLACE is left to
+	 * mmap.flags_as_mmap2: valgrind takes it for a hint) */
 	at = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne(at, MAP_FAILED);
 	ck_assert_int_eq(tpsim_mmap(s, at, 4096, PROT_READ | PROT_WRITE,
 				    MAP_SHARED | MAP_FIXED, 0, &m),
 			 0);
 	ck_assert_ptr_eq(m, at);
-	ck_assert_int_eq(tpsim_mmap(s, at, 4096, PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_FIXED_NOREPLACE, 0, &m),
-			 -EEXIST);
 	ck_assert_int_eq(tpsim_munmap(s, at, 4096), 0);
 	ck_assert_int_eq(tpsim_mmap(s, NULL, 4096, PROT_READ | PROT_WRITE,
 				    MAP_SHARED, 0, NULL),
