@@ -103,15 +103,25 @@ static bool rx_held(const struct tpsim_sock *s)
 	return s->version == TPACKET_V2 && s->rx.frame_nr > TPSIM_BATCH_RUN;
 }
 
+/* What rx_run_plain_v2 keeps for its packets rather than working out for
+ * each: the run's stamp, and the status their frames get (R6: LOSING
+ * once a packet was dropped, until PACKET_STATISTICS, which needs the
+ * lock, clears the count) */
+struct rx_run {
+	struct timespec ts;
+	uint32_t status;
+};
+
 /* tpacket_rcv() of a plain packet on a plain V1/V2 socket, s->lock held:
  * the same stores in the same order as rx_ring(). alone: a tpsim_deliver
  * of one packet, outside any run: the clock read and the wake-up here.
  * held: in a run, the frame's status waits in rx_pend_* (rx_held()).
- * run_ts: rx_run_plain_v2's stamp for its packets; that loop keeps
- * tpsim_rx_last's record and the wake-up's flag for them together. */
+ * run: rx_run_plain_v2's, whose stamp and status its packets take; that
+ * loop keeps tpsim_rx_last's record and the wake-up's flag for them
+ * together. */
 static inline __attribute__((always_inline)) int
 rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
-	 bool alone, bool held, const struct timespec *run_ts)
+	 bool alone, bool held, struct rx_run *run)
 {
 	struct tpsim_ring *r = &s->rx;
 	const uint8_t *d = p->data;
@@ -129,12 +139,14 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 	h = r->head_at;
 	if (rx_v12_status(h, version) != TP_STATUS_KERNEL) {
 		s->st_drops++;
+		if (run)	/* a consumer may free the head before the next */
+			run->status = TP_STATUS_USER | TP_STATUS_LOSING;
 		return TPSIM_RX_DROPPED;
 	}
-	if (!run_ts)
+	if (!run)
 		s->last_rx.frame = r->head;	/* tpsim_rx_last */
 	rx_head_next(r);
-	if (!run_ts)	/* rx_run_note counts a run's */
+	if (!run)	/* rx_run_note counts a run's */
 		s->st_packets++;
 	if (!held)
 		memcpy(h + s->rx_macoff, d + ETH_HLEN - hlen, snaplen);
@@ -142,8 +154,8 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 	if (alone) {
 		tpsim__clock_read(s, &s->rx_ts);
 		ts = s->rx_ts;
-	} else if (run_ts) {
-		tsp = run_ts;
+	} else if (run) {
+		tsp = &run->ts;
 	} else {
 		ts = tpsim__rx_now(s);
 	}
@@ -155,6 +167,8 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 	k.vlan = k.data_tag = false;
 	/* R6, as rx_ring(); read after the calls, held in no register */
 	status = TP_STATUS_USER | (s->st_drops ? TP_STATUS_LOSING : 0);
+	if (run)	/* the same, kept by the run */
+		status = run->status;
 	/* the plan's offsets read again after the calls, rather than held,
 	 * in one word: tp_mac and tp_net are one store */
 	rx_fill_v12(s, version, true, !alone && held, h, &k, len, snaplen,
@@ -165,7 +179,7 @@ rx_plain(struct tpsim_sock *s, int version, const struct tpsim_packet *p,
 	 * then live across the copy's call */
 	if (held)
 		memcpy(h + s->rx_macoff, d + ETH_HLEN - hlen, snaplen);
-	if (run_ts)
+	if (run)
 		return TPSIM_RX_DELIVERED;
 	/* tpsim_rx_last: what the plan does not say (the frame was noted
 	 * before the head moved; the stamp is s->rx_ts, which only a
@@ -307,14 +321,15 @@ rx_run_plain_v2(struct tpsim_sock *s, const struct tpsim_packet *const *pkts,
 		unsigned int i, unsigned int end, int *results)
 {
 	unsigned int last = i;
-	struct timespec ts;
+	struct rx_run run;
 
 	/* a run starts with no frame held (rx_run_end released them) and
 	 * no clock read (rx_run_begin); what this loop delivers is held, so
 	 * rx_pend_n counts it */
 	if (!rx_run_pkt(s, pkts[i]))
 		return i;	/* no clock read for nothing */
-	tpsim__clock_read(s, &ts);
+	tpsim__clock_read(s, &run.ts);
+	run.status = TP_STATUS_USER | (s->st_drops ? TP_STATUS_LOSING : 0);
 	for (; i < end; i++) {
 		const struct tpsim_packet *p = pkts[i];
 		int r;
@@ -326,18 +341,18 @@ rx_run_plain_v2(struct tpsim_sock *s, const struct tpsim_packet *const *pkts,
 				break;
 			/* time passes: what is filled is out, its record
 			 * first; the run's stamp is read again */
-			rx_run_note(s, pkts[last], s->rx_pend_n, &ts);
+			rx_run_note(s, pkts[last], s->rx_pend_n, &run.ts);
 			rx_pend_flush(s);
 			rx_arrive(s, p);
-			tpsim__clock_read(s, &ts);
+			tpsim__clock_read(s, &run.ts);
 		}
-		r = rx_plain(s, TPACKET_V2, p, false, true, &ts);
+		r = rx_plain(s, TPACKET_V2, p, false, true, &run);
 		if (r == TPSIM_RX_DELIVERED)
 			last = i;
 		if (results)
 			results[i] = r;
 	}
-	rx_run_note(s, pkts[last], s->rx_pend_n, &ts);
+	rx_run_note(s, pkts[last], s->rx_pend_n, &run.ts);
 	return i;
 }
 

@@ -374,6 +374,46 @@ START_TEST(batch_held_clock_steps)
 }
 END_TEST
 
+/* A held V2 ring filled by batches, one more dropped: the frame the
+ * consumer then returns gets the next batch's packet with
+ * TP_STATUS_LOSING, as a single delivery's would (R6). */
+START_TEST(batch_held_losing)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_rx_info in = { .sz = sizeof(in) };
+	uint8_t f[60];
+	struct tpsim_packet ok = { .sz = sizeof(ok), .data = f, .len = 60 };
+	const struct tpsim_packet *v[64];
+	int res[64];
+	size_t len;
+	char *m;
+
+	for (int i = 0; i < 64; i++)
+		v[i] = &ok;
+	ck_assert_int_eq(t_ring(s, 8192, 16, 1024, 128), 0);
+	m = t_map(s, &len);
+	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 64, NULL), 64);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 64, NULL), 64);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 2, res), 2);
+	ck_assert_int_eq(res[0], TPSIM_RX_DROPPED);
+	ck_assert_int_eq(res[1], TPSIM_RX_DROPPED);
+	ck_assert_uint_eq(tpsim_frame_status(m, TPACKET_V2), TP_STATUS_USER);
+	tpsim_frame_release(m, TPACKET_V2);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 2, res), 2);
+	ck_assert_int_eq(res[0], TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(res[1], TPSIM_RX_DROPPED);
+	ck_assert_uint_eq(tpsim_frame_status(m, TPACKET_V2),
+			  TP_STATUS_USER | TP_STATUS_LOSING);
+	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
+	ck_assert_uint_eq(in.frame, 0);
+	ck_assert_uint_eq(in.seq, 129);
+	ck_assert_uint_eq(in.status, TP_STATUS_USER | TP_STATUS_LOSING);
+	tpsim_munmap(s, m, len);
+	tpsim_close(s);
+}
+END_TEST
+
 START_TEST(batch_bad_arguments)
 {
 	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
@@ -678,6 +718,7 @@ Suite *suite_batch(void)
 	tcase_add_test(tc, batch_clock_deferred);
 	tcase_add_test(tc, batch_equals_single_deferred);
 	tcase_add_test(tc, batch_held_clock_steps);
+	tcase_add_test(tc, batch_held_losing);
 	tcase_add_test(tc, batch_equals_single_plain);
 	tcase_add_test(tc, batch_equals_single_queue);
 	tcase_add_test(tc, batch_equals_single_v1_v2);
