@@ -154,15 +154,18 @@ TPC_SRCS := \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
+	conformance/cases/mmap_flags.c \
 	conformance/cases/options.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
 	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
+	conformance/cases/rx_edges.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
+	conformance/cases/v3_timer_edges.c \
 	conformance/cases/vnet.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \

@@ -165,6 +165,13 @@ static int sim_mmap(struct tpc_sock *s, size_t length, off_t offset,
 			  MAP_SHARED, offset, out);
 }
 
+static int sim_mmap_at(struct tpc_sock *s, void *addr, size_t length,
+		       off_t offset, int flags, void **out)
+{
+	return tpsim_mmap(s->s, addr, length, PROT_READ | PROT_WRITE, flags,
+			  offset, out);
+}
+
 static int sim_munmap(struct tpc_sock *s, void *addr, size_t length)
 {
 	if (!s)		/* closed: the mapping outlived the socket (M4) */
@@ -455,6 +462,7 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.l3_dev = sim_l3_dev,
 	.l3_inject = sim_l3_inject,
 	.l3_remove = sim_l3_remove,
+	.mmap_at = sim_mmap_at,
 };
 
 const struct tpc_backend_ops tpc_backend_sim_batch = {
@@ -485,5 +493,6 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.l3_dev = sim_l3_dev,
 	.l3_inject = sim_l3_inject,
 	.l3_remove = sim_l3_remove,
+	.mmap_at = sim_mmap_at,
 	.inject_batch = sim_inject_batch,
 };
