@@ -182,17 +182,8 @@ rx_fill_v12(struct tpsim_sock *s, int version, bool plain, bool defer,
 			tpsim_store_release(&h2->tp_status, status);
 		}
 	}
-	if (plain) {
-		/* tpsim_rx_last: what the plan does not say (the frame was
-		 * noted before the head moved; the stamp is s->rx_ts, which
-		 * only a delivery changes); tpsim__rx_note_fill adds the
-		 * rest when asked */
-		s->last_rx.seq++;
-		s->last_rx.status = status;
-		s->last_rx.len = len;
-		s->last_rx.ring = TPSIM_RX_NOTE_PLAIN;
+	if (plain)	/* rx.c's plain path keeps tpsim_rx_last's record */
 		return;
-	}
 	/* tpsim_rx_last: the head moved past this frame just before */
 	tpsim__rx_note(s, 1, (s->rx.head ? s->rx.head : s->rx.frame_nr) - 1,
 		       status, len, snaplen, macoff, netoff, ts, tci, tpid);

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -97,8 +98,44 @@ static struct tpsim_sock *ring_sock(int type, int version,
 	return s;
 }
 
-static void compare_batch_with_single(int type, int version, unsigned int run,
-				      unsigned int frames)
+/* tpsim_rx_last of a and b (the packet each delivered last, as written)
+ * the same: a batch keeps the record as single deliveries do */
+static void same_rx_last(struct tpsim_sock *a, struct tpsim_sock *b,
+			 unsigned int at)
+{
+	struct tpsim_rx_info x = { .sz = sizeof(x) }, y = { .sz = sizeof(y) };
+	int ea = tpsim_rx_last(a, &x), eb = tpsim_rx_last(b, &y);
+
+	ck_assert_msg(ea == eb, "after packet %u: tpsim_rx_last single %d, "
+		      "batch %d", at, ea, eb);
+	if (ea)
+		return;
+	ck_assert_msg(x.seq == y.seq && x.ring == y.ring &&
+			      x.frame == y.frame && x.status == y.status &&
+			      x.len == y.len && x.snaplen == y.snaplen,
+		      "after packet %u: single seq %llu ring %d frame %u "
+		      "status 0x%x len %u snaplen %u, batch seq %llu ring %d "
+		      "frame %u status 0x%x len %u snaplen %u", at,
+		      (unsigned long long)x.seq, x.ring, x.frame, x.status,
+		      x.len, x.snaplen, (unsigned long long)y.seq, y.ring,
+		      y.frame, y.status, y.len, y.snaplen);
+	ck_assert_msg(x.mac == y.mac && x.net == y.net &&
+			      x.vlan_tci == y.vlan_tci &&
+			      x.vlan_tpid == y.vlan_tpid &&
+			      x.ts.tv_sec == y.ts.tv_sec &&
+			      x.ts.tv_nsec == y.ts.tv_nsec,
+		      "after packet %u: single mac %u net %u vlan %u/0x%x "
+		      "ts %lld.%09ld, batch mac %u net %u vlan %u/0x%x "
+		      "ts %lld.%09ld", at, x.mac, x.net, x.vlan_tci,
+		      x.vlan_tpid, (long long)x.ts.tv_sec, x.ts.tv_nsec,
+		      y.mac, y.net, y.vlan_tci, y.vlan_tpid,
+		      (long long)y.ts.tv_sec, y.ts.tv_nsec);
+}
+
+/* plain: the list's packets with no flag and no tag in their data
+ * (what rx.c's plain path and a batch's plain run take) */
+static void compare_lists(int type, int version, unsigned int run,
+			  unsigned int frames, bool plain)
 {
 	static struct plist l;
 	struct tpsim_sock *a = ring_sock(type, version, frames);
@@ -109,16 +146,24 @@ static void compare_batch_with_single(int type, int version, unsigned int run,
 	uint8_t *ma, *mb;
 
 	make_list(&l);
+	for (int i = 0; plain && i < NPKT; i++) {
+		uint8_t *d = l.data[i];
+
+		l.p[i].flags = 0;
+		if (d[12] == 0x81 && d[13] == 0)	/* ETH_P_8021Q */
+			d[12] = 0x08;	/* ETH_P_IP */
+	}
 	ma = t_map(a, &la);
 	mb = t_map(b, &lb);
-	for (int i = 0; i < NPKT; i++)
-		single[i] = tpsim_deliver(a, l.p + i);
 	/* batches of run packets: both sides of TPSIM_BATCH_RUN (64) */
 	for (unsigned int i = 0; i < NPKT; i += run) {
 		unsigned int n = NPKT - i < run ? NPKT - i : run;
 
+		for (unsigned int k = i; k < i + n; k++)
+			single[k] = tpsim_deliver(a, l.p + k);
 		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, n,
 						     batch + i), (int)n);
+		same_rx_last(a, b, i + n - 1);
 	}
 	for (int i = 0; i < NPKT; i++)
 		ck_assert_msg(single[i] == batch[i],
@@ -139,6 +184,12 @@ static void compare_batch_with_single(int type, int version, unsigned int run,
 	tpsim_munmap(b, mb, lb);
 	tpsim_close(a);
 	tpsim_close(b);
+}
+
+static void compare_batch_with_single(int type, int version, unsigned int run,
+				      unsigned int frames)
+{
+	compare_lists(type, version, run, frames, false);
 }
 
 START_TEST(batch_equals_single_v1_v2)
@@ -167,6 +218,19 @@ START_TEST(batch_equals_single_deferred)
 	compare_batch_with_single(SOCK_RAW, TPACKET_V2, 300, 128);
 	compare_batch_with_single(SOCK_RAW, TPACKET_V2, 64, 128);
 	compare_batch_with_single(SOCK_DGRAM, TPACKET_V2, 7, 128);
+}
+END_TEST
+
+/* The same with plain packets only: a batch's plain run takes whole
+ * runs; with runs of 50 the ring fills in the middle of one (its last
+ * packets dropped: tpsim_rx_last is of the one before them), with runs of
+ * 64 at a run's end (the next run delivers none). */
+START_TEST(batch_equals_single_plain)
+{
+	compare_lists(SOCK_RAW, TPACKET_V2, 50, 128, true);
+	compare_lists(SOCK_RAW, TPACKET_V2, 64, 128, true);
+	compare_lists(SOCK_DGRAM, TPACKET_V2, 50, 128, true);
+	compare_lists(SOCK_RAW, TPACKET_V1, 50, 128, true);
 }
 END_TEST
 
@@ -245,6 +309,106 @@ START_TEST(batch_stops_at_invalid_packet)
 	t_stats(s, &p, &d);
 	ck_assert_uint_eq(p, 2);
 	ck_assert_uint_eq(d, 1);
+	tpsim_munmap(s, m, len);
+	tpsim_close(s);
+}
+END_TEST
+
+/* A V2 ring of more frames than a run (its frames held to the run's
+ * end), plain packets: an invalid clock step stops the batch there with
+ * what came before delivered, released and noted; a valid one stamps
+ * the packets from it on with the new time. */
+START_TEST(batch_held_clock_steps)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_rx_info in = { .sz = sizeof(in) };
+	uint8_t f[60];
+	struct tpsim_packet ok = { .sz = sizeof(ok), .data = f, .len = 60 };
+	struct tpsim_packet step = ok, bad;
+	const struct tpsim_packet *v[4] = { &ok, &ok, &bad, &ok };
+	int res[4] = { -99, -99, -99, -99 };
+	unsigned int p, d;
+	size_t len;
+	char *m;
+
+	step.flags = TPSIM_PKT_CLOCK;
+	step.clock_at.tv_sec = 5;
+	bad = step;
+	bad.clock_at.tv_nsec = 1000000000L;
+	ck_assert_int_eq(t_ring(s, 8192, 16, 1024, 128), 0);
+	m = t_map(s, &len);
+	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 4, res), 2);
+	ck_assert_int_eq(res[0], TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(res[1], TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(res[2], -99);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(tpsim_frame_status(m + i * 1024, TPACKET_V2),
+				  i < 2 ? TP_STATUS_USER : TP_STATUS_KERNEL);
+	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
+	ck_assert_uint_eq(in.seq, 2);
+	ck_assert_uint_eq(in.frame, 1);
+	ck_assert_uint_eq(in.len, 60);
+	ck_assert_uint_eq(in.status, TP_STATUS_USER);
+	t_stats(s, &p, &d);
+	ck_assert_uint_eq(p, 2);
+	ck_assert_uint_eq(d, 0);
+	v[2] = &step;	/* and no results asked for */
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 4, NULL), 4);
+	for (int i = 2; i < 6; i++) {
+		struct tpacket2_hdr *h = (void *)(m + i * 1024);
+
+		ck_assert_uint_eq(tpsim_frame_status(h, TPACKET_V2),
+				  TP_STATUS_USER);
+		ck_assert_msg(h->tp_sec == (i < 4 ? 0u : 5u),
+			      "frame %d stamped %u s", i, h->tp_sec);
+	}
+	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
+	ck_assert_uint_eq(in.seq, 6);
+	ck_assert_uint_eq(in.frame, 5);
+	ck_assert_int_eq(in.ts.tv_sec, 5);
+	t_stats(s, &p, &d);	/* since the last read, which cleared them */
+	ck_assert_uint_eq(p, 4);
+	tpsim_munmap(s, m, len);
+	tpsim_close(s);
+}
+END_TEST
+
+/* A held V2 ring filled by batches, one more dropped: the frame the
+ * consumer then returns gets the next batch's packet with
+ * TP_STATUS_LOSING, as a single delivery's would (R6). */
+START_TEST(batch_held_losing)
+{
+	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
+	struct tpsim_rx_info in = { .sz = sizeof(in) };
+	uint8_t f[60];
+	struct tpsim_packet ok = { .sz = sizeof(ok), .data = f, .len = 60 };
+	const struct tpsim_packet *v[64];
+	int res[64];
+	size_t len;
+	char *m;
+
+	for (int i = 0; i < 64; i++)
+		v[i] = &ok;
+	ck_assert_int_eq(t_ring(s, 8192, 16, 1024, 128), 0);
+	m = t_map(s, &len);
+	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 64, NULL), 64);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 64, NULL), 64);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 2, res), 2);
+	ck_assert_int_eq(res[0], TPSIM_RX_DROPPED);
+	ck_assert_int_eq(res[1], TPSIM_RX_DROPPED);
+	ck_assert_uint_eq(tpsim_frame_status(m, TPACKET_V2), TP_STATUS_USER);
+	tpsim_frame_release(m, TPACKET_V2);
+	ck_assert_int_eq(tpsim_deliver_batch(s, v, 2, res), 2);
+	ck_assert_int_eq(res[0], TPSIM_RX_DELIVERED);
+	ck_assert_int_eq(res[1], TPSIM_RX_DROPPED);
+	ck_assert_uint_eq(tpsim_frame_status(m, TPACKET_V2),
+			  TP_STATUS_USER | TP_STATUS_LOSING);
+	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
+	ck_assert_uint_eq(in.frame, 0);
+	ck_assert_uint_eq(in.seq, 129);
+	ck_assert_uint_eq(in.status, TP_STATUS_USER | TP_STATUS_LOSING);
 	tpsim_munmap(s, m, len);
 	tpsim_close(s);
 }
@@ -427,7 +591,7 @@ END_TEST
 /* TPSIM_PKT_CLOCK: a batch of packets that carry their arrival times
  * leaves a V3 ring (blocks retired by the timer between them) exactly as
  * tpsim_clock_set() before each tpsim_deliver() does. */
-static void clock_follows(int version, unsigned int frames)
+static void clock_follows(int version, unsigned int frames, bool plain)
 {
 	static struct plist l;
 	struct tpsim_sock *a = ring_sock(SOCK_RAW, version, frames);
@@ -439,6 +603,13 @@ static void clock_follows(int version, unsigned int frames)
 	uint8_t *ma, *mb;
 
 	make_list(&l);
+	for (int i = 0; plain && i < NPKT; i++) {
+		uint8_t *d = l.data[i];
+
+		l.p[i].flags = 0;
+		if (d[12] == 0x81 && d[13] == 0)	/* ETH_P_8021Q */
+			d[12] = 0x08;	/* ETH_P_IP */
+	}
 	ma = t_map(a, &la);
 	mb = t_map(b, &lb);
 	for (int i = 0; i < NPKT; i++) {
@@ -462,6 +633,7 @@ static void clock_follows(int version, unsigned int frames)
 	for (int i = 0; i < NPKT; i += 50)
 		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, 50, rb + i),
 				 50);
+	same_rx_last(a, b, NPKT - 1);
 	for (int i = 0; i < NPKT; i++)
 		ck_assert_msg(ra[i] == rb[i], "packet %d: %d, batch %d", i,
 			      ra[i], rb[i]);
@@ -485,13 +657,14 @@ static void clock_follows(int version, unsigned int frames)
 
 START_TEST(batch_clock_follows_packets)
 {
-	clock_follows(TPACKET_V3, 0);
+	clock_follows(TPACKET_V3, 0, false);
 }
 END_TEST
 
 START_TEST(batch_clock_deferred)
 {
-	clock_follows(TPACKET_V2, 128);
+	clock_follows(TPACKET_V2, 128, false);
+	clock_follows(TPACKET_V2, 128, true);
 }
 END_TEST
 
@@ -544,6 +717,9 @@ Suite *suite_batch(void)
 	tcase_add_test(tc, batch_clock_follows_packets);
 	tcase_add_test(tc, batch_clock_deferred);
 	tcase_add_test(tc, batch_equals_single_deferred);
+	tcase_add_test(tc, batch_held_clock_steps);
+	tcase_add_test(tc, batch_held_losing);
+	tcase_add_test(tc, batch_equals_single_plain);
 	tcase_add_test(tc, batch_equals_single_queue);
 	tcase_add_test(tc, batch_equals_single_v1_v2);
 	tcase_add_test(tc, batch_equals_single_v3);
