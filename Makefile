@@ -155,6 +155,7 @@ TPC_SRCS := \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
 	conformance/cases/options.c \
+	conformance/cases/opt_edges.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
 	conformance/cases/rcvbuf.c \

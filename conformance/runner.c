@@ -31,7 +31,8 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_filter, tpc_cases_filter_ring, tpc_cases_filter_anc,
 		tpc_cases_filter_check,
 		tpc_cases_peers,
-		tpc_cases_peers_opt, NULL,
+		tpc_cases_peers_opt,
+		tpc_cases_opt_edges, NULL,
 	};
 	return t;
 }
