@@ -151,6 +151,7 @@ TPC_SRCS := \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \
 	conformance/cases/filter_check.c \
+	conformance/cases/filter_edges.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
