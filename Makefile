@@ -159,6 +159,7 @@ TPC_SRCS := \
 	conformance/cases/opt_edges.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
+	conformance/cases/profile_edges.c \
 	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
