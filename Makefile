@@ -134,6 +134,7 @@ UNIT_BIN  := $(BUILD)/tests/unit
 # tpconform sources (keep sorted)
 TPC_SRCS := \
 	conformance/backend_kernel.c \
+	conformance/backend_kernel_qdisc.c \
 	conformance/backend_kernel_setup.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
@@ -166,6 +167,7 @@ TPC_SRCS := \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
+	conformance/cases/tx_hold.c \
 	conformance/cases/vnet.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \

@@ -33,7 +33,7 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_peers,
 		tpc_cases_peers_opt,
 		tpc_cases_opt_edges, tpc_cases_filter_edges,
-		tpc_cases_profile_edges, NULL,
+		tpc_cases_profile_edges, tpc_cases_tx_hold, NULL,
 	};
 	return t;
 }

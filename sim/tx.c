@@ -272,7 +272,7 @@ static int tx_dest(struct tpsim_sock *s, const struct sockaddr_ll *to,
 
 /* One send() over the TX ring, under the socket lock. */
 static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
-		   bool need_wait, const struct timespec *deadline)
+		   bool need_wait, const struct timespec *deadline, int hold)
 {
 	struct tpsim_ring *r = &s->tx;
 	uint32_t reserve = s->type == SOCK_RAW ? s->hard_header_len : 0;
@@ -336,7 +336,22 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 			}
 		}
 		tpsim_frame_set_status(ph, s->version, TP_STATUS_SENDING);
-		if (s->wire_mode == TPSIM_WIRE_HOLD) {
+		if (hold) {
+			/* the device's qdisc keeps it (dev_queue_xmit()
+			 * enqueues, nothing dequeues): SENDING, charged to
+			 * the send buffer, not yet on the wire nor seen by
+			 * the taps (dev_queue_xmit_nit() runs at dequeue) */
+			skb->frame = r->head;
+			skb->held = true;
+			skb->ifindex = hold;
+			s->tx_pending++;
+			s->wmem_alloc += skb->truesize;
+			if (s->qd_tail)
+				s->qd_tail->next = skb;
+			else
+				s->qd_head = skb;
+			s->qd_tail = skb;
+		} else if (s->wire_mode == TPSIM_WIRE_HOLD) {
 			skb->frame = r->head;
 			skb->held = true;
 			s->tx_pending++;
@@ -422,10 +437,11 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	bool need_wait = !(flags & MSG_DONTWAIT);
 	bool timed = false;
 	ssize_t ret;
+	int hold;
 
 	if (!s || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
-	ret = tpsim__dev_xmit_check(s, to);
+	ret = tpsim__dev_xmit_check(s, to, &hold);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&s->lock);
@@ -441,7 +457,7 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 				s->sndtimeo_ns < 0 ? 0 : s->sndtimeo_ns);
 		timed = true;
 	}
-	ret = snd(s, to, need_wait, timed ? &deadline : NULL);
+	ret = snd(s, to, need_wait, timed ? &deadline : NULL, hold);
 	pthread_mutex_unlock(&s->lock);
 	tpsim__nit_flush(s, to);
 	return ret;
@@ -451,6 +467,7 @@ ssize_t tpsim_send_data(struct tpsim_sock *s, const void *buf, size_t len,
 			const struct sockaddr_ll *to, int flags)
 {
 	ssize_t ret;
+	int hold;	/* a send without a ring is not held */
 
 	if (!s || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
@@ -461,7 +478,7 @@ ssize_t tpsim_send_data(struct tpsim_sock *s, const void *buf, size_t len,
 	pthread_mutex_unlock(&s->lock);
 	if (ret)	/* tpacket_snd: the ring's frames, not buf */
 		return tpsim_send(s, to, flags);
-	ret = tpsim__dev_xmit_check(s, to);
+	ret = tpsim__dev_xmit_check(s, to, &hold);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&s->lock);
@@ -518,6 +535,23 @@ int tpsim_wire_stats_get(struct tpsim_sock *s, struct tpsim_wire_stats *st)
 	return 0;
 }
 
+void tpsim__qdisc_release(struct tpsim_sock *s, int ifindex)
+{
+	struct tpsim_skb **pp = &s->qd_head, *skb;
+
+	s->qd_tail = NULL;
+	while ((skb = *pp)) {
+		if (skb->ifindex != ifindex) {
+			s->qd_tail = skb;
+			pp = &skb->next;
+			continue;
+		}
+		*pp = skb->next;
+		complete(s, skb->frame, skb->truesize);
+		free(skb);
+	}
+}
+
 void tpsim__wire_purge(struct tpsim_sock *s)
 {
 	struct tpsim_skb *skb;
@@ -527,6 +561,11 @@ void tpsim__wire_purge(struct tpsim_sock *s)
 		free(skb);
 	}
 	s->wq_tail = NULL;
+	while ((skb = s->qd_head)) {
+		s->qd_head = skb->next;
+		free(skb);
+	}
+	s->qd_tail = NULL;
 	s->wire_len = 0;
 	s->tx_pending = 0;
 	s->wmem_alloc = 0;
