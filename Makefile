@@ -119,6 +119,7 @@ UNIT_SRCS := \
 	sim/tests/test_plain.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
+	sim/tests/test_qdisc.c \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
 	sim/tests/test_rxroom.c \

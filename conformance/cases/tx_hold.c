@@ -16,6 +16,7 @@
 #include <linux/if_ether.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -75,17 +76,36 @@ static int sndtimeo_ms(struct tpc_t *t, struct tpc_sock *s, int ms)
 				  sizeof(tv));
 }
 
+struct sender {
+	struct tpc_t *t;
+	struct tpc_sock *s;
+	ssize_t ret;
+};
+
+static void *send_blocking(void *arg)
+{
+	struct sender *b = arg;
+
+	b->ret = b->t->ops->send(b->s, NULL, 0);
+	return NULL;
+}
+
 /* T3 T4: one frame held, the sends around it, then the qdisc gone */
 static void held_sending(struct tpc_t *t)
 {
+	struct timespec nap = { .tv_nsec = 200 * 1000000 };
 	struct tpc_sock *s = NULL;
+	struct sender b = { .t = t, .ret = -1 };
 	uint8_t got[2048];
+	pthread_t th;
+	bool ok;
 	char *r;
 
 	if (!hold(t, 1))
 		return;
 	r = tpc_open_tx(t, SOCK_RAW, 2048, 4, &s);
 	REQUIRE(t, r);
+	b.s = s;
 	put(t, frame(r, 0), 60);
 	EXPECT_EQ(t, "send(MSG_DONTWAIT) of frame 0", 60,
 		  tpc_send(t, s, NULL, MSG_DONTWAIT));
@@ -100,7 +120,19 @@ static void held_sending(struct tpc_t *t)
 		     -ETIMEDOUT, tpc_send(t, s, NULL, 0));
 	EXPECT_EQ(t, "poll: the send buffer is nearly empty", POLLOUT,
 		  t->ops->poll(s, POLLOUT, 0));
-	REQUIRE(t, hold(t, 0));
+	/* a second thread in a blocking send with no timeout waits for
+	 * frame 0; the drop below completes it and must wake the sender
+	 * (skb_completion), whose send then has nothing left: 0. The nap
+	 * lets it fall asleep first; if it has not, it finds frame 0 done */
+	REQUIRE(t, !sndtimeo_ms(t, s, 0));
+	REQUIRE(t, !pthread_create(&th, NULL, send_blocking, &b));
+	nanosleep(&nap, NULL);
+	ok = hold(t, 0);
+	if (!ok)
+		pthread_cancel(th);
+	pthread_join(th, NULL);
+	REQUIRE(t, ok);
+	EXPECT_EQ(t, "the blocked send, woken by the drop", 0, b.ret);
 	EXPECT_HEX(t, "frame 0 after the qdisc dropped it",
 		   TP_STATUS_AVAILABLE, tpc_status(t, frame(r, 0)));
 	EXPECT_EQ(t, "the wire after the drop", -EAGAIN,
