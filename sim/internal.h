@@ -525,6 +525,8 @@ __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
 				  uint32_t truesize, const uint8_t vnet[10]);
 __tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
 					uint32_t wire_len);
+__tpsim_hidden uint32_t tpsim__skb_truesize(const struct tpsim_sock *s,
+					    uint64_t size);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
 /* The producer's clock for stamps: inline, it is read per packet. */

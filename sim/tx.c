@@ -25,6 +25,7 @@
 /* A frame's user header, read once. */
 struct tx_hdr {
 	int64_t tp_len;		/* signed: the kernel keeps it in an int */
+	uint32_t copylen;	/* virtio-net hdr_len: bytes copied, not paged */
 	uint32_t mac, net;
 	uint32_t next_offset;	/* V3 only */
 };
@@ -142,6 +143,7 @@ static int64_t vnet_parse(struct tpsim_sock *s, const char *ph, int64_t off,
 				 "simulated", h[1]);
 		return -EINVAL;
 	}
+	t->copylen = hdr_len;
 	/* virtio_net_hdr_to_skb(): the transport header at least an IPv4
 	 * header's length into the frame (not on 6.1) */
 	if ((h[0] & 1) && start < s->prof->vnet_min_csum_start) {
@@ -209,6 +211,30 @@ static int build(struct tpsim_sock *s, const char *data, int64_t tp_len,
 	}
 	*out = skb;
 	return 0;
+}
+
+/*
+ * tpacket_snd(): what a TX ring frame's skb charges SO_SNDBUF. The head
+ * is LL_RESERVED_SPACE(dev) + a sockaddr_ll + what the virtio-net header
+ * asks to copy past the link header (sock_alloc_send_skb), from the small
+ * head cache or kmalloc as any skb's; the rest of the frame stays in the
+ * ring as page fragments counted byte for byte (tpacket_fill_skb; SOCK_RAW
+ * copies the link header or hdr_len into the head). 2332 bytes for a
+ * 1514-byte frame on 6.18: two fill SO_SNDBUF's 4608 (tx.held_sndbuf_full).
+ */
+static uint32_t tx_truesize(const struct tpsim_sock *s, const struct tx_hdr *t)
+{
+	uint32_t hh = s->hard_header_len;
+	uint32_t copylen = t->copylen > hh ? t->copylen : hh;
+	int64_t frags = t->tp_len;
+
+	/* SOCK_RAW: build() and vnet_parse() saw to copylen <= tp_len */
+	if (s->type != SOCK_DGRAM)
+		frags -= copylen;
+	return tpsim__skb_truesize(s, (hh & ~15u) + 16 +
+					      sizeof(struct sockaddr_ll) +
+					      (copylen - hh)) +
+	       (uint32_t)frags;
 }
 
 static void wire_push(struct tpsim_sock *s, struct tpsim_skb *skb)
@@ -310,6 +336,7 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 			continue;
 		}
 		read_hdr(s, ph, &t);
+		t.copylen = 0;
 		off = parse_hdr(s, &t, size_max);
 		if (off >= 0 && s->vnet_hdr_sz)
 			off = vnet_parse(s, ph, off, &t);
@@ -335,6 +362,7 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 				return len_sum ? len_sum : -EAGAIN;
 			}
 		}
+		skb->truesize = tx_truesize(s, &t);
 		tpsim_frame_set_status(ph, s->version, TP_STATUS_SENDING);
 		if (hold) {
 			/* the device's qdisc keeps it (dev_queue_xmit()

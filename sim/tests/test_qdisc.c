@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -120,12 +121,78 @@ START_TEST(qdisc_per_device)
 }
 END_TEST
 
+/* How many 1514-byte frames a held TX ring sends before SO_SNDBUF 4608
+ * is full: each charges its truesize (tpacket_snd); vnet: with a
+ * virtio-net header whose hdr_len is 60 (copied into the head). */
+static long held_sent(const char *profile, bool vnet)
+{
+	struct tpsim_create_opts o = { .sz = sizeof(o), .profile = profile,
+				       .protocol = TPSIM_PROTO_NONE };
+	struct tpacket_req r = { .tp_block_size = 4096, .tp_block_nr = 4,
+				 .tp_frame_size = 2048, .tp_frame_nr = 8 };
+	struct tpsim_ring_view v;
+	struct t_env e;
+	struct tpsim_sock *s;
+	unsigned int off = vnet ? 10 : 0;
+	int zero = 0;
+	ssize_t n;
+	char *m;
+
+	t_env_open(&e, TPSIM_DEV_TAP);
+	ck_assert_int_eq(tpsim_create(&o, &s), 0);
+	ck_assert_int_eq(tpsim_net_add_sock(e.n, s), 0);
+	ck_assert_int_eq(t_bind_to(s, 1, 0), 0);
+	ck_assert_int_eq(t_setint(s, PACKET_VERSION, TPACKET_V2), 0);
+	if (vnet)
+		ck_assert_int_eq(t_setint(s, PACKET_VNET_HDR, 1), 0);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &zero,
+					  sizeof(zero)),
+			 0);
+	ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET, PACKET_TX_RING, &r,
+					  sizeof(r)),
+			 0);
+	ck_assert_int_eq(tpsim_ring_view_of(s, TPSIM_RING_TX, &v), 0);
+	ck_assert_int_eq(tpsim_mmap(s, NULL, v.ring_bytes,
+				    PROT_READ | PROT_WRITE, MAP_SHARED, 0,
+				    (void **)&m),
+			 0);
+	for (unsigned int i = 0; i < 8; i++) {
+		struct tpacket2_hdr *h = (void *)(m + 2048 * i);
+		uint8_t *d = (uint8_t *)h + 32;
+
+		memset(d, 0, off);
+		if (vnet)
+			d[2] = 60;	/* hdr_len, little-endian */
+		t_eth(d + off, 1514, t_bcast, 0x88b5);
+		h->tp_len = 1514 + off;
+		h->tp_status = TP_STATUS_SEND_REQUEST;
+	}
+	ck_assert_int_eq(tpsim_dev_set_qdisc_hold(e.d, 1), 0);
+	n = tpsim_send(s, NULL, MSG_DONTWAIT);
+	ck_assert_int_eq(tpsim_munmap(s, m, v.ring_bytes), 0);
+	tpsim_close(s);
+	tpsim_net_destroy(e.n);
+	return n < 0 ? n : n / 1514;
+}
+
+START_TEST(qdisc_tx_truesize)
+{
+	/* 6.18: 832 (small head) + 1500 = 2332, two fill 4608 */
+	ck_assert_int_eq(held_sent("linux", false), 2);
+	/* 6.1: a 512-byte kmalloc head, 768 + 1500 = 2268: three */
+	ck_assert_int_eq(held_sent("linux-6.1", false), 3);
+	/* hdr_len 60 copied into the head: 832 + 1454 = 2286: three */
+	ck_assert_int_eq(held_sent("linux", true), 3);
+}
+END_TEST
+
 Suite *suite_qdisc(void)
 {
 	Suite *s = suite_create("qdisc");
 	TCase *tc = tcase_create("qdisc");
 
 	tcase_add_test(tc, qdisc_per_device);
+	tcase_add_test(tc, qdisc_tx_truesize);
 	suite_add_tcase(s, tc);
 	return s;
 }
