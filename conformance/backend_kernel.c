@@ -431,6 +431,9 @@ static int kern_qdisc_hold(void *ctx, int on)
 		c->hold_pid = 0;
 		return tpc_kern_tbf_del(c->ifindex);
 	}
+	/* a case that failed while holding left frames in our qdisc: delete
+	 * it first (dropping them), or the filler would queue behind them */
+	tpc_kern_tbf_del(c->ifindex);
 	err = tpc_kern_tbf_add(c->ifindex);
 	if (err)
 		return err;
