@@ -57,7 +57,7 @@ static bool hold(struct tpc_t *t, int on)
 		return false;
 	}
 	err = t->ops->qdisc_hold(t->bctx, on);
-	if (err == -ENOENT || err == -EOPNOTSUPP) {
+	if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENOSYS) {
 		tpc_skip(t, "no token bucket qdisc here (sch_tbf): %s",
 			 tpc_errname(err));
 		return false;
@@ -257,9 +257,11 @@ static void held_link_down(struct tpc_t *t)
 }
 
 const struct tpc_case tpc_cases_tx_hold[] = {
-	{ "tx.held_sending", "T3 T4", TPC_V123, .fn = held_sending },
+	{ "tx.held_sending", "T3 T4", TPC_V123, .fn = held_sending,
+	  .needs = TPC_CAP_WIRE },
 	{ "tx.held_sndbuf_full", "T4 P2", TPC_V123, .fn = held_sndbuf_full,
-	  .timeout_s = 20 },
-	{ "tx.held_link_down", "T4", TPC_V123, .fn = held_link_down },
+	  .timeout_s = 20, .needs = TPC_CAP_WIRE },
+	{ "tx.held_link_down", "T4", TPC_V123, .fn = held_link_down,
+	  .needs = TPC_CAP_WIRE | TPC_CAP_DEVICE },
 	{ .name = NULL },
 };
