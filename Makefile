@@ -149,6 +149,10 @@ TPC_SRCS := \
 	conformance/cases/dev_helpers.c \
 	conformance/cases/dev_l3.c \
 	conformance/cases/fanout_edges.c \
+	conformance/cases/fanout_groups.c \
+	conformance/cases/fanout_room.c \
+	conformance/cases/dev_receive_edges.c \
+	conformance/cases/defrag_limits.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \
@@ -157,6 +161,7 @@ TPC_SRCS := \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
+	conformance/cases/mmap_flags.c \
 	conformance/cases/options.c \
 	conformance/cases/opt_edges.c \
 	conformance/cases/peers.c \
@@ -165,10 +170,12 @@ TPC_SRCS := \
 	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
+	conformance/cases/rx_edges.c \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
 	conformance/cases/tx_hold.c \
+	conformance/cases/v3_timer_edges.c \
 	conformance/cases/vnet.c \
 	conformance/diff_dev.c \
 	conformance/diff_filter.c \

@@ -234,6 +234,20 @@ static int kern_inject(void *ctx, struct tpc_sock *s, const struct tpc_inject *p
 	return n == (ssize_t)(sizeof(vh) + p->len) ? 0 : -EIO;
 }
 
+static int kern_mmap_at(struct tpc_sock *s, void *addr, size_t length,
+			off_t offset, int flags, void **out)
+{
+	void *m = mmap(addr, length, PROT_READ | PROT_WRITE, flags, s->fd,
+		       offset);
+
+	if (m == MAP_FAILED) {
+		*out = NULL;
+		return -errno;
+	}
+	*out = m;
+	return 0;
+}
+
 static int kern_bind(struct tpc_sock *s, const struct sockaddr_ll *a,
 		     socklen_t len)
 {
@@ -512,5 +526,6 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.l3_dev = kern_l3_dev,
 	.l3_inject = kern_l3_inject,
 	.l3_remove = kern_l3_remove,
+	.mmap_at = kern_mmap_at,
 	.qdisc_hold = kern_qdisc_hold,
 };

@@ -165,6 +165,13 @@ static int sim_mmap(struct tpc_sock *s, size_t length, off_t offset,
 			  MAP_SHARED, offset, out);
 }
 
+static int sim_mmap_at(struct tpc_sock *s, void *addr, size_t length,
+		       off_t offset, int flags, void **out)
+{
+	return tpsim_mmap(s->s, addr, length, PROT_READ | PROT_WRITE, flags,
+			  offset, out);
+}
+
 static int sim_munmap(struct tpc_sock *s, void *addr, size_t length)
 {
 	if (!s)		/* closed: the mapping outlived the socket (M4) */
@@ -460,6 +467,7 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.l3_dev = sim_l3_dev,
 	.l3_inject = sim_l3_inject,
 	.l3_remove = sim_l3_remove,
+	.mmap_at = sim_mmap_at,
 	.qdisc_hold = sim_qdisc_hold,
 };
 
@@ -491,6 +499,7 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.l3_dev = sim_l3_dev,
 	.l3_inject = sim_l3_inject,
 	.l3_remove = sim_l3_remove,
+	.mmap_at = sim_mmap_at,
 	.qdisc_hold = sim_qdisc_hold,
 	.inject_batch = sim_inject_batch,
 };

@@ -51,6 +51,21 @@ uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 	return type >= ETH_P_802_3_MIN ? htons(type) : htons(ETH_P_802_2);
 }
 
+/* skb_vlan_untag() in __netif_receive_skb_core(), before any tap: a
+ * frame with a tag in its data but not the tag's 4 bytes and the 2 after
+ * them (vlan_set_encap_proto may read them) is freed, so no socket or
+ * group sees it and no LB counter moves */
+static bool untag_frees(const struct tpsim_dev *d,
+			const struct tpsim_packet *p)
+{
+	const uint8_t *b = p->data;
+
+	/* (a frame shorter than the link header was refused before) */
+	return d->hard_header_len && p->len < ETH_HLEN + 6 &&
+	       vlan_type((uint16_t)(b[12] << 8 | b[13])) &&
+	       !(p->flags & (TPSIM_PKT_VLAN | TPSIM_PKT_PROTOCOL));
+}
+
 static void hand(struct tpsim_sock *s, const struct tpsim_dev *d,
 		 const struct tpsim_packet *p, struct tpsim_dev_result *res,
 		 unsigned int nres, int *count)
@@ -107,7 +122,7 @@ int tpsim_dev_deliver(struct tpsim_dev *d, const struct tpsim_packet *pkt,
 		pthread_mutex_unlock(&n->lock);
 		return -ENETDOWN;
 	}
-	if (!tpsim__dev_accepts(d, pkt)) {
+	if (!tpsim__dev_accepts(d, pkt) || untag_frees(d, pkt)) {
 		pthread_mutex_unlock(&n->lock);
 		return 0;
 	}

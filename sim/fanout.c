@@ -373,7 +373,8 @@ int tpsim__fanout_getsockopt(struct tpsim_sock *s, int optname,
 		*len = lv;
 	if (*len && !optval)
 		return -EFAULT;
-	memcpy(optval, data, (size_t)*len);
+	if (*len)	/* optval may be NULL with length 0 */
+		memcpy(optval, data, (size_t)*len);
 	return 0;
 }
 
@@ -432,9 +433,8 @@ static int has_room(struct tpsim_sock *s, const struct tpsim_packet *p)
 	int room;
 
 	pthread_mutex_lock(&s->lock);
-	room = tpsim__rcv_room_locked(
-		s, out ? 832 + p->len - s->hard_header_len
-		       : tpsim__truesize(s, p->len));
+	room = tpsim__rcv_room_locked(s, out ? tpsim__out_truesize(s, p->len)
+					       : tpsim__truesize(s, p->len));
 	pthread_mutex_unlock(&s->lock);
 	atomic_store(&s->pressure, room != ROOM_NORMAL);
 	return room;

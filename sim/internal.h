@@ -525,6 +525,10 @@ __tpsim_hidden int tpsim__rq_push(struct tpsim_sock *s, const void *a,
 				  uint32_t truesize, const uint8_t vnet[10]);
 __tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
 					uint32_t wire_len);
+/* What a copy of a frame a socket sent costs the receive buffer: the
+ * sender's skb from a TX ring (recvq.c) */
+__tpsim_hidden uint32_t tpsim__out_truesize(const struct tpsim_sock *s,
+					    uint32_t wire_len);
 __tpsim_hidden uint32_t tpsim__skb_truesize(const struct tpsim_sock *s,
 					    uint64_t size);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);

@@ -46,6 +46,20 @@ uint32_t tpsim__skb_truesize(const struct tpsim_sock *s, uint64_t size)
 	return head > UINT32_MAX ? UINT32_MAX : (uint32_t)head;
 }
 
+/*
+ * A sent frame's copy is a clone of the sender's skb: from a TX ring, a
+ * head of 36 bytes (LL_RESERVED_SPACE, 16, and a sockaddr_ll) holding the
+ * link header, and the rest of the frame as page fragments
+ * (tpacket_fill_skb: truesize += them). The head's 36 bytes align to the
+ * 64 of a 0-byte arrival's, so it takes that head's class: 832 + the
+ * bytes past the link header on 6.18, 896 + them on Debian's 6.12 (its
+ * 640-byte small head), 768 + them on 6.1 (kmalloc-512).
+ */
+uint32_t tpsim__out_truesize(const struct tpsim_sock *s, uint32_t wire_len)
+{
+	return tpsim__truesize(s, 0) + wire_len - s->hard_header_len;
+}
+
 int tpsim__rq_push(struct tpsim_sock *s, const void *a, uint32_t alen,
 		   const void *b, uint32_t blen, uint32_t truesize,
 		   const uint8_t vnet[10])

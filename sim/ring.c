@@ -322,8 +322,12 @@ static void *map_rings(struct tpsim_sock *s, void *addr, uint64_t len,
 	char *base;
 	uint64_t off = 0;
 
+	/* the range where the caller asked for it (MAP_FIXED replaces what
+	 * is there, MAP_FIXED_NOREPLACE fails with EEXIST) */
 	base = mmap(addr, len, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+			    (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)),
+		    -1, 0);
 	if (base == MAP_FAILED)
 		return MAP_FAILED;
 	for (int i = 0; i < 2; i++) {
@@ -331,8 +335,10 @@ static void *map_rings(struct tpsim_sock *s, void *addr, uint64_t len,
 
 		if (!r->live)
 			continue;
-		if (mmap(base + off, r->bytes, prot, flags | MAP_FIXED,
-			 r->memfd, 0) == MAP_FAILED) {
+		/* over the reserved range: NOREPLACE would refuse it */
+		if (mmap(base + off, r->bytes, prot,
+			 (flags & ~MAP_FIXED_NOREPLACE) | MAP_FIXED, r->memfd,
+			 0) == MAP_FAILED) {
 			int err = errno;
 
 			munmap(base, len);
@@ -342,6 +348,21 @@ static void *map_rings(struct tpsim_sock *s, void *addr, uint64_t len,
 		off += r->bytes;
 	}
 	return base;
+}
+
+/* A MAP_FIXED mapping over this socket's own: the pages it covers are
+ * the new mapping's, and a mapping it covers whole stops counting (the
+ * kernel closes its vma). One it covers in part still counts whole. */
+static void drop_covered(struct tpsim_sock *s, const char *lo, uint64_t len)
+{
+	for (unsigned int i = 0; i < s->nr_maps;) {
+		const char *a = s->maps[i].addr;
+
+		if (a >= lo && a + s->maps[i].len <= lo + len)
+			s->maps[i] = s->maps[--s->nr_maps];
+		else
+			i++;
+	}
 }
 
 int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
@@ -361,9 +382,21 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 		return -EINVAL;
 	if (offset < 0)
 		return -EOVERFLOW;
-	if (!(flags & MAP_SHARED) || (flags & (MAP_FIXED | MAP_PRIVATE))) {
-		tpsim__detail(s, "M1: the simulator maps MAP_SHARED without "
-				 "MAP_FIXED only");
+	/* do_mmap(): a file is mapped shared, shared-validate or private,
+	 * nothing else. The flags then go to the memfd's mmap as they are:
+	 * MAP_SHARED_VALIDATE refuses a flag a socket does not support
+	 * (MAP_SYNC: EOPNOTSUPP) as on a socket, and a private mapping
+	 * copies a page at the user's first write to it, as a private vma
+	 * does with the pages packet_mmap() inserts (M1, seen on 6.18) */
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+	case MAP_PRIVATE:
+		break;
+	default:
+		tpsim__detail(s, "M1: mapping type %#x is not MAP_SHARED, "
+				 "MAP_SHARED_VALIDATE or MAP_PRIVATE",
+			      (unsigned int)(flags & MAP_TYPE));
 		return -EINVAL;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -393,6 +426,7 @@ int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 		err = -errno;
 		goto out;
 	}
+	drop_covered(s, m, len);	/* none unless MAP_FIXED */
 	s->maps[s->nr_maps].addr = m;
 	s->maps[s->nr_maps].len = len;
 	s->nr_maps++;

@@ -32,11 +32,9 @@ static int queue_copy(struct tpsim_sock *s, const struct rx_skb *k,
 {
 	uint32_t h = s->type == SOCK_RAW ? k->lhdr_len : 0;
 
-	/* an outgoing copy is a clone of the sender's skb: from a TX ring,
-	 * a small head (576 + the 256-byte sk_buff) holding the link header
-	 * and the rest as page fragments (tpacket_fill_skb) */
+	/* an outgoing copy is a clone of the sender's skb */
 	uint32_t truesize = k->pkttype == PACKET_OUTGOING
-				    ? 832 + k->wire_len - s->hard_header_len
+				    ? tpsim__out_truesize(s, k->wire_len)
 				    : tpsim__truesize(s, k->wire_len);
 
 	if (h > n)

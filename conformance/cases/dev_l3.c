@@ -152,6 +152,11 @@ static void check_frame(struct tpc_t *t, const char *ring, uint32_t idx,
 
 	tpc_hdr(t, f, &h);
 	EXPECT_HEX(t, "tp_status", TP_STATUS_USER, h.status & TP_STATUS_USER);
+	/* a TUN's packet carries no tag, in its data or beside it */
+	EXPECT_HEX(t, "tp_status VLAN bits", 0,
+		   h.status & (TP_STATUS_VLAN_VALID | TP_STATUS_VLAN_TPID_VALID));
+	EXPECT_HEX(t, "tp_vlan_tci", 0, h.vlan_tci);
+	EXPECT_HEX(t, "tp_vlan_tpid", 0, h.vlan_tpid);
 	EXPECT_EQ(t, "tp_len", len, h.len);
 	EXPECT_EQ(t, "tp_snaplen", len, h.snaplen);
 	/* no link header: the packet at tp_net, TPACKET_ALIGN(52 + 16)

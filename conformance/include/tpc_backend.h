@@ -162,6 +162,12 @@ struct tpc_backend_ops {
 	/* Unregister that device (as closing a TUN's last fd does); the
 	 * next l3_dev makes a new one. */
 	int (*l3_remove)(void *ctx);
+	/* Since the mmap flag cases (optional, each skipped without it):
+	 * mmap(2) of the socket, PROT_READ | PROT_WRITE, with the caller's
+	 * addr and flags (MAP_FIXED, MAP_SHARED_VALIDATE, MAP_PRIVATE...):
+	 * 0 and *out, or a negative errno and *out NULL. */
+	int (*mmap_at)(struct tpc_sock *s, void *addr, size_t length,
+		       off_t offset, int flags, void **out);
 	/* Since the held-frame cases (optional, skipped without it): the
 	 * device's root qdisc holds (on 1) every frame a TX ring sends
 	 * from then on, as a token bucket with no tokens does: SENDING,

@@ -150,8 +150,13 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
  * RX ring plus the TX ring (block_size * block_nr each; the RX ring first,
  * the TX ring right after it), a ring must exist (else -EINVAL). Each mapping
  * counts until tpsim_munmap(); while any exists, ring changes fail with
- * -EBUSY. addr is a hint only (no MAP_FIXED). prot/flags as mmap(2);
- * MAP_SHARED is required (-EINVAL otherwise).
+ * -EBUSY. addr, prot and flags as mmap(2): the type MAP_SHARED,
+ * MAP_SHARED_VALIDATE or MAP_PRIVATE (else -EINVAL, as do_mmap), the
+ * mapping at addr with MAP_FIXED or MAP_FIXED_NOREPLACE (-EEXIST over
+ * another mapping), -EOPNOTSUPP for a flag MAP_SHARED_VALIDATE does not
+ * know (MAP_SYNC). A MAP_PRIVATE mapping copies a page at the first write
+ * to it, as the kernel's does: a status written there never reaches the
+ * producer.
  */
 int tpsim_mmap(struct tpsim_sock *s, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **out);

@@ -596,6 +596,41 @@ START_TEST(api_edges)
 }
 END_TEST
 
+/* skb_vlan_untag() frees an arriving frame whose in-data tag lacks the
+ * 6 bytes after the link header before any tap: no socket is handed the
+ * 18- or 19-byte one; a tag already taken off (TPSIM_PKT_VLAN) or a
+ * protocol given with the frame leaves it to the sockets' own parse */
+START_TEST(short_tag_freed)
+{
+	struct t_env e;
+	struct tpsim_sock *s;
+	uint8_t b[20] = { 0 };
+	struct tpsim_packet p = { .sz = sizeof(p), .data = b, .len = 18 };
+
+	t_env_open(&e, TPSIM_DEV_TAP);
+	s = t_sock_in(&e, ETH_P_ALL);
+	memcpy(b, t_dev_addr, 6);
+	b[12] = 0x81, b[14] = 0, b[15] = 5, b[16] = 0x08;
+	ck_assert_int_eq(t_dev_rx(e.d, b, 18, 0, 0, NULL, 0), 0);
+	ck_assert_int_eq(t_dev_rx(e.d, b, 19, 0, 0, NULL, 0), 0);
+	b[12] = 0x88, b[13] = 0xa8;
+	ck_assert_int_eq(t_dev_rx(e.d, b, 18, 0, 0, NULL, 0), 0);
+	ck_assert_uint_eq(t_packets(s), 0);
+	ck_assert_int_eq(t_dev_rx(e.d, b, 20, 0, 0, NULL, 0), 1);
+	ck_assert_uint_eq(t_packets(s), 1);
+	/* handed to the socket (what it makes of them is another rule) */
+	p.flags = TPSIM_PKT_VLAN;
+	p.vlan_tci = 7;
+	p.vlan_tpid = ETH_P_8021Q;
+	ck_assert_int_eq(tpsim_dev_deliver(e.d, &p, 0, 0, NULL, 0), 1);
+	p.flags = TPSIM_PKT_PROTOCOL;
+	p.protocol = htons(ETH_P_IP);
+	ck_assert_int_eq(tpsim_dev_deliver(e.d, &p, 0, 0, NULL, 0), 1);
+	tpsim_close(s);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
 Suite *suite_dev(void)
 {
 	Suite *s = suite_create("dev");
@@ -610,6 +645,7 @@ Suite *suite_dev(void)
 	tcase_add_test(tc, api_null_args);
 	tcase_add_test(tc, more_paths);
 	tcase_add_test(tc, api_edges);
+	tcase_add_test(tc, short_tag_freed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,8 +7,9 @@ suite (tpconform --backend sim) checks.
                   [--timeout SEC] [--build DIR] [--out reports/mutation]
   mutate.py check [--sample N] [--seed S] [--report reports/mutation.json]
 
-`run` draws N mutants (mutants.py says which changes) from the files with
-the seed, builds each in a scratch tree (the base objects are built once
+`run` draws N mutants (mutants.py says which changes; the N whose content
+keys hash lowest under the seed, so a sample moves only where the code
+did), builds each in a scratch tree (the base objects are built once
 with make into BUILD/base; a mutant recompiles only its own file and
 relinks tpconform), runs the whole suite on the sim backend with a
 timeout per mutant, and writes OUT.md and OUT.json: killed / survived /
@@ -25,6 +26,7 @@ changed since is reported as skipped. Prints TAP.
 import argparse
 import datetime
 import glob
+import hashlib
 import json
 import os
 import random
@@ -232,6 +234,18 @@ def all_candidates(files):
     return out
 
 
+def draw(cands, seed, n):
+    """The N candidates whose keys hash lowest under SEED. A candidate's
+    key is its file, function, text and change, not its place in the
+    list, so editing one function redraws only that function's mutants:
+    the sample of a later commit is the earlier one's, less what changed,
+    and a case written for a survivor is counted by the next full run."""
+    def rank(i):
+        h = hashlib.sha256(f"{seed}|{cands[i]['key']}".encode())
+        return h.digest()
+    return sorted(range(len(cands)), key=rank)[:n]
+
+
 def load_equivalent():
     """key -> (kind, reason) from conformance/mutation-equivalent.tsv."""
     eq = {}
@@ -411,8 +425,7 @@ def cmd_run(a):
         sys.exit(f'the unmutated suite does not pass: {failed[:5]}')
     timeout = max(a.timeout, 10 * (time.time() - t))
     cands = all_candidates(files)
-    pick = random.Random(a.seed).sample(range(len(cands)),
-                                        min(a.mutants, len(cands)))
+    pick = draw(cands, a.seed, a.mutants)
     if a.survivors_of:	# only the survivors of an earlier run, again
         with open(a.survivors_of) as f:
             want = {m['key'] for m in json.load(f)['mutants']
