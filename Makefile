@@ -119,6 +119,7 @@ UNIT_SRCS := \
 	sim/tests/test_plain.c \
 	sim/tests/test_poll.c \
 	sim/tests/test_profile.c \
+	sim/tests/test_qdisc.c \
 	sim/tests/test_ring.c \
 	sim/tests/test_rx.c \
 	sim/tests/test_rxroom.c \
@@ -134,6 +135,7 @@ UNIT_BIN  := $(BUILD)/tests/unit
 # tpconform sources (keep sorted)
 TPC_SRCS := \
 	conformance/backend_kernel.c \
+	conformance/backend_kernel_qdisc.c \
 	conformance/backend_kernel_setup.c \
 	conformance/backend_sim.c \
 	conformance/cases/blocks.c \
@@ -155,13 +157,16 @@ TPC_SRCS := \
 	conformance/cases/filter_ring.c \
 	conformance/cases/filter_anc.c \
 	conformance/cases/filter_check.c \
+	conformance/cases/filter_edges.c \
 	conformance/cases/flags.c \
 	conformance/cases/layout.c \
 	conformance/cases/mmap.c \
 	conformance/cases/mmap_flags.c \
 	conformance/cases/options.c \
+	conformance/cases/opt_edges.c \
 	conformance/cases/peers.c \
 	conformance/cases/peers_opt.c \
+	conformance/cases/profile_edges.c \
 	conformance/cases/rcvbuf.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
@@ -169,6 +174,7 @@ TPC_SRCS := \
 	conformance/cases/stats.c \
 	conformance/cases/tx.c \
 	conformance/cases/tx_data.c \
+	conformance/cases/tx_hold.c \
 	conformance/cases/v3_timer_edges.c \
 	conformance/cases/vnet.c \
 	conformance/diff_dev.c \

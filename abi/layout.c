@@ -231,6 +231,7 @@ int main(void)
 	M(tpc_backend_ops, l3_inject);
 	M(tpc_backend_ops, l3_remove);
 	M(tpc_backend_ops, mmap_at);
+	M(tpc_backend_ops, qdisc_hold);
 	END(tpc_backend_ops);
 
 	begin("tpc_backend_info", sizeof(struct tpc_backend_info), "grows");

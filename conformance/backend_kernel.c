@@ -38,10 +38,12 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <stdbool.h>
+#include <unistd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backend_kernel.h"
+#include "backend_kernel_qdisc.h"
 
 struct tpc_sock {
 	int fd;
@@ -127,6 +129,10 @@ static int kern_socket(void *ctx, int type, int protocol, struct tpc_sock **out)
 	}
 	s->fd = fd;
 	*out = s;
+	/* a case that failed with the TAP's qdisc holding frames must not
+	 * hold the next case's */
+	if (c->tapfd >= 0 && c->hold_pid != getpid())
+		tpc_kern_tbf_del(c->ifindex);
 	drain_tap(c);
 	return 0;
 }
@@ -418,6 +424,59 @@ static void drain_tap(struct kern_ctx *c)
 		;
 }
 
+/*
+ * qdisc_hold 1: the TBF (backend_kernel_qdisc.c), then one frame of
+ * TPC_KERN_TBF_BURST bytes through it from a socket of our own that
+ * empties its bucket, read back off the TAP so no case sees it there.
+ * 0: the qdisc deleted, what it held dropped.
+ */
+static int kern_qdisc_hold(void *ctx, int on)
+{
+	struct kern_ctx *c = ctx;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_ifindex = c->ifindex };
+	static const char mark[] = "tpconform qdisc_hold";
+	uint8_t f[TPC_KERN_TBF_BURST], buf[2048];
+	int fd, err;
+
+	if (c->tapfd < 0)
+		return -ENOSYS;
+	if (!on) {
+		c->hold_pid = 0;
+		return tpc_kern_tbf_del(c->ifindex);
+	}
+	/* a case that failed while holding left frames in our qdisc: delete
+	 * it first (dropping them), or the filler would queue behind them */
+	tpc_kern_tbf_del(c->ifindex);
+	err = tpc_kern_tbf_add(c->ifindex);
+	if (err)
+		return err;
+	c->hold_pid = getpid();
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	memcpy(f + 6, c->addr, 6);
+	f[12] = 0x88;
+	f[13] = 0xb5;
+	memcpy(f + 14, mark, sizeof(mark));
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+	    send(fd, f, sizeof(f), 0) != (ssize_t)sizeof(f))
+		err = -errno;
+	close(fd);
+	while (!err) {
+		ssize_t n = kern_wire_read(c, NULL, buf, sizeof(buf), 1000);
+
+		if (n < 0)
+			err = (int)n;	/* the bucket is not empty */
+		else if (n == (ssize_t)sizeof(f) &&
+			 !memcmp(buf + 14, mark, sizeof(mark)))
+			break;
+	}
+	return err;
+}
+
 static int kern_sleep_ms(struct tpc_sock *s, int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000,
@@ -468,4 +527,5 @@ const struct tpc_backend_ops tpc_backend_kernel = {
 	.l3_inject = kern_l3_inject,
 	.l3_remove = kern_l3_remove,
 	.mmap_at = kern_mmap_at,
+	.qdisc_hold = kern_qdisc_hold,
 };

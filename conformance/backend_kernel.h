@@ -10,6 +10,7 @@
 #include <linux/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tpc_backend.h"
 
@@ -26,6 +27,9 @@ struct kern_ctx {
 	int hatype, mtu;	/* -1: unknown */
 	int l3fd, l3_ifindex;	/* the TUN (l3_dev), -1/0 until made */
 	unsigned int caps;	/* enum tpc_caps this environment offers */
+	/* the process (a case's) that put the holding qdisc on the TAP:
+	 * another one's socket takes it away first (qdisc_hold) */
+	pid_t hold_pid;
 	char why[TPC_NCAPS][120];	/* why each missing cap is missing */
 };
 

@@ -321,6 +321,11 @@ static int sim_l3_remove(void *ctx)
 	return 0;
 }
 
+static int sim_qdisc_hold(void *ctx, int on)
+{
+	return tpsim_dev_set_qdisc_hold(((struct sim_ctx *)ctx)->dev, on);
+}
+
 /* sim-batch: every frame through tpsim_deliver_batch, alone (inject) or
  * with the frames injected with it (inject_batch) */
 #define SIM_BATCH_MAX 64
@@ -463,6 +468,7 @@ const struct tpc_backend_ops tpc_backend_sim = {
 	.l3_inject = sim_l3_inject,
 	.l3_remove = sim_l3_remove,
 	.mmap_at = sim_mmap_at,
+	.qdisc_hold = sim_qdisc_hold,
 };
 
 const struct tpc_backend_ops tpc_backend_sim_batch = {
@@ -494,5 +500,6 @@ const struct tpc_backend_ops tpc_backend_sim_batch = {
 	.l3_inject = sim_l3_inject,
 	.l3_remove = sim_l3_remove,
 	.mmap_at = sim_mmap_at,
+	.qdisc_hold = sim_qdisc_hold,
 	.inject_batch = sim_inject_batch,
 };

@@ -34,7 +34,9 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_peers_opt,
 		tpc_cases_rx_edges, tpc_cases_v3_timer_edges, tpc_cases_mmap_flags,
 		tpc_cases_fanout_groups, tpc_cases_fanout_room,
-		tpc_cases_dev_receive_edges, tpc_cases_defrag_limits, NULL,
+		tpc_cases_dev_receive_edges, tpc_cases_defrag_limits,
+		tpc_cases_opt_edges, tpc_cases_filter_edges,
+		tpc_cases_profile_edges, tpc_cases_tx_hold, NULL,
 	};
 	return t;
 }

@@ -94,6 +94,10 @@ extern const struct tpc_case tpc_cases_peers_opt[];
 extern const struct tpc_case tpc_cases_rx_edges[];
 extern const struct tpc_case tpc_cases_v3_timer_edges[];
 extern const struct tpc_case tpc_cases_mmap_flags[];
+extern const struct tpc_case tpc_cases_opt_edges[];
+extern const struct tpc_case tpc_cases_filter_edges[];
+extern const struct tpc_case tpc_cases_profile_edges[];
+extern const struct tpc_case tpc_cases_tx_hold[];
 
 void tpc_fail(struct tpc_t *t, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -190,11 +190,25 @@ static void sock_dev_down(struct tpsim_sock *s)
 	sock_error(s, ENETDOWN);
 }
 
+/* The device's qdisc let go (deleted, or reset as the device goes
+ * down or away): the frames it held are dropped, each socket's under
+ * its own lock (net lock first, as everywhere) */
+static void qdisc_release_locked(struct tpsim_dev *d)
+{
+	for (struct tpsim_sock *s = d->net->socks; s; s = s->net_next) {
+		pthread_mutex_lock(&s->lock);
+		tpsim__qdisc_release(s, d->ifindex);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
 static void set_link_locked(struct tpsim_dev *d, bool up)
 {
 	if (d->up == up)
 		return;
 	d->up = up;
+	if (!up)	/* dev_deactivate(): the qdisc is reset */
+		qdisc_release_locked(d);
 	for (struct tpsim_sock *s = d->net->socks; s; s = s->net_next) {
 		if (s->bound_ifindex != d->ifindex)
 			continue;
@@ -216,6 +230,18 @@ int tpsim_dev_set_link(struct tpsim_dev *d, int up)
 		return -EINVAL;
 	pthread_mutex_lock(&d->net->lock);
 	set_link_locked(d, up != 0);
+	pthread_mutex_unlock(&d->net->lock);
+	return 0;
+}
+
+int tpsim_dev_set_qdisc_hold(struct tpsim_dev *d, int hold)
+{
+	if (!d)
+		return -EINVAL;
+	pthread_mutex_lock(&d->net->lock);
+	d->qdisc_hold = hold != 0;
+	if (!hold)
+		qdisc_release_locked(d);
 	pthread_mutex_unlock(&d->net->lock);
 	return 0;
 }
@@ -434,11 +460,13 @@ int tpsim_getsockname(struct tpsim_sock *s, struct sockaddr *addr,
  * (ENXIO once it was removed) and up (ENETDOWN), before any frame is
  * looked at. A socket bound to no device sends where its destination
  * says; one in no net on its one device, always there. */
-int tpsim__dev_xmit_check(struct tpsim_sock *s, const struct sockaddr_ll *to)
+int tpsim__dev_xmit_check(struct tpsim_sock *s, const struct sockaddr_ll *to,
+			  int *hold)
 {
 	struct tpsim_dev *d = NULL;
 	int err = 0;
 
+	*hold = 0;
 	if (!s->net)
 		return 0;
 	pthread_mutex_lock(&s->net->lock);
@@ -450,6 +478,8 @@ int tpsim__dev_xmit_check(struct tpsim_sock *s, const struct sockaddr_ll *to)
 		err = -ENXIO;
 	else if (d && !d->up)
 		err = -ENETDOWN;
+	else if (d && d->qdisc_hold)
+		*hold = d->ifindex;
 	pthread_mutex_unlock(&s->net->lock);
 	/* packet_snd: an unbound socket sends only with a destination */
 	if (err && !s->bound_ifindex)

@@ -85,6 +85,7 @@ struct tpsim_skb {
 	uint32_t truesize;
 	uint32_t frame;		/* wire queue: TX frame to complete */
 	bool held;		/* wire queue: frame still SENDING */
+	int ifindex;		/* qdisc list: the device holding it */
 	unsigned char data[];
 };
 
@@ -138,7 +139,9 @@ struct tpsim_sock {
 	uint32_t wire_limit;	/* packets queued at most */
 	uint32_t wire_len;
 	struct tpsim_skb *wq_head, *wq_tail;
-	uint32_t tx_pending;	/* frames SENDING (HOLD mode) */
+	/* frames a device's qdisc holds (tpsim_dev_set_qdisc_hold) */
+	struct tpsim_skb *qd_head, *qd_tail;
+	uint32_t tx_pending;	/* frames SENDING (HOLD mode, qdisc) */
 	uint32_t wmem_alloc, sndbuf;
 	int64_t sndtimeo_ns;	/* 0: wait forever */
 	struct tpsim_wire_stats wire_st;
@@ -256,6 +259,7 @@ struct tpsim_dev {
 	unsigned int mtu, link_speed;
 	enum tpsim_dev_kind kind;
 	bool up;
+	bool qdisc_hold;	/* tpsim_dev_set_qdisc_hold */
 	unsigned int promiscuity, allmulti;
 	struct tpsim_hwaddr *mc, *uc;
 };
@@ -265,8 +269,13 @@ __tpsim_hidden struct tpsim_dev *tpsim__dev_find(struct tpsim_net *n,
 __tpsim_hidden void tpsim__net_sock_release(struct tpsim_sock *s);
 __tpsim_hidden void tpsim__sock_take_dev(struct tpsim_sock *s,
 					 const struct tpsim_dev *d);
+/* *hold: the ifindex of the device if its qdisc holds frames, else 0 */
 __tpsim_hidden int tpsim__dev_xmit_check(struct tpsim_sock *s,
-					 const struct sockaddr_ll *to);
+					 const struct sockaddr_ll *to,
+					 int *hold);
+/* tx.c: drop the frames the qdisc of device ifindex holds for s (its
+ * lock held): each completes as tpacket_destruct_skb() does */
+__tpsim_hidden void tpsim__qdisc_release(struct tpsim_sock *s, int ifindex);
 /* the frame's protocol as the stack dispatches it (network order) */
 __tpsim_hidden uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 					   const struct tpsim_packet *p);
@@ -540,6 +549,8 @@ __tpsim_hidden uint32_t tpsim__truesize(const struct tpsim_sock *s,
  * sender's skb from a TX ring (recvq.c) */
 __tpsim_hidden uint32_t tpsim__out_truesize(const struct tpsim_sock *s,
 					    uint32_t wire_len);
+__tpsim_hidden uint32_t tpsim__skb_truesize(const struct tpsim_sock *s,
+					    uint64_t size);
 __tpsim_hidden void tpsim__rq_purge(struct tpsim_sock *s);
 
 /* The producer's clock for stamps: inline, it is read per packet. */

@@ -25,7 +25,14 @@
  */
 uint32_t tpsim__truesize(const struct tpsim_sock *s, uint32_t wire_len)
 {
-	uint64_t head = ((wire_len + 64ull + 63) & ~63ull) + 320;
+	return tpsim__skb_truesize(s, wire_len + 64ull);
+}
+
+/* The truesize of an skb from alloc_skb(size): the head and the
+ * kmalloc or small-head-cache size it takes, as above */
+uint32_t tpsim__skb_truesize(const struct tpsim_sock *s, uint64_t size)
+{
+	uint64_t head = ((size + 63) & ~63ull) + 320;
 
 	if (s->prof->small_head_cache && head <= s->prof->small_head_size)
 		head = s->prof->small_head_size;

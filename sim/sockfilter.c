@@ -186,7 +186,8 @@ int tpsim__filter_getsockopt(struct tpsim_sock *s, int optname, void *optval,
 		*len = sizeof(v);
 	if (*len && !optval)
 		return -EFAULT;
-	memcpy(optval, &v, (size_t)*len);
+	if (*len)
+		memcpy(optval, &v, (size_t)*len);
 	return 0;
 }
 

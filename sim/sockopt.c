@@ -2,8 +2,9 @@
 /*
  * setsockopt/getsockopt at SOL_PACKET (packet_setsockopt,
  * packet_getsockopt) and the SOL_SOCKET options the rings depend on:
- * SO_RCVBUF (COPY, R5), SO_SNDBUF and SO_SNDTIMEO (send, T3). Each check
- * is the kernel's, in its order (O1-O8).
+ * SO_RCVBUF (COPY, R5), SO_SNDBUF and SO_SNDTIMEO (send, T3), and
+ * SO_RCVBUFFORCE/SO_SNDBUFFORCE as a CAP_NET_ADMIN caller sets them.
+ * Each check is the kernel's, in its order (O1-O8).
  */
 #include <errno.h>
 #include <limits.h>
@@ -271,7 +272,8 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 		return set_timeout(s, optval, optlen, &s->sndtimeo_ns);
 	if (tpsim__filter_opt(optname))		/* sockfilter.c */
 		return tpsim__filter_setsockopt(s, optname, optval, optlen);
-	if (optname != SO_RCVBUF && optname != SO_SNDBUF) {
+	if (optname != SO_RCVBUF && optname != SO_SNDBUF &&
+	    optname != SO_RCVBUFFORCE && optname != SO_SNDBUFFORCE) {
 		tpsim__detail(s, "SOL_SOCKET option %d is not simulated",
 			      optname);
 		return -ENOPROTOOPT;
@@ -281,10 +283,20 @@ static int set_socket(struct tpsim_sock *s, int optname, const void *optval,
 	if (!optval)
 		return -EFAULT;
 	memcpy(&val, optval, sizeof(int));
+	/* the FORCE variants (the caller has CAP_NET_ADMIN, as the owner of
+	 * a private netns does): no rmem_max/wmem_max cap, and a negative
+	 * value counts as 0 rather than as a huge unsigned one */
 	if (optname == SO_RCVBUF) {
 		s->rcvbuf = buf_size(val, s->rmem_max, TPSIM_MIN_RCVBUF);
+	} else if (optname == SO_RCVBUFFORCE) {
+		s->rcvbuf = buf_size(val < 0 ? 0 : val, UINT32_MAX,
+				     TPSIM_MIN_RCVBUF);
 	} else {
-		s->sndbuf = buf_size(val, s->wmem_max, TPSIM_MIN_SNDBUF);
+		s->sndbuf = optname == SO_SNDBUF
+				    ? buf_size(val, s->wmem_max,
+					       TPSIM_MIN_SNDBUF)
+				    : buf_size(val < 0 ? 0 : val, UINT32_MAX,
+					       TPSIM_MIN_SNDBUF);
 		pthread_cond_broadcast(&s->tx_cond);	/* maybe room now */
 	}
 	return 0;
@@ -362,8 +374,11 @@ int tpsim_setsockopt(struct tpsim_sock *s, int level, int optname,
 	return err;
 }
 
+/* packet_getsockopt(): *len in, the length copied out; optlen is written
+ * (put_user) before the value (copy_to_user), so a NULL optval still
+ * learns the length, and PACKET_STATISTICS is reset either way. */
 static int get_packet(struct tpsim_sock *s, int optname, void *optval,
-		      int *len)
+		      int *len, socklen_t *optlen)
 {
 	struct tpacket_stats_v3 st;
 	const void *data;
@@ -407,6 +422,8 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 				      sizeof(int));
 			return -EINVAL;
 		}
+		if (!optval)	/* copy_from_user() */
+			return -EFAULT;
 		memcpy(&val, optval, sizeof(int));
 		switch (val) {
 		case TPACKET_V1:
@@ -464,7 +481,11 @@ static int get_packet(struct tpsim_sock *s, int optname, void *optval,
 	}
 	if (*len > lv)
 		*len = lv;
-	memcpy(optval, data, (size_t)*len);
+	*optlen = (socklen_t)*len;
+	if (*len && !optval)
+		return -EFAULT;
+	if (*len)
+		memcpy(optval, data, (size_t)*len);
 	return 0;
 }
 
@@ -512,10 +533,8 @@ int tpsim_getsockopt(struct tpsim_sock *s, int level, int optname,
 		tpsim__detail(s, "O1: option %d does not exist in profile %s",
 			      optname, s->prof->name);
 		err = -ENOPROTOOPT;
-	} else if (!optval && len) {
-		err = -EFAULT;
 	} else {
-		err = get_packet(s, optname, optval, &len);
+		err = get_packet(s, optname, optval, &len, optlen);
 	}
 	if (!err)
 		*optlen = (socklen_t)len;

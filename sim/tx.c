@@ -25,6 +25,7 @@
 /* A frame's user header, read once. */
 struct tx_hdr {
 	int64_t tp_len;		/* signed: the kernel keeps it in an int */
+	uint32_t copylen;	/* virtio-net hdr_len: bytes copied, not paged */
 	uint32_t mac, net;
 	uint32_t next_offset;	/* V3 only */
 };
@@ -142,6 +143,7 @@ static int64_t vnet_parse(struct tpsim_sock *s, const char *ph, int64_t off,
 				 "simulated", h[1]);
 		return -EINVAL;
 	}
+	t->copylen = hdr_len;
 	/* virtio_net_hdr_to_skb(): the transport header at least an IPv4
 	 * header's length into the frame (not on 6.1) */
 	if ((h[0] & 1) && start < s->prof->vnet_min_csum_start) {
@@ -211,6 +213,30 @@ static int build(struct tpsim_sock *s, const char *data, int64_t tp_len,
 	return 0;
 }
 
+/*
+ * tpacket_snd(): what a TX ring frame's skb charges SO_SNDBUF. The head
+ * is LL_RESERVED_SPACE(dev) + a sockaddr_ll + what the virtio-net header
+ * asks to copy past the link header (sock_alloc_send_skb), from the small
+ * head cache or kmalloc as any skb's; the rest of the frame stays in the
+ * ring as page fragments counted byte for byte (tpacket_fill_skb; SOCK_RAW
+ * copies the link header or hdr_len into the head). 2332 bytes for a
+ * 1514-byte frame on 6.18: two fill SO_SNDBUF's 4608 (tx.held_sndbuf_full).
+ */
+static uint32_t tx_truesize(const struct tpsim_sock *s, const struct tx_hdr *t)
+{
+	uint32_t hh = s->hard_header_len;
+	uint32_t copylen = t->copylen > hh ? t->copylen : hh;
+	int64_t frags = t->tp_len;
+
+	/* SOCK_RAW: build() and vnet_parse() saw to copylen <= tp_len */
+	if (s->type != SOCK_DGRAM)
+		frags -= copylen;
+	return tpsim__skb_truesize(s, (hh & ~15u) + 16 +
+					      sizeof(struct sockaddr_ll) +
+					      (copylen - hh)) +
+	       (uint32_t)frags;
+}
+
 static void wire_push(struct tpsim_sock *s, struct tpsim_skb *skb)
 {
 	if (s->wq_tail)
@@ -272,7 +298,7 @@ static int tx_dest(struct tpsim_sock *s, const struct sockaddr_ll *to,
 
 /* One send() over the TX ring, under the socket lock. */
 static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
-		   bool need_wait, const struct timespec *deadline)
+		   bool need_wait, const struct timespec *deadline, int hold)
 {
 	struct tpsim_ring *r = &s->tx;
 	uint32_t reserve = s->type == SOCK_RAW ? s->hard_header_len : 0;
@@ -310,6 +336,7 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 			continue;
 		}
 		read_hdr(s, ph, &t);
+		t.copylen = 0;
 		off = parse_hdr(s, &t, size_max);
 		if (off >= 0 && s->vnet_hdr_sz)
 			off = vnet_parse(s, ph, off, &t);
@@ -335,8 +362,24 @@ static ssize_t snd(struct tpsim_sock *s, const struct sockaddr_ll *to,
 				return len_sum ? len_sum : -EAGAIN;
 			}
 		}
+		skb->truesize = tx_truesize(s, &t);
 		tpsim_frame_set_status(ph, s->version, TP_STATUS_SENDING);
-		if (s->wire_mode == TPSIM_WIRE_HOLD) {
+		if (hold) {
+			/* the device's qdisc keeps it (dev_queue_xmit()
+			 * enqueues, nothing dequeues): SENDING, charged to
+			 * the send buffer, not yet on the wire nor seen by
+			 * the taps (dev_queue_xmit_nit() runs at dequeue) */
+			skb->frame = r->head;
+			skb->held = true;
+			skb->ifindex = hold;
+			s->tx_pending++;
+			s->wmem_alloc += skb->truesize;
+			if (s->qd_tail)
+				s->qd_tail->next = skb;
+			else
+				s->qd_head = skb;
+			s->qd_tail = skb;
+		} else if (s->wire_mode == TPSIM_WIRE_HOLD) {
 			skb->frame = r->head;
 			skb->held = true;
 			s->tx_pending++;
@@ -422,10 +465,11 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 	bool need_wait = !(flags & MSG_DONTWAIT);
 	bool timed = false;
 	ssize_t ret;
+	int hold;
 
 	if (!s || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
-	ret = tpsim__dev_xmit_check(s, to);
+	ret = tpsim__dev_xmit_check(s, to, &hold);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&s->lock);
@@ -441,7 +485,7 @@ ssize_t tpsim_send(struct tpsim_sock *s, const struct sockaddr_ll *to,
 				s->sndtimeo_ns < 0 ? 0 : s->sndtimeo_ns);
 		timed = true;
 	}
-	ret = snd(s, to, need_wait, timed ? &deadline : NULL);
+	ret = snd(s, to, need_wait, timed ? &deadline : NULL, hold);
 	pthread_mutex_unlock(&s->lock);
 	tpsim__nit_flush(s, to);
 	return ret;
@@ -451,6 +495,7 @@ ssize_t tpsim_send_data(struct tpsim_sock *s, const void *buf, size_t len,
 			const struct sockaddr_ll *to, int flags)
 {
 	ssize_t ret;
+	int hold;	/* a send without a ring is not held */
 
 	if (!s || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
@@ -461,7 +506,7 @@ ssize_t tpsim_send_data(struct tpsim_sock *s, const void *buf, size_t len,
 	pthread_mutex_unlock(&s->lock);
 	if (ret)	/* tpacket_snd: the ring's frames, not buf */
 		return tpsim_send(s, to, flags);
-	ret = tpsim__dev_xmit_check(s, to);
+	ret = tpsim__dev_xmit_check(s, to, &hold);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&s->lock);
@@ -518,6 +563,23 @@ int tpsim_wire_stats_get(struct tpsim_sock *s, struct tpsim_wire_stats *st)
 	return 0;
 }
 
+void tpsim__qdisc_release(struct tpsim_sock *s, int ifindex)
+{
+	struct tpsim_skb **pp = &s->qd_head, *skb;
+
+	s->qd_tail = NULL;
+	while ((skb = *pp)) {
+		if (skb->ifindex != ifindex) {
+			s->qd_tail = skb;
+			pp = &skb->next;
+			continue;
+		}
+		*pp = skb->next;
+		complete(s, skb->frame, skb->truesize);
+		free(skb);
+	}
+}
+
 void tpsim__wire_purge(struct tpsim_sock *s)
 {
 	struct tpsim_skb *skb;
@@ -527,6 +589,11 @@ void tpsim__wire_purge(struct tpsim_sock *s)
 		free(skb);
 	}
 	s->wq_tail = NULL;
+	while ((skb = s->qd_head)) {
+		s->qd_head = skb->next;
+		free(skb);
+	}
+	s->qd_tail = NULL;
 	s->wire_len = 0;
 	s->tx_pending = 0;
 	s->wmem_alloc = 0;

@@ -168,6 +168,17 @@ struct tpc_backend_ops {
 	 * 0 and *out, or a negative errno and *out NULL. */
 	int (*mmap_at)(struct tpc_sock *s, void *addr, size_t length,
 		       off_t offset, int flags, void **out);
+	/* Since the held-frame cases (optional, skipped without it): the
+	 * device's root qdisc holds (on 1) every frame a TX ring sends
+	 * from then on, as a token bucket with no tokens does: SENDING,
+	 * charged to the sender's SO_SNDBUF, not on the wire nor seen by
+	 * the taps; on 0 deletes that qdisc, which drops what it held
+	 * (each TX frame AVAILABLE again, nothing on the wire). Call it
+	 * before opening the sockets that receive: the kernel backend
+	 * empties the bucket with one frame of its own, which the
+	 * device's ETH_P_ALL sockets already open would see. A send
+	 * without a TX ring is held by the kernel but not by sim. */
+	int (*qdisc_hold)(void *ctx, int on);
 };
 
 /* Does ops have member m (a backend built against an older header)? */

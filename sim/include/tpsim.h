@@ -543,6 +543,19 @@ void tpsim_dev_remove(struct tpsim_dev *d);
  * stops delivery; fanout members leave their group's array and come back
  * at its end when the link is up again. Rings and mappings stay. */
 int tpsim_dev_set_link(struct tpsim_dev *d, int up);
+/* Since 0.3: a root qdisc on d that holds every frame a TX ring sends
+ * through it (hold 1), as a token bucket with no tokens left (sch_tbf
+ * at 1 byte/s, its bucket drained) does: the frame stays
+ * TP_STATUS_SENDING and charged to the sender's SO_SNDBUF (a blocking
+ * send waits for it, MSG_DONTWAIT gets EAGAIN once the buffer is full,
+ * poll drops POLLOUT past half of it) and nothing reaches the wire or
+ * the taps. hold 0 deletes the qdisc (RTM_DELQDISC): the held frames
+ * are dropped, each destructor (tpacket_destruct_skb) makes its frame
+ * AVAILABLE and wakes senders and pollers; the link going down resets
+ * the qdisc the same way. A send without a TX ring is not held (the
+ * simulator keeps no send buffer for packet_snd). Any thread; 0, or
+ * -EINVAL when d is NULL. */
+int tpsim_dev_set_qdisc_hold(struct tpsim_dev *d, int hold);
 
 /* A device's state, as ip -d link and ip maddr show it. */
 struct tpsim_dev_state {

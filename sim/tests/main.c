@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_sockbuf());
 	srunner_add_suite(sr, suite_threads());
 	srunner_add_suite(sr, suite_dev());
+	srunner_add_suite(sr, suite_qdisc());
 	srunner_add_suite(sr, suite_fanout());
 	srunner_add_suite(sr, suite_fanout_bpf());
 	srunner_add_suite(sr, suite_fanout_rollover());

@@ -78,6 +78,7 @@ Suite *suite_peers(void);
 Suite *suite_plain(void);
 Suite *suite_poll(void);
 Suite *suite_profile(void);
+Suite *suite_qdisc(void);
 Suite *suite_ring(void);
 Suite *suite_rx(void);
 Suite *suite_rxroom(void);
