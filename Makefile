@@ -385,7 +385,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 	install mutation
 all: $(DEPS_STAMP) $(LIBTPSIM) $(UNIT_BIN) $(TPCONFORM) $(TPSIM_CLI) \
 	$(EXAMPLE_BINS) $(BACKEND_SOS) $(PLUGIN_EXAMPLE) $(STRESS) \
-	$(FUZZ_REPLAYS)
+	$(FUZZ_REPLAYS) $(BENCH)
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -422,7 +422,8 @@ $(TPSIM_CLI): $(CLI_OBJS) $(LIBTPR) $(LIBTPSIM)
 # The benchmark: optimised as a user would build it; never fails on a
 # number. gnuplot draws reports/bench.svg.
 $(BENCH): $(BENCH_OBJS) $(BUILD)/conformance/backend_kernel.o \
-		$(BUILD)/conformance/backend_kernel_setup.o $(LIBTPSIM)
+		$(BUILD)/conformance/backend_kernel_setup.o \
+		$(BUILD)/conformance/backend_kernel_qdisc.o $(LIBTPSIM)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 bench: $(DEPS_STAMP) $(BENCH) $(TPCONFORM)
