@@ -88,7 +88,8 @@ static void send_data(struct tpc_t *t)
 	EXPECT_ERR(t, tpc_wire_read(t, raw, got, sizeof(got), 50), -EAGAIN);
 }
 
-/* Not bound: no device to send on without a destination (ENXIO); a
+/* Not bound: no device to send on without a destination (ENXIO), the
+ * destination device's MTU with one (1514 fits, 1515 is EMSGSIZE); a
  * device that is down: ENETDOWN. */
 static void send_data_no_device(struct tpc_t *t)
 {
@@ -98,6 +99,7 @@ static void send_data_no_device(struct tpc_t *t)
 	struct tpc_sock *none = tpc_open_proto(t, SOCK_RAW, 0);
 	struct tpc_sock *raw = tpc_open(t, SOCK_RAW);
 	uint8_t f[60], got[128];
+	static uint8_t big[1515], wire[2048];
 	ssize_t n;
 
 	REQUIRE(t, none && raw);
@@ -114,6 +116,13 @@ static void send_data_no_device(struct tpc_t *t)
 		  tpc_send_data(t, none, f, 60, &to, 0));
 	EXPECT_EQ(t, "wire", 60,
 		  tpc_wire_read(t, none, got, sizeof(got), WIRE_WAIT));
+	/* unbound, the MTU is the destination device's: 1500 + 14 fits */
+	tpc_eth(big, sizeof(big), tpc_bcast, 0x88b5);
+	EXPECT_EQ(t, "unbound, 1514 bytes to the device", 1514,
+		  tpc_send_data(t, none, big, 1514, &to, 0));
+	EXPECT_EQ(t, "wire: 1514", 1514,
+		  tpc_wire_read(t, none, wire, sizeof(wire), WIRE_WAIT));
+	EXPECT_ERR(t, tpc_send_data(t, none, big, 1515, &to, 0), -EMSGSIZE);
 	EXPECT_ERR(t, t->ops->set_link(t->bctx, 0), 0);
 	EXPECT_ERR(t, tpc_send_data(t, raw, f, 60, NULL, 0), -ENETDOWN);
 	EXPECT_ERR(t, tpc_send_data(t, none, f, 60, &to, 0), -ENETDOWN);
