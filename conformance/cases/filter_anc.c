@@ -277,7 +277,8 @@ static void nlattr_walk(struct tpc_t *t)
 
 /* F12 with R17: a socket bound to a protocol runs its filter after the
  * stack cleared the tag (__vlan_hwaccel_clear_tag): the VLAN loads
- * answer 0 there, while an ETH_P_ALL tap saw the tag. */
+ * answer 0 there, while an ETH_P_ALL tap saw the tag, a priority tag
+ * (TCI 0) included. */
 static void vlan_cleared_for_bound(struct tpc_t *t)
 {
 	struct tpc_sock *all = tpc_open(t, SOCK_RAW);
@@ -299,6 +300,13 @@ static void vlan_cleared_for_bound(struct tpc_t *t)
 	       ANC(SKF_AD_VLAN_TPID));
 	ANC_EQ("bound to ARP: protocol", f, sizeof(f), 0x0806,
 	       ANC(SKF_AD_PROTOCOL));
+	/* a priority tag (TCI 0) is still a tag: present is the TPID's */
+	memcpy(f + 14, "\x00\x00\x08\x06", 4);
+	s = all;
+	ANC_EQ("ETH_P_ALL: priority tag present", f, sizeof(f), 1,
+	       ANC(SKF_AD_VLAN_TAG_PRESENT));
+	ANC_EQ("ETH_P_ALL: priority tag's TCI", f, sizeof(f), 0,
+	       ANC(SKF_AD_VLAN_TAG));
 }
 
 const struct tpc_case tpc_cases_filter_anc[] = {
