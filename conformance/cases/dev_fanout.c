@@ -85,11 +85,12 @@ static void fanout_tagged_protocol(struct tpc_t *t)
 /* A frame of flow k of set `set` (0: IPv4/UDP, destination port 0x1100
  * + k; 1: the same over UDP-Lite; 2: IPv6/UDP; 3: IPv4/UDP, source port
  * 0x2000 + k; 4, 5: ESP's, AH's SPI; 6: IPv4/UDP, destination port
- * k * 256 + 53): flows that differ in one byte of one port only. */
+ * k * 256 + 53; 7, 8: IPv4/UDP to, from 10.0.0.(64 + k)): flows that
+ * differ in one byte of one port or one address only. */
 static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
 {
 	uint16_t sport = set == 3 ? (uint16_t)(0x2000 + k) : 0x2000;
-	uint16_t dport = set == 3 ? 0x1100
+	uint16_t dport = set == 3 || set >= 7 ? 0x1100
 			 : set == 6 ? (uint16_t)(k << 8 | 0x35)
 				    : (uint16_t)(0x1100 + k);
 	uint8_t *l4;
@@ -106,6 +107,8 @@ static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
 	}
 	l4[0] = (uint8_t)(sport >> 8), l4[1] = (uint8_t)sport;
 	l4[2] = (uint8_t)(dport >> 8), l4[3] = (uint8_t)dport;
+	if (set == 7 || set == 8)	/* the last byte of one address */
+		b[14 + (set == 7 ? 19 : 15)] = (uint8_t)(0x40 + k);
 	if (set == 4 || set == 5) {	/* ESP: its SPI; AH: 4 bytes in */
 		b[14 + 9] = set == 4 ? 50 : 51;
 		memset(l4, 0x11, 8);
@@ -115,23 +118,26 @@ static void flow(struct tpc_t *t, uint8_t *b, int set, unsigned int k)
 
 /*
  * N16: the flow hash takes in both ports of UDP and UDP-Lite, over IPv4
- * and IPv6 (the flow dissector's ports): 32 flows that differ only in
- * one port's low byte spread over both members of a HASH group. The
+ * and IPv6 (the flow dissector's ports), and the last byte of either
+ * IPv4 address: 32 flows that differ only in one port's or address's
+ * byte spread over both members of a HASH group. The
  * kernel's hash is keyed at boot, so which flow goes where is chance;
  * all 32 on one member has a chance of 2^-31.
  */
 static void fanout_hash_spread(struct tpc_t *t)
 {
-	static const char *const name[7] = { "IPv4/UDP destination port",
+	static const char *const name[9] = { "IPv4/UDP destination port",
 		"IPv4/UDP-Lite destination port", "IPv6/UDP destination port",
 		"IPv4/UDP source port", "ESP SPI", "AH SPI",
-		"IPv4/UDP destination port's high byte" };
+		"IPv4/UDP destination port's high byte",
+		"IPv4 destination address's last byte",
+		"IPv4 source address's last byte" };
 	struct tpc_sock *m[2];
 	uint8_t b[80];
 
 	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, tpc_fanout_group(t, m, 2, 342, PACKET_FANOUT_HASH));
-	for (int set = 0; set < 7; set++) {
+	for (int set = 0; set < 9; set++) {
 		unsigned int n0, n1;
 
 		for (unsigned int k = 0; k < 32; k++) {
