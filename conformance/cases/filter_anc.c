@@ -125,6 +125,17 @@ static void pay_offset_ipv4(struct tpc_t *t)
 	POFF_EQ("IPv4 ihl 4", sizeof(f), 0);
 	f[14] = 0x46;	/* ihl 6 */
 	POFF_EQ("IPv4 ihl 6, UDP", sizeof(f), 14 + 24 + 8);
+	/* the other transports by their fixed header's size */
+	ip4(f + 14, 132, 0, 0);
+	POFF_EQ("SCTP (a 12-byte common header)", sizeof(f), 14 + 20 + 12);
+	ip4(f + 14, 33, 0, 0);
+	POFF_EQ("DCCP (12 bytes)", sizeof(f), 14 + 20 + 12);
+	ip4(f + 14, 1, 0, 0);
+	POFF_EQ("ICMP (8 bytes)", sizeof(f), 14 + 20 + 8);
+	ip4(f + 14, 2, 0, 0);
+	POFF_EQ("IGMP (8 bytes)", sizeof(f), 14 + 20 + 8);
+	ip4(f + 14, 253, 0, 0);	/* RFC 3692's experimental protocol */
+	POFF_EQ("protocol 253 (no header counted)", sizeof(f), 14 + 20);
 }
 
 /* A second 802.1Q tag in the data, after the one the receive path took
