@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -100,6 +101,45 @@ static void rxhash_header_only(struct tpc_t *t)
 	EXPECT_EQ(t, "33 bytes: the type alone", hash[2], hash[3]);
 	EXPECT_TRUE(t, "33 bytes: not the 34-byte frame's hash",
 		    hash[2] != hash[0]);
+}
+
+/* B6: the flow dissector reads UDP's ports as one 4-byte word or not at
+ * all. Frames of 38 bytes (4 bytes of UDP) that differ in the
+ * destination port's low byte hash apart; frames of 37 (3 bytes) that
+ * differ in its high byte share the hash of no ports. */
+static void rxhash_ports_cut(struct tpc_t *t)
+{
+	static const uint32_t lens[4] = { 38, 38, 37, 37 };
+	static const uint8_t at[4] = { 37, 37, 36, 36 }, val[4] = { 1, 2,
+								     1, 2 };
+	struct tpc_sock *s;
+	char *r = tpc_open_v3(t, 65536, 2, 1000, 0, TP_FT_REQ_FILL_RXHASH,
+			      &s);
+	struct tpacket3_hdr *h;
+	uint32_t hash[4];
+	uint8_t f[38];
+
+	REQUIRE(t, r);
+	for (int i = 0; i < 4; i++) {
+		memset(f, 0, sizeof(f));
+		ip_header_frame(f, 34, 2);
+		f[14 + 9] = IPPROTO_UDP;
+		memcpy(f + 34, "\x30\x39\x00\x35", 4);	/* 12345 -> 53 */
+		f[at[i]] = val[i];
+		REQUIRE(t, !tpc_inject(t, s, f, lens[i]));
+	}
+	h = (struct tpacket3_hdr *)(r + 48);
+	for (int i = 0; i < 4; i++) {
+		tpc_note(t, "frame %d", i);
+		EXPECT_EQ(t, "tp_len", lens[i], h->tp_len);
+		hash[i] = h->hv1.tp_rxhash;
+		h = (struct tpacket3_hdr *)((char *)h + h->tp_next_offset);
+	}
+	tpc_note(t, "hashes %#x %#x %#x %#x", hash[0], hash[1], hash[2],
+		 hash[3]);
+	EXPECT_TRUE(t, "4 bytes of UDP: another port, another hash",
+		    hash[0] != hash[1]);
+	EXPECT_EQ(t, "3 bytes of UDP: no ports read", hash[2], hash[3]);
 }
 
 /* R14 with R8: 802.1ad (TCI 200) outside 802.1Q (TCI 100) outside ARP,
@@ -208,6 +248,8 @@ const struct tpc_case tpc_cases_rx_edges[] = {
 	  .fn = ring_over_64_frames },
 	{ "blocks.rxhash_header_only", "B6", TPC_V3,
 	  .fn = rxhash_header_only },
+	{ "blocks.rxhash_ports_cut", "B6", TPC_V3,
+	  .fn = rxhash_ports_cut },
 	{ "flags.tags_end_frame_dgram", "R14 R8", TPC_V12,
 	  .fn = tags_end_frame_dgram },
 	{ "outgoing.short_tag_dgram", "R13 R14", TPC_V2,
