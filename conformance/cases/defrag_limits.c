@@ -105,6 +105,38 @@ static void fanout_defrag_truncated(struct tpc_t *t)
 	EXPECT_TRUE(t, "its bytes unchanged", !memcmp(got, b, sizeof(b)));
 }
 
+/* N21: the fragments' ECN field (ip_frag_ecn_table): ECT(0) then CE make
+ * a datagram marked CE; not-ECT then ECT(0) make none, and the member
+ * gets nothing of it */
+static void fanout_defrag_ecn(struct tpc_t *t)
+{
+	static const uint8_t tos[2][2] = { { 2, 3 }, { 0, 2 } };
+	uint8_t b[60], got[128];
+	struct tpc_sock *m;
+
+	REQUIRE(t, tpc_has_dev(t, false));
+	m = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, m);
+	EXPECT_ERR(t, join(t, m, 369, PACKET_FANOUT_LB |
+				       PACKET_FANOUT_FLAG_DEFRAG),
+		   0);
+	for (int d = 0; d < 2; d++) {
+		uint16_t id = (uint16_t)(0x705 + d);
+
+		frag(b, id, 0, 16, true);
+		b[15] = tos[d][0];
+		REQUIRE(t, !tpc_arrive(t, b, sizeof(b)));
+		frag(b, id, 16, 8, false);
+		b[15] = tos[d][1];
+		REQUIRE(t, !tpc_arrive(t, b, sizeof(b)));
+	}
+	EXPECT_EQ(t, "ECT(0) + CE: the datagram", 14 + 44,
+		  t->ops->recv(m, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_HEX(t, "its tos: CE", 3, got[15]);
+	EXPECT_ERR(t, t->ops->recv(m, got, sizeof(got), MSG_DONTWAIT),
+		   -EAGAIN);
+}
+
 /* One frame of len bytes out of slot idx of a 2-frame V2 TX ring */
 static int send_frame(struct tpc_t *t, struct tpc_sock *tx, char *ring,
 		      unsigned int idx, const uint8_t *b, uint32_t len)
@@ -167,5 +199,7 @@ const struct tpc_case tpc_cases_defrag_limits[] = {
 	  .fn = fanout_defrag_truncated, .needs = DEV },
 	{ "dev.fanout_defrag_outgoing", "N20 N21", TPC_V2,
 	  .fn = fanout_defrag_outgoing, .needs = DEV },
+	{ "dev.fanout_defrag_ecn", "N21", 0, .fn = fanout_defrag_ecn,
+	  .needs = DEV },
 	{ .name = NULL },
 };
