@@ -137,6 +137,40 @@ static void fanout_defrag_ecn(struct tpc_t *t)
 		   -EAGAIN);
 }
 
+/* N21: the datagram keeps IP_DF when the largest fragment had it
+ * (ip_frag_reasm: max_df_size == max_size): DF on both fragments, on the
+ * larger first one only: DF; on the smaller last one only: none */
+static void fanout_defrag_df(struct tpc_t *t)
+{
+	static const bool df[3][2] = { { true, true }, { true, false },
+				       { false, true } };
+	uint8_t b[60], got[128];
+	struct tpc_sock *m;
+
+	REQUIRE(t, tpc_has_dev(t, false));
+	m = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+	REQUIRE(t, m);
+	EXPECT_ERR(t, join(t, m, 370, PACKET_FANOUT_LB |
+				       PACKET_FANOUT_FLAG_DEFRAG),
+		   0);
+	for (int d = 0; d < 3; d++) {
+		uint16_t id = (uint16_t)(0x708 + d);
+
+		tpc_note(t, "datagram %d: DF on the first %d, the last %d", d,
+			 df[d][0], df[d][1]);
+		frag(b, id, 0, 16, true);
+		b[20] |= df[d][0] ? 0x40 : 0;
+		REQUIRE(t, !tpc_arrive(t, b, sizeof(b)));
+		frag(b, id, 16, 8, false);
+		b[20] |= df[d][1] ? 0x40 : 0;
+		REQUIRE(t, !tpc_arrive(t, b, sizeof(b)));
+		EXPECT_EQ(t, "the datagram", 14 + 44,
+			  t->ops->recv(m, got, sizeof(got), MSG_DONTWAIT));
+		EXPECT_HEX(t, "its frag_off", d < 2 ? 0x4000 : 0,
+			   got[20] << 8 | got[21]);
+	}
+}
+
 /* One frame of len bytes out of slot idx of a 2-frame V2 TX ring */
 static int send_frame(struct tpc_t *t, struct tpc_sock *tx, char *ring,
 		      unsigned int idx, const uint8_t *b, uint32_t len)
@@ -200,6 +234,8 @@ const struct tpc_case tpc_cases_defrag_limits[] = {
 	{ "dev.fanout_defrag_outgoing", "N20 N21", TPC_V2,
 	  .fn = fanout_defrag_outgoing, .needs = DEV },
 	{ "dev.fanout_defrag_ecn", "N21", 0, .fn = fanout_defrag_ecn,
+	  .needs = DEV },
+	{ "dev.fanout_defrag_df", "N21", 0, .fn = fanout_defrag_df,
 	  .needs = DEV },
 	{ .name = NULL },
 };
