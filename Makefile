@@ -168,6 +168,7 @@ TPC_SRCS := \
 	conformance/cases/peers_opt.c \
 	conformance/cases/profile_edges.c \
 	conformance/cases/rcvbuf.c \
+	conformance/cases/recv_edges.c \
 	conformance/cases/poll.c \
 	conformance/cases/ring.c \
 	conformance/cases/rx_edges.c \

@@ -98,6 +98,7 @@ extern const struct tpc_case tpc_cases_opt_edges[];
 extern const struct tpc_case tpc_cases_filter_edges[];
 extern const struct tpc_case tpc_cases_profile_edges[];
 extern const struct tpc_case tpc_cases_tx_hold[];
+extern const struct tpc_case tpc_cases_recv_edges[];
 
 void tpc_fail(struct tpc_t *t, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
