@@ -3,8 +3,9 @@
  * Description: edges of receiving that mutation testing asked for (README
  * "Mutation testing"): the receive queue a new or torn-down RX ring
  * purges (Q1), a blocking recv() or poll() a signal interrupts (Q2), the
- * V3 flood check at the end of the ring (B8) and the bytes before tp_mac
- * of a V3 socket without PACKET_VNET_HDR (O10).
+ * V3 flood check at the end of the ring (B8), the bytes before tp_mac
+ * of a V3 socket without PACKET_VNET_HDR (O10) and a V3 timeout that is
+ * no whole number of jiffies (B4).
  */
 #include <errno.h>
 #include <poll.h>
@@ -329,6 +330,65 @@ static void v3_no_vnet_gap(struct tpc_t *t)
 	}
 }
 
+/*
+ * B4 with a timeout that is no whole number of jiffies: 997 ms. 6.18's
+ * hrtimer retires the block at exactly 997 ms; a timer_list (6.1, 6.12:
+ * HZ 250) at msecs_to_jiffies(997) = 250 jiffies, 1000 ms, or later (the
+ * wheel's granularity). Either way the block that took a frame at the
+ * ring's setup is still open just before 997 ms (at 996 on the
+ * virtual clock), and retired with BLK_TMO at or
+ * after 997 ms. The clock is read before the setup, so the timer starts
+ * no earlier than t0; a check the machine let slip past 997 ms is
+ * skipped, not judged.
+ */
+static void v3_retire_tov_rounding(struct tpc_t *t)
+{
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 4,
+				  .tp_frame_size = 2048, .tp_frame_nr = 8,
+				  .tp_retire_blk_tov = 997 };
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	int64_t t0, at;
+	uint32_t st;
+	uint8_t pkt[60];
+	char *r;
+
+	REQUIRE(t, s);
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	t0 = tpc_now_ns(t, s);
+	EXPECT_ERR(t, tpc_req3(t, s, PACKET_RX_RING, &q), 0);
+	r = tpc_map_all(t, s, 4 * 4096);
+	REQUIRE(t, r);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	/* whole ms to sleep until 996.5 ms: 996 on a virtual clock that
+	 * stood still, half a ms of room for a real sleep's overshoot */
+	at = (996500000 - (tpc_now_ns(t, s) - t0)) / 1000000;
+	if (at < 0) {
+		tpc_skip(t, "the machine stalled: over 996 ms to set up");
+		return;
+	}
+	REQUIRE(t, !tpc_sleep_ms(t, s, (int)at));
+	st = tpc_block_status(r);
+	at = tpc_now_ns(t, s) - t0;
+	if (at >= 997000000) {
+		tpc_skip(t, "the machine stalled: read at %lld us, wanted "
+			 "996000-996500", (long long)at / 1000);
+		return;
+	}
+	tpc_note(t, "read at %lld us", (long long)at / 1000);
+	EXPECT_HEX(t, "block 0 just before 997 ms (tov 997)",
+		   TP_STATUS_KERNEL, st);
+	EXPECT_HEX(t, "poll for the retired block", POLLIN,
+		   t->ops->poll(s, POLLIN, 3000));
+	at = tpc_now_ns(t, s) - t0;
+	EXPECT_HEX(t, "block 0 retired", TP_STATUS_USER | TP_STATUS_BLK_TMO,
+		   tpc_block_status(r));
+	EXPECT_EQ(t, "block 0's packets", 1,
+		  ((struct tpacket_block_desc *)r)->hdr.bh1.num_pkts);
+	if (at < 997000000)
+		tpc_fail(t, __LINE__, "block 0 retired at %lld us, before "
+			 "997000", (long long)at / 1000);
+}
+
 const struct tpc_case tpc_cases_recv_edges[] = {
 	{ "recv.purged_by_ring", "Q1 O7", 0, .fn = purged_by_ring,
 	  .needs = TPC_CAP_INJECT },
@@ -342,5 +402,7 @@ const struct tpc_case tpc_cases_recv_edges[] = {
 	  .fn = v3_flood_check_wrap, .needs = TPC_CAP_INJECT },
 	{ "blocks.no_vnet_gap", "O10 R7", TPC_V3, .fn = v3_no_vnet_gap,
 	  .needs = TPC_CAP_CSUM },
+	{ "blocks.retire_tov_rounding", "B4 G14", TPC_V3,
+	  .fn = v3_retire_tov_rounding },
 	{ NULL },
 };
