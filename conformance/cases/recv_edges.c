@@ -5,7 +5,7 @@
  * purges (Q1), a blocking recv() or poll() a signal interrupts (Q2), the
  * V3 flood check at the end of the ring (B8), the bytes before tp_mac
  * of a V3 socket without PACKET_VNET_HDR (O10) and a V3 timeout that is
- * no whole number of jiffies (B4).
+ * no whole number of jiffies, and a frozen queue the timer thaws (B4).
  */
 #include <errno.h>
 #include <poll.h>
@@ -220,6 +220,19 @@ static void poll_interrupted(struct tpc_t *t)
 	interrupted(t, true);
 }
 
+/* n frames of 1400 bytes: two to a 4096-byte V3 block (tp_mac 82,
+ * ALIGN8(82 + 1400) = 1488), the third closes it and opens the next. */
+static int inject_big(struct tpc_t *t, struct tpc_sock *s, int n)
+{
+	static uint8_t big[1400];
+
+	tpc_eth(big, sizeof(big), tpc_bcast, 0x88b5);
+	for (int i = 0; i < n; i++)
+		if (tpc_inject(t, s, big, sizeof(big)))
+			return -1;
+	return 0;
+}
+
 /*
  * B8 at the end of the ring (__tpacket_v3_has_room: the block a quarter
  * of the ring ahead wraps to the start): 4 blocks, blocks 0-2 closed and
@@ -234,17 +247,13 @@ static void v3_flood_check_wrap(struct tpc_t *t)
 	char *r = tpc_open_v3(t, 4096, 4, 60000, 0, 0, &s);
 	struct tpacket_block_desc *b3;
 	unsigned int packets, drops;
-	static uint8_t big[1400];
 	uint8_t pkt[60];
 
 	REQUIRE(t, r);
 	b3 = (struct tpacket_block_desc *)(r + 3 * 4096);
-	tpc_eth(big, sizeof(big), tpc_bcast, 0x88b5);
 	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
-	/* two 1488-byte packets (tp_mac 82) a block: the seventh opens
-	 * block 3 */
-	for (int i = 0; i < 7; i++)
-		REQUIRE(t, !tpc_inject(t, s, big, sizeof(big)));
+	/* the seventh opens block 3 */
+	REQUIRE(t, !inject_big(t, s, 7));
 	EXPECT_HEX(t, "block 2 (closed, kept)", TP_STATUS_USER,
 		   tpc_block_status(r + 2 * 4096));
 	EXPECT_EQ(t, "block 3 packets", 1, b3->hdr.bh1.num_pkts);
@@ -389,6 +398,74 @@ static void v3_retire_tov_rounding(struct tpc_t *t)
 			 "997000", (long long)at / 1000);
 }
 
+/*
+ * B3 + B4, a frozen queue thawed by the timer: 4 blocks, a 20 ms
+ * timeout; nine 1400-byte frames fill blocks 0-3 (the timer last armed at
+ * block 3's open), the ninth finds block 0 still the user's and freezes
+ * the queue on it. The user gives block 0 back and 200 ms pass in one
+ * wait. The timer opens block 0 at its first expiry after the return
+ * (6.18's periodic tick) or its second (6.1, 6.12: the first one only
+ * re-arms for the frozen block, prb_retire_rx_blk_timer_expired's
+ * last_kactive_blk_num != kactive_blk_num): ts_first_pkt, the open's
+ * time, is within three timeouts of the return, not near the wait's end.
+ * A frame then goes in, and the timer retires the block with it (and
+ * freezes the queue again on block 1).
+ */
+static void v3_thaw_by_timer(struct tpc_t *t)
+{
+	struct tpacket_req3 q = { .tp_block_size = 4096, .tp_block_nr = 4,
+				  .tp_frame_size = 2048, .tp_frame_nr = 8,
+				  .tp_retire_blk_tov = 20 };
+	struct tpc_sock *s = tpc_open(t, SOCK_RAW);
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+	struct tpacket_block_desc *b0;
+	int64_t back, opened;
+	uint8_t pkt[60];
+	char *r;
+
+	REQUIRE(t, s);
+	EXPECT_ERR(t, tpc_req3(t, s, PACKET_RX_RING, &q), 0);
+	r = tpc_map_all(t, s, 4 * 4096);
+	REQUIRE(t, r);
+	b0 = (struct tpacket_block_desc *)r;
+	REQUIRE(t, !inject_big(t, s, 9));
+	back = tpc_now_ns(t, s);
+	for (int i = 0; i < 4; i++)
+		if (tpc_block_status(r + i * 4096) != TP_STATUS_USER) {
+			tpc_skip(t, "the machine stalled: block %d 0x%x after "
+				 "the fill, not closed full (USER)", i,
+				 tpc_block_status(r + i * 4096));
+			return;
+		}
+	tpc_block_release(b0);
+	REQUIRE(t, !tpc_sleep_ms(t, s, 200));
+	tpc_eth(pkt, sizeof(pkt), tpc_bcast, 0x88b5);
+	REQUIRE(t, !tpc_inject(t, s, pkt, sizeof(pkt)));
+	/* the timer retires it within a timeout or two; 50 at most */
+	for (int i = 0; i < 50 && tpc_block_status(b0) == TP_STATUS_KERNEL;
+	     i++)
+		REQUIRE(t, !tpc_sleep_ms(t, s, 20));
+	/* LOSING: the ninth frame's drop is not read yet (B1) */
+	EXPECT_HEX(t, "block 0 after the frame", TP_STATUS_USER |
+		   TP_STATUS_LOSING | TP_STATUS_BLK_TMO, tpc_block_status(b0));
+	EXPECT_EQ(t, "block 0's packets", 1, b0->hdr.bh1.num_pkts);
+	EXPECT_EQ(t, "getsockopt", 0,
+		  t->ops->getsockopt(s, SOL_PACKET, PACKET_STATISTICS, &st,
+				     &len));
+	EXPECT_EQ(t, "tp_packets", 10, st.tp_packets);
+	EXPECT_EQ(t, "tp_drops", 1, st.tp_drops);
+	/* the ninth frame's, and block 0's retirement with block 1 still
+	 * the user's */
+	EXPECT_EQ(t, "tp_freeze_q_cnt", 2, st.tp_freeze_q_cnt);
+	opened = (int64_t)b0->hdr.bh1.ts_first_pkt.ts_sec * 1000000000 +
+		 b0->hdr.bh1.ts_first_pkt.ts_nsec - back;
+	if (opened < 0 || opened > 60000000)
+		tpc_fail(t, __LINE__, "block 0 opened %lld us after its "
+			 "return, wanted 0 to 60000 (3 timeouts)",
+			 (long long)opened / 1000);
+}
+
 const struct tpc_case tpc_cases_recv_edges[] = {
 	{ "recv.purged_by_ring", "Q1 O7", 0, .fn = purged_by_ring,
 	  .needs = TPC_CAP_INJECT },
@@ -404,5 +481,7 @@ const struct tpc_case tpc_cases_recv_edges[] = {
 	  .needs = TPC_CAP_CSUM },
 	{ "blocks.retire_tov_rounding", "B4 G14", TPC_V3,
 	  .fn = v3_retire_tov_rounding },
+	{ "blocks.thaw_by_timer", "B3 B4 B1", TPC_V3,
+	  .fn = v3_thaw_by_timer, .needs = TPC_CAP_INJECT },
 	{ NULL },
 };
