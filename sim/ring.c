@@ -54,9 +54,9 @@ void tpsim__ring_free(struct tpsim_ring *r)
  * The ring's memory: a memfd of the ring bytes plus one wake page, mapped
  * for the producer between PROT_NONE guards so that a stray access faults
  * instead of landing in someone else's memory: a page before, and after
- * it twice the ring's length (address space only, MAP_NORESERVE), so that
- * a block or frame index wrapped the wrong way (up to 3 x block_nr, as
- * active + block_nr / 4 + block_nr) faults too.
+ * it the ring's length (address space only, MAP_NORESERVE), so that a
+ * block or frame index past the wake page by up to block_nr, e.g. one
+ * wrapped the wrong way (active + block_nr / 4 + block_nr), faults too.
  */
 static int ring_alloc(struct tpsim_ring *r, bool tx)
 {
@@ -73,7 +73,7 @@ static int ring_alloc(struct tpsim_ring *r, bool tx)
 		err = errno == EFBIG || errno == EINVAL ? -ENOMEM : -errno;
 		goto out_close;
 	}
-	r->guard_len = page + total + 2 * wake_off;
+	r->guard_len = page + total + wake_off;
 	r->guard = mmap(NULL, r->guard_len, PROT_NONE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r->guard == MAP_FAILED) {

@@ -104,8 +104,10 @@ START_TEST(out_of_address_space)
 	if (getenv("CK_FORK") && !strcmp(getenv("CK_FORK"), "no"))
 		return;
 	ck_assert_int_eq(tpsim_create(&o, &s), 0);
-	/* room for 600 MiB more than the process has now */
-	rl.rlim_cur = rl.rlim_max = vm_size() + (600u << 20);
+	/* room for 900 MiB more than the process has now: a ring takes
+	 * twice its length for the producer (its trailing guard), each
+	 * view once */
+	rl.rlim_cur = rl.rlim_max = vm_size() + (900u << 20);
 	ck_assert_int_eq(t_setint(s, PACKET_VERSION, TPACKET_V2), 0);
 	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
 	/* 1 GiB cannot be mapped for the producer */
