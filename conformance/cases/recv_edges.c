@@ -4,8 +4,8 @@
  * "Mutation testing"): the receive queue a new or torn-down RX ring
  * purges (Q1), a blocking recv() or poll() a signal interrupts (Q2), the
  * V3 flood check at the end of the ring (B8), the bytes before tp_mac
- * of a V3 socket without PACKET_VNET_HDR (O10) and a V3 timeout that is
- * no whole number of jiffies, and a frozen queue the timer thaws (B4).
+ * of a V3 socket without PACKET_VNET_HDR (O10), a V3 timeout that is no
+ * whole number of jiffies (B4) and a frozen queue the timer thaws (B3).
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,8 +19,8 @@
 #include "tpc.h"
 #include "tpsim/barrier.h"
 
-/* Frames of a socket without a ring: one, two, then one after the ring
- * came and went, each told apart by its last byte. */
+/* Frames of a socket without a ring, told apart by their last byte: 1
+ * for those queued before a ring came and went, 2 or 3 after. */
 #define PURGE_LEN 100
 
 static void mark_frame(uint8_t *pkt, uint8_t mark)
