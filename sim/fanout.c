@@ -20,7 +20,9 @@
 #endif
 #define FANOUT_MAX (1u << 16)		/* PACKET_FANOUT_MAX */
 #define FANOUT_LEGACY_MAX 256u		/* max_num_members 0 */
-#define ROLLOVER_HLEN 128u		/* history of rxhashes */
+/* history of rxhashes: L1_CACHE_BYTES / sizeof(u32), 64-byte lines on
+ * x86-64 and arm64 */
+#define ROLLOVER_HLEN 16u
 #define FLAG(f) ((f) >> 8)		/* PACKET_FANOUT_FLAG_x in f->flags */
 
 enum { ROOM_NONE, ROOM_LOW, ROOM_NORMAL };

@@ -4,8 +4,10 @@
  * without a ring whose sk_rcvbuf - sk_rmem_alloc - truesize is exactly 0
  * has no room (ROOM_NONE, not ROOM_LOW), and a V3 ring whose active
  * block is its last looks for room at the block a quarter of the ring
- * ahead, counted round to the ring's start (__tpacket_v3_has_room). The
- * cases mutation testing asked for (README "Mutation testing").
+ * ahead, counted round to the ring's start (__tpacket_v3_has_room); a
+ * member short of room keeps a flow's frames until the flow is huge
+ * (fanout_flow_is_huge). The cases mutation testing asked for (README
+ * "Mutation testing").
  */
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -169,6 +171,55 @@ static void fanout_rollover_outgoing_room(struct tpc_t *t)
 		  t->ops->recv(m[1], buf, sizeof(buf), MSG_DONTWAIT));
 }
 
+/*
+ * N15: HASH with FLAG_ROLLOVER over two V2 rings of 256 frames nobody
+ * reads, 256 frames of one IPv4/UDP flow. The flow's member takes 192
+ * with room to spare (the frame 64 ahead of its head free), then is short
+ * of room (ROOM_LOW) and keeps a frame only while its flow is not huge
+ * (fanout_flow_is_huge: each such frame writes its flow hash into a slot
+ * of a 16-entry history, L1_CACHE_BYTES / 4, and the flow is huge once
+ * it holds more than 8). So at least 9 stay (8 slots hold no more than 8
+ * frames) and the rest roll over to the other member, each counted in
+ * tp_all and tp_huge. The kernel writes a random slot: that the flow
+ * fills 9 of 16 within 64 frames fails with a chance below 10^-14.
+ */
+static void fanout_rollover_huge_flow(struct tpc_t *t)
+{
+	struct tpacket_rollover_stats st;
+	socklen_t len = sizeof(st);
+	struct tpc_sock *m[2];
+	unsigned int n[2], d[2];
+	uint8_t b[64];
+	int x;
+
+	REQUIRE(t, tpc_has_dev(t, false));
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+		REQUIRE(t, m[i]);
+		REQUIRE(t, tpc_ring_map(t, m[i], 4096, 16, 256));
+		EXPECT_ERRNO(t, "join", 0,
+			     join(t, m[i], 371, PACKET_FANOUT_HASH |
+					PACKET_FANOUT_FLAG_ROLLOVER));
+	}
+	tpc_ipv4_frame(b, sizeof(b), 1, 2);
+	for (int i = 0; i < 256; i++)
+		REQUIRE(t, !tpc_arrive(t, b, sizeof(b)));
+	for (int i = 0; i < 2; i++)
+		REQUIRE(t, !tpc_stats(t, m[i], &n[i], &d[i]));
+	tpc_note(t, "members' frames %u and %u", n[0], n[1]);
+	x = n[0] > n[1] ? 0 : 1;	/* the flow's member */
+	EXPECT_EQ(t, "frames in all", 256, n[0] + n[1]);
+	EXPECT_EQ(t, "drops in all", 0, d[0] + d[1]);
+	EXPECT_TRUE(t, "the flow's member keeps 201 to 255 frames",
+		    n[x] >= 201 && n[x] <= 255);
+	EXPECT_ERRNO(t, "PACKET_ROLLOVER_STATS", 0,
+		     t->ops->getsockopt(m[x], SOL_PACKET,
+					PACKET_ROLLOVER_STATS, &st, &len));
+	EXPECT_EQ(t, "the flow's member's tp_all", n[!x], st.tp_all);
+	EXPECT_EQ(t, "the flow's member's tp_huge", n[!x], st.tp_huge);
+	EXPECT_EQ(t, "the flow's member's tp_failed", 0, st.tp_failed);
+}
+
 #define DEV TPC_CAP_DEVICE
 
 const struct tpc_case tpc_cases_fanout_room[] = {
@@ -179,5 +230,7 @@ const struct tpc_case tpc_cases_fanout_room[] = {
 	{ "dev.fanout_rollover_outgoing_room", "N15 N20", TPC_V2,
 	  .fn = fanout_rollover_outgoing_room,
 	  .needs = DEV | TPC_CAP_TAP_LINK },
+	{ "dev.fanout_rollover_huge_flow", "N15", TPC_V2,
+	  .fn = fanout_rollover_huge_flow, .needs = DEV },
 	{ .name = NULL },
 };
