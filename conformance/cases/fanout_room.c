@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,6 +25,32 @@ static int join(struct tpc_t *t, struct tpc_sock *s, uint16_t id,
 	int v = (int)((uint32_t)id | (uint32_t)type_flags << 16);
 
 	return t->ops->setsockopt(s, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v));
+}
+
+/* m[0] and m[1]: ring-less sockets of protocol proto and SO_RCVBUF
+ * rcvbuf in HASH group id with FLAG_ROLLOVER; false when one could not
+ * be (failure recorded) */
+static bool rcvbuf_pair(struct tpc_t *t, struct tpc_sock **m, int proto,
+			int rcvbuf, uint16_t id)
+{
+	for (int i = 0; i < 2; i++) {
+		int err;
+
+		m[i] = tpc_open_proto(t, SOCK_RAW, proto);
+		if (!m[i])
+			return false;
+		err = t->ops->setsockopt(m[i], SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+					 sizeof(rcvbuf));
+		if (!err)
+			err = join(t, m[i], id, PACKET_FANOUT_HASH |
+						PACKET_FANOUT_FLAG_ROLLOVER);
+		if (err) {
+			tpc_fail(t, __LINE__, "member %d of group %u: %s", i,
+				 id, tpc_errname(err));
+			return false;
+		}
+	}
+	return true;
 }
 
 /*
@@ -40,19 +67,10 @@ static void fanout_rollover_rcvbuf_zero(struct tpc_t *t)
 	struct tpacket_rollover_stats st[2];
 	struct tpc_sock *m[2];
 	unsigned int n[2];
-	int rcvbuf = 3456, x;
+	int x;
 
 	REQUIRE(t, tpc_has_dev(t, false));
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_SOCKET, SO_RCVBUF,
-						 &rcvbuf, sizeof(rcvbuf)),
-			   0);
-		EXPECT_ERRNO(t, "join", 0,
-			     join(t, m[i], 363, PACKET_FANOUT_HASH |
-					PACKET_FANOUT_FLAG_ROLLOVER));
-	}
+	REQUIRE(t, rcvbuf_pair(t, m, ETH_P_IP, 3456, 363));
 	tpc_eth(b, sizeof(b), t->dev_addr, ETH_P_IP);
 	for (int i = 0; i < 3; i++)
 		REQUIRE(t, !tpc_arrive(t, b, sizeof(b)));
@@ -237,7 +255,7 @@ static void fanout_rollover_room_one_byte(struct tpc_t *t)
 	socklen_t len = sizeof(st);
 	struct tpc_sock *m[2], *tx = NULL;
 	unsigned int k = 0, cost;
-	int rcvbuf = 2000, x = -1;
+	int x = -1;
 	char *rt;
 
 	REQUIRE(t, tpc_has_dev(t, false));
@@ -245,16 +263,7 @@ static void fanout_rollover_room_one_byte(struct tpc_t *t)
 	REQUIRE(t, rt);
 	cost = out_cost(t, tx, rt, &k);
 	REQUIRE(t, cost);
-	for (int i = 0; i < 2; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_SOCKET, SO_RCVBUF,
-						 &rcvbuf, sizeof(int)),
-			   0);
-		EXPECT_ERRNO(t, "join", 0,
-			     join(t, m[i], 372, PACKET_FANOUT_HASH |
-					PACKET_FANOUT_FLAG_ROLLOVER));
-	}
+	REQUIRE(t, rcvbuf_pair(t, m, ETH_P_ALL, 2000, 372));
 	for (int f = 0; f < 4; f++) {
 		unsigned int n[2];
 
