@@ -36,7 +36,8 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_fanout_groups, tpc_cases_fanout_room,
 		tpc_cases_dev_receive_edges, tpc_cases_defrag_limits,
 		tpc_cases_opt_edges, tpc_cases_filter_edges,
-		tpc_cases_profile_edges, tpc_cases_tx_hold, NULL,
+		tpc_cases_profile_edges, tpc_cases_tx_hold,
+		tpc_cases_tag_edges, NULL,
 	};
 	return t;
 }

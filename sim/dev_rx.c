@@ -41,8 +41,12 @@ uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 		off = 18;
 		tagged = true;
 	}
-	while (tagged && !(tci & 0x0fff) && vlan_type(type) &&
-	       p->len >= off + 4) {
+	while (tagged && !(tci & 0x0fff) && vlan_type(type)) {
+		/* skb_vlan_untag() of the inner tag wants it and the 2 bytes
+		 * after it, or frees the frame: no protocol's tap has it
+		 * (dev.fanout_priority_inner_cut) */
+		if (p->len < off + 6)
+			return 0;
 		tci = (uint16_t)(b[off] << 8 | b[off + 1]);
 		type = (uint16_t)(b[off + 2] << 8 | b[off + 3]);
 		off += 4;

@@ -276,7 +276,8 @@ __tpsim_hidden int tpsim__dev_xmit_check(struct tpsim_sock *s,
 /* tx.c: drop the frames the qdisc of device ifindex holds for s (its
  * lock held): each completes as tpacket_destruct_skb() does */
 __tpsim_hidden void tpsim__qdisc_release(struct tpsim_sock *s, int ifindex);
-/* the frame's protocol as the stack dispatches it (network order) */
+/* the frame's protocol as the stack dispatches it (network order); 0
+ * when untagging a priority tag's inner tag frees it first */
 __tpsim_hidden uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 					   const struct tpsim_packet *p);
 
