@@ -104,9 +104,11 @@ LIBTPSIM := $(BUILD)/libtpsim.a
 # unit-test suites, one file per module (keep sorted)
 UNIT_SRCS := \
 	sim/tests/main.c \
+	sim/tests/t_batch.c \
 	sim/tests/t_helpers.c \
 	sim/tests/test_bpf_run.c \
 	sim/tests/test_batch.c \
+	sim/tests/test_batch_clock.c \
 	sim/tests/test_defrag.c \
 	sim/tests/test_dev.c \
 	sim/tests/test_edges.c \

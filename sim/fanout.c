@@ -20,7 +20,9 @@
 #endif
 #define FANOUT_MAX (1u << 16)		/* PACKET_FANOUT_MAX */
 #define FANOUT_LEGACY_MAX 256u		/* max_num_members 0 */
-#define ROLLOVER_HLEN 128u		/* history of rxhashes */
+/* history of rxhashes: L1_CACHE_BYTES / sizeof(u32), 64-byte lines on
+ * x86-64 and arm64 */
+#define ROLLOVER_HLEN 16u
 #define FLAG(f) ((f) >> 8)		/* PACKET_FANOUT_FLAG_x in f->flags */
 
 enum { ROOM_NONE, ROOM_LOW, ROOM_NORMAL };
@@ -473,8 +475,12 @@ static uint32_t flow_hash(const struct tpsim_dev *d,
 		memcpy(a2, b + off + 24, 16);
 		l4 = off + 40;
 	}
+	/* no addresses: the EtherType alone names the flow, and not as 0:
+	 * the kernel's hash never is (__flow_hash_from_keys), so an empty
+	 * slot of the rollover history is no frame's (fanout_flow_is_huge);
+	 * below 2^16, the first member of a HASH group, as 0 was */
 	if (!alen)
-		return 0;
+		return 0x10000u | ntohs(proto);
 	/* proto_ports_offset(): ESP's SPI stands for its ports, and AH's,
 	 * 4 bytes into its header */
 	if (l4 && p->len >= l4 + 4 &&

@@ -294,25 +294,34 @@ static void fanout_ebpf_no_program(struct tpc_t *t)
 	EXPECT_EQ(t, "member 1", 0, tpc_packets(t, m[1]));
 }
 
+/* The fd of an eBPF program of type that answers ret (r0 = ret; exit),
+ * or -1 with errno from bpf(BPF_PROG_LOAD) */
+static int load_ret(enum bpf_prog_type type, int32_t ret)
+{
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0,
+		  .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = type;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = 2;
+	a.license = (uint64_t)(uintptr_t)"MIT";
+	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+}
+
 /* N12: an eBPF program of another type than BPF_PROG_TYPE_SOCKET_FILTER
  * is EINVAL (bpf_prog_get_type); SKIP where bpf(2) loads nothing. */
 static void fanout_ebpf_prog_type(struct tpc_t *t)
 {
-	struct bpf_insn insns[2] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	union bpf_attr a;
 	struct tpc_sock *e;
 	int fd, joined, err;
 
 	REQUIRE(t, tpc_has_dev(t, false));
-	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_XDP;
-	a.insns = (uint64_t)(uintptr_t)insns;
-	a.insn_cnt = 2;
-	a.license = (uint64_t)(uintptr_t)"MIT";
-	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	fd = load_ret(BPF_PROG_TYPE_XDP, 0);
 	if (fd < 0) {
 		tpc_skip(t, "bpf(BPF_PROG_LOAD) of an XDP program: %s",
 			 strerror(errno));
@@ -325,6 +334,46 @@ static void fanout_ebpf_prog_type(struct tpc_t *t)
 	REQUIRE(t, e);
 	EXPECT_ERR(t, joined, 0);
 	EXPECT_ERRNO(t, "an XDP program's fd", -EINVAL, err);
+}
+
+/*
+ * N12, N19: a BPF_PROG_TYPE_SOCKET_FILTER program is what an EBPF group
+ * takes (fanout_set_data_ebpf), and its answer modulo the members picks
+ * one (fanout_demux_bpf): r0 = 1 sends every frame to member 1. An
+ * implementation that runs no eBPF (the simulator) refuses it with
+ * EOPNOTSUPP, never as a bad fd (EINVAL). SKIP where bpf(2) loads
+ * nothing (unprivileged_bpf_disabled).
+ */
+static void fanout_ebpf_socket_filter(struct tpc_t *t)
+{
+	struct tpc_sock *m[2];
+	uint8_t pkt[64];
+	int fd, err;
+
+	REQUIRE(t, tpc_has_dev(t, false));
+	for (int i = 0; i < 2; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_IP);
+		REQUIRE(t, m[i]);
+		EXPECT_ERR(t, join(t, m[i], 329, PACKET_FANOUT_EBPF), 0);
+	}
+	fd = load_ret(BPF_PROG_TYPE_SOCKET_FILTER, 1);
+	if (fd < 0) {
+		tpc_skip(t, "bpf(BPF_PROG_LOAD) of a socket filter: %s",
+			 strerror(errno));
+		return;
+	}
+	err = set_fd(t, m[0], fd, 4);
+	close(fd);
+	if (err == -EOPNOTSUPP) {
+		tpc_note(t, "eBPF not run: EOPNOTSUPP");
+		return;
+	}
+	EXPECT_ERRNO(t, "a socket filter program's fd", 0, err);
+	tpc_ipv4_frame(pkt, sizeof(pkt), 4, 1);
+	for (int i = 0; i < 3; i++)
+		REQUIRE(t, !tpc_arrive(t, pkt, sizeof(pkt)));
+	EXPECT_EQ(t, "member 0", 0, tpc_packets(t, m[0]));
+	EXPECT_EQ(t, "member 1", 3, tpc_packets(t, m[1]));
 }
 
 /* One IPv4 frame to ..:dst6 out of the sender's 2-frame V2 TX ring. */
@@ -424,6 +473,8 @@ const struct tpc_case tpc_cases_dev_bpf[] = {
 	  .fn = fanout_ebpf_no_program, .needs = DEV },
 	{ "dev.fanout_ebpf_prog_type", "N12", 0,
 	  .fn = fanout_ebpf_prog_type, .needs = DEV },
+	{ "dev.fanout_ebpf_socket_filter", "N12 N19", 0,
+	  .fn = fanout_ebpf_socket_filter, .needs = DEV },
 	{ "dev.outgoing_groups", "N19 N20", TPC_V2, .fn = outgoing_groups,
 	  .needs = DEV },
 	{ "dev.outgoing_own_group", "N20", TPC_V2, .fn = outgoing_own_group,

@@ -284,6 +284,16 @@ static void nlattr_walk(struct tpc_t *t)
 	nla(f, sizeof(f) - 4, 4, 9);
 	ANC_EQ("nest in the last 8 bytes", f, sizeof(f), sizeof(f) - 4,
 	       A_IMM(sizeof(f) - 8), X_IMM(9), ANC(SKF_AD_NLATTR_NEST));
+	/* type 9 at 12 bytes from the end in a nest of the last 16: found;
+	 * in a nest of 20 there (nla_ok against skb->len - a fails), the
+	 * nest is not looked into */
+	nla(f, sizeof(f) - 16, 16, 0x8001);
+	nla(f, sizeof(f) - 12, 8, 9);
+	ANC_EQ("nest ending with the packet", f, sizeof(f), sizeof(f) - 12,
+	       A_IMM(sizeof(f) - 16), X_IMM(9), ANC(SKF_AD_NLATTR_NEST));
+	nla(f, sizeof(f) - 16, 20, 0x8001);
+	ANC_EQ("nest running 4 bytes past the end", f, sizeof(f), 0,
+	       A_IMM(sizeof(f) - 16), X_IMM(9), ANC(SKF_AD_NLATTR_NEST));
 }
 
 /* F12 with R17: a socket bound to a protocol runs its filter after the

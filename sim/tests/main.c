@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, suite_tx_data());
 	srunner_add_suite(sr, suite_edges());
 	srunner_add_suite(sr, suite_batch());
+	srunner_add_suite(sr, suite_batch_clock());
 	srunner_add_suite(sr, suite_plain());
 	srunner_add_suite(sr, suite_peers());
 	srunner_add_suite(sr, suite_sockbuf());

@@ -68,6 +68,7 @@ Suite *suite_dev(void);
 Suite *suite_defrag(void);
 Suite *suite_bpf_run(void);
 Suite *suite_batch(void);
+Suite *suite_batch_clock(void);
 Suite *suite_edges(void);
 Suite *suite_fanout(void);
 Suite *suite_fanout_bpf(void);

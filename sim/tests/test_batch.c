@@ -4,9 +4,9 @@
  * (netif_receive_skb_list() handing a NIC poll's packets up at once).
  * Proves that a batch leaves the ring, the results and the statistics
  * exactly as the same packets delivered one by one (V1, V2, V3, the
- * receive queue), what the call returns when packet k is invalid, that
- * one run of the lock shares one clock read, and that a consumer thread
- * sees every frame of a batch in order (ThreadSanitizer runs it).
+ * receive queue), what the call returns when packet k is invalid, and
+ * that a consumer thread sees every frame of a batch in order
+ * (ThreadSanitizer runs it). The batch and the clock: test_batch_clock.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,154 +18,34 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "t_helpers.h"
+#include "t_batch.h"
 
-#define NPKT 300
-
-/* A varied, deterministic packet list: sizes from 14 to 1514 bytes,
- * host/broadcast/multicast/other destinations, 802.1Q tags in the data
- * and outside it, checksum and timestamp flags, and frames too short
- * for a tag (freed before the taps). */
-struct plist {
-	uint8_t data[NPKT][1514];
-	struct tpsim_packet p[NPKT];
-	const struct tpsim_packet *pp[NPKT];
-};
-
-static void make_list(struct plist *l)
-{
-	static const uint8_t mcast[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
-	static const uint8_t other[6] = { 0x02, 9, 9, 9, 9, 9 };
-	uint64_t x = 0x2545f4914f6cdd1dull;
-
-	for (int i = 0; i < NPKT; i++) {
-		struct tpsim_packet *p = &l->p[i];
-		uint32_t len;
-		const uint8_t *dst;
-
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		len = 14 + (uint32_t)(x % 1501);
-		dst = (x >> 20) % 4 == 0   ? t_bcast
-		      : (x >> 20) % 4 == 1 ? t_self
-		      : (x >> 20) % 4 == 2 ? mcast
-					   : other;
-		t_eth(l->data[i], len, dst,
-		      (x >> 24) % 5 == 0 ? ETH_P_8021Q : ETH_P_IP);
-		memset(p, 0, sizeof(*p));
-		p->sz = sizeof(*p);
-		p->data = l->data[i];
-		p->len = (x >> 28) % 7 == 0 ? 18 : len;
-		if ((x >> 32) % 3 == 0)
-			p->flags |= TPSIM_PKT_CSUM_VALID;
-		if ((x >> 34) % 4 == 0) {
-			p->flags |= TPSIM_PKT_SW_TS;
-			p->sw_ts.tv_sec = 100 + i;
-			p->sw_ts.tv_nsec = 7;
-		}
-		if ((x >> 36) % 6 == 0) {
-			p->flags |= TPSIM_PKT_VLAN;
-			p->vlan_tci = (uint16_t)i;
-			p->vlan_tpid = ETH_P_8021AD;
-		}
-		l->pp[i] = p;
-	}
-}
-
-/* A socket with a small ring, so that the list fills it and drops;
- * V1/V2: frames of 1024 bytes (64 or more: more than TPSIM_BATCH_RUN, the
- * batch then releases a run's statuses at its end). */
-static struct tpsim_sock *ring_sock(int type, int version,
-				    unsigned int frames)
-{
-	struct tpsim_sock *s = t_sock(type, version, 0);
-
-	if (version == TPACKET_V3) {
-		struct tpacket_req3 r = { .tp_block_size = 8192,
-					  .tp_block_nr = 8,
-					  .tp_frame_size = 2048,
-					  .tp_frame_nr = 32,
-					  .tp_retire_blk_tov = 10 };
-
-		ck_assert_int_eq(tpsim_setsockopt(s, SOL_PACKET,
-						  PACKET_RX_RING, &r,
-						  sizeof(r)), 0);
-	} else {
-		ck_assert_int_eq(t_ring(s, 8192, frames / 8, 1024, frames),
-				 0);
-	}
-	return s;
-}
-
-/* tpsim_rx_last of a and b (the packet each delivered last, as written)
- * the same: a batch keeps the record as single deliveries do */
-static void same_rx_last(struct tpsim_sock *a, struct tpsim_sock *b,
-			 unsigned int at)
-{
-	struct tpsim_rx_info x = { .sz = sizeof(x) }, y = { .sz = sizeof(y) };
-	int ea = tpsim_rx_last(a, &x), eb = tpsim_rx_last(b, &y);
-
-	ck_assert_msg(ea == eb, "after packet %u: tpsim_rx_last single %d, "
-		      "batch %d", at, ea, eb);
-	if (ea)
-		return;
-	ck_assert_msg(x.seq == y.seq && x.ring == y.ring &&
-			      x.frame == y.frame && x.status == y.status &&
-			      x.len == y.len && x.snaplen == y.snaplen,
-		      "after packet %u: single seq %llu ring %d frame %u "
-		      "status 0x%x len %u snaplen %u, batch seq %llu ring %d "
-		      "frame %u status 0x%x len %u snaplen %u", at,
-		      (unsigned long long)x.seq, x.ring, x.frame, x.status,
-		      x.len, x.snaplen, (unsigned long long)y.seq, y.ring,
-		      y.frame, y.status, y.len, y.snaplen);
-	ck_assert_msg(x.mac == y.mac && x.net == y.net &&
-			      x.vlan_tci == y.vlan_tci &&
-			      x.vlan_tpid == y.vlan_tpid &&
-			      x.ts.tv_sec == y.ts.tv_sec &&
-			      x.ts.tv_nsec == y.ts.tv_nsec,
-		      "after packet %u: single mac %u net %u vlan %u/0x%x "
-		      "ts %lld.%09ld, batch mac %u net %u vlan %u/0x%x "
-		      "ts %lld.%09ld", at, x.mac, x.net, x.vlan_tci,
-		      x.vlan_tpid, (long long)x.ts.tv_sec, x.ts.tv_nsec,
-		      y.mac, y.net, y.vlan_tci, y.vlan_tpid,
-		      (long long)y.ts.tv_sec, y.ts.tv_nsec);
-}
-
-/* plain: the list's packets with no flag and no tag in their data
- * (what rx.c's plain path and a batch's plain run take) */
+/* plain: see t_batch_list */
 static void compare_lists(int type, int version, unsigned int run,
 			  unsigned int frames, bool plain)
 {
-	static struct plist l;
-	struct tpsim_sock *a = ring_sock(type, version, frames);
-	struct tpsim_sock *b = ring_sock(type, version, frames);
-	int single[NPKT], batch[NPKT];
+	static struct t_batch_list l;
+	struct tpsim_sock *a = t_batch_ring_sock(type, version, frames);
+	struct tpsim_sock *b = t_batch_ring_sock(type, version, frames);
+	int single[T_BATCH_NPKT], batch[T_BATCH_NPKT];
 	unsigned int pa, da, pb, db;
 	size_t la, lb;
 	uint8_t *ma, *mb;
 
-	make_list(&l);
-	for (int i = 0; plain && i < NPKT; i++) {
-		uint8_t *d = l.data[i];
-
-		l.p[i].flags = 0;
-		if (d[12] == 0x81 && d[13] == 0)	/* ETH_P_8021Q */
-			d[12] = 0x08;	/* ETH_P_IP */
-	}
+	t_batch_list(&l, plain);
 	ma = t_map(a, &la);
 	mb = t_map(b, &lb);
 	/* batches of run packets: both sides of TPSIM_BATCH_RUN (64) */
-	for (unsigned int i = 0; i < NPKT; i += run) {
-		unsigned int n = NPKT - i < run ? NPKT - i : run;
+	for (unsigned int i = 0; i < T_BATCH_NPKT; i += run) {
+		unsigned int n = T_BATCH_NPKT - i < run ? T_BATCH_NPKT - i : run;
 
 		for (unsigned int k = i; k < i + n; k++)
 			single[k] = tpsim_deliver(a, l.p + k);
 		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, n,
 						     batch + i), (int)n);
-		same_rx_last(a, b, i + n - 1);
+		t_batch_same_rx_last(a, b, i + n - 1);
 	}
-	for (int i = 0; i < NPKT; i++)
+	for (int i = 0; i < T_BATCH_NPKT; i++)
 		ck_assert_msg(single[i] == batch[i],
 			      "packet %d: single %d, batch %d (V%d, type %d)",
 			      i, single[i], batch[i], version, type);
@@ -237,18 +117,19 @@ END_TEST
 /* Without a ring: the receive queue gets the same packets, in order. */
 START_TEST(batch_equals_single_queue)
 {
-	static struct plist l;
+	static struct t_batch_list l;
 	struct tpsim_sock *a = t_sock(SOCK_RAW, TPACKET_V2, 0);
 	struct tpsim_sock *b = t_sock(SOCK_RAW, TPACKET_V2, 0);
-	int ra[NPKT], rb[NPKT];
+	int ra[T_BATCH_NPKT], rb[T_BATCH_NPKT];
 	static uint8_t ba[2048], bb[2048];
 	ssize_t na, nb;
 
-	make_list(&l);
-	for (int i = 0; i < NPKT; i++)
+	t_batch_list(&l, false);
+	for (int i = 0; i < T_BATCH_NPKT; i++)
 		ra[i] = tpsim_deliver(a, l.p + i);
-	ck_assert_int_eq(tpsim_deliver_batch(b, l.pp, NPKT, rb), NPKT);
-	for (int i = 0; i < NPKT; i++)
+	ck_assert_int_eq(tpsim_deliver_batch(b, l.pp, T_BATCH_NPKT, rb),
+			 T_BATCH_NPKT);
+	for (int i = 0; i < T_BATCH_NPKT; i++)
 		ck_assert_int_eq(ra[i], rb[i]);
 	do {
 		na = tpsim_recv(a, ba, sizeof(ba), MSG_DONTWAIT);
@@ -309,66 +190,6 @@ START_TEST(batch_stops_at_invalid_packet)
 	t_stats(s, &p, &d);
 	ck_assert_uint_eq(p, 2);
 	ck_assert_uint_eq(d, 1);
-	tpsim_munmap(s, m, len);
-	tpsim_close(s);
-}
-END_TEST
-
-/* A V2 ring of more frames than a run (its frames held to the run's
- * end), plain packets: an invalid clock step stops the batch there with
- * what came before delivered, released and noted; a valid one stamps
- * the packets from it on with the new time. */
-START_TEST(batch_held_clock_steps)
-{
-	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
-	struct tpsim_rx_info in = { .sz = sizeof(in) };
-	uint8_t f[60];
-	struct tpsim_packet ok = { .sz = sizeof(ok), .data = f, .len = 60 };
-	struct tpsim_packet step = ok, bad;
-	const struct tpsim_packet *v[4] = { &ok, &ok, &bad, &ok };
-	int res[4] = { -99, -99, -99, -99 };
-	unsigned int p, d;
-	size_t len;
-	char *m;
-
-	step.flags = TPSIM_PKT_CLOCK;
-	step.clock_at.tv_sec = 5;
-	bad = step;
-	bad.clock_at.tv_nsec = 1000000000L;
-	ck_assert_int_eq(t_ring(s, 8192, 16, 1024, 128), 0);
-	m = t_map(s, &len);
-	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
-	ck_assert_int_eq(tpsim_deliver_batch(s, v, 4, res), 2);
-	ck_assert_int_eq(res[0], TPSIM_RX_DELIVERED);
-	ck_assert_int_eq(res[1], TPSIM_RX_DELIVERED);
-	ck_assert_int_eq(res[2], -99);
-	for (int i = 0; i < 3; i++)
-		ck_assert_uint_eq(tpsim_frame_status(m + i * 1024, TPACKET_V2),
-				  i < 2 ? TP_STATUS_USER : TP_STATUS_KERNEL);
-	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
-	ck_assert_uint_eq(in.seq, 2);
-	ck_assert_uint_eq(in.frame, 1);
-	ck_assert_uint_eq(in.len, 60);
-	ck_assert_uint_eq(in.status, TP_STATUS_USER);
-	t_stats(s, &p, &d);
-	ck_assert_uint_eq(p, 2);
-	ck_assert_uint_eq(d, 0);
-	v[2] = &step;	/* and no results asked for */
-	ck_assert_int_eq(tpsim_deliver_batch(s, v, 4, NULL), 4);
-	for (int i = 2; i < 6; i++) {
-		struct tpacket2_hdr *h = (void *)(m + i * 1024);
-
-		ck_assert_uint_eq(tpsim_frame_status(h, TPACKET_V2),
-				  TP_STATUS_USER);
-		ck_assert_msg(h->tp_sec == (i < 4 ? 0u : 5u),
-			      "frame %d stamped %u s", i, h->tp_sec);
-	}
-	ck_assert_int_eq(tpsim_rx_last(s, &in), 0);
-	ck_assert_uint_eq(in.seq, 6);
-	ck_assert_uint_eq(in.frame, 5);
-	ck_assert_int_eq(in.ts.tv_sec, 5);
-	t_stats(s, &p, &d);	/* since the last read, which cleared them */
-	ck_assert_uint_eq(p, 4);
 	tpsim_munmap(s, m, len);
 	tpsim_close(s);
 }
@@ -435,49 +256,6 @@ START_TEST(batch_bad_arguments)
 	t_stats(s, &p, &d);
 	ck_assert_uint_eq(p, 0);
 	ck_assert_uint_eq(d, 0);
-	tpsim_close(s);
-}
-END_TEST
-
-/* On the real clock, the packets of one run without their own stamp share
- * the run's one clock read; a packet with its own keeps it. */
-START_TEST(batch_one_clock_read_per_run)
-{
-	struct tpsim_create_opts o = { .sz = sizeof(o) };
-	struct tpsim_sock *s;
-	uint8_t f[60];
-	struct tpsim_packet p = { .sz = sizeof(p), .data = f, .len = 60 };
-	struct tpsim_packet st = p;
-	const struct tpsim_packet *v[64];
-	struct tpacket2_hdr *h0, *h;
-	size_t len;
-	char *m;
-
-	ck_assert_int_eq(tpsim_create(&o, &s), 0);
-	ck_assert_int_eq(t_setint(s, PACKET_VERSION, TPACKET_V2), 0);
-	ck_assert_int_eq(t_ring(s, 4096, 32, 2048, 64), 0);
-	m = t_map(s, &len);
-	t_eth(f, sizeof(f), t_bcast, ETH_P_IP);
-	st.flags = TPSIM_PKT_SW_TS;
-	st.sw_ts.tv_sec = 5;
-	st.sw_ts.tv_nsec = 6;
-	for (int i = 0; i < 64; i++)
-		v[i] = i == 10 ? &st : &p;
-	ck_assert_int_eq(tpsim_deliver_batch(s, v, 64, NULL), 64);
-	h0 = (void *)m;
-	for (int i = 1; i < 64; i++) {
-		h = (void *)(m + (size_t)i * 2048);
-		if (i == 10) {
-			ck_assert_uint_eq(h->tp_sec, 5);
-			ck_assert_uint_eq(h->tp_nsec, 6);
-			continue;
-		}
-		ck_assert_msg(h->tp_sec == h0->tp_sec &&
-			      h->tp_nsec == h0->tp_nsec,
-			      "frame %d stamped %u.%09u, frame 0 %u.%09u", i,
-			      h->tp_sec, h->tp_nsec, h0->tp_sec, h0->tp_nsec);
-	}
-	tpsim_munmap(s, m, len);
 	tpsim_close(s);
 }
 END_TEST
@@ -588,124 +366,6 @@ START_TEST(batch_two_threads)
 }
 END_TEST
 
-/* TPSIM_PKT_CLOCK: a batch of packets that carry their arrival times
- * leaves a V3 ring (blocks retired by the timer between them) exactly as
- * tpsim_clock_set() before each tpsim_deliver() does. */
-static void clock_follows(int version, unsigned int frames, bool plain)
-{
-	static struct plist l;
-	struct tpsim_sock *a = ring_sock(SOCK_RAW, version, frames);
-	struct tpsim_sock *b = ring_sock(SOCK_RAW, version, frames);
-	int ra[NPKT], rb[NPKT];
-	struct timespec now_a, now_b;
-	unsigned int pa, da, pb, db;
-	size_t la, lb;
-	uint8_t *ma, *mb;
-
-	make_list(&l);
-	for (int i = 0; plain && i < NPKT; i++) {
-		uint8_t *d = l.data[i];
-
-		l.p[i].flags = 0;
-		if (d[12] == 0x81 && d[13] == 0)	/* ETH_P_8021Q */
-			d[12] = 0x08;	/* ETH_P_IP */
-	}
-	ma = t_map(a, &la);
-	mb = t_map(b, &lb);
-	for (int i = 0; i < NPKT; i++) {
-		/* 1 to 2.5 ms apart (the timer's period is 10 ms), and
-		 * once back in time */
-		struct timespec at = { .tv_sec = 0,
-				       .tv_nsec = (long)(i * 1500000L +
-							 (i % 3) * 500000L) };
-
-		if (i == 100)
-			at.tv_nsec = 1000;
-		l.p[i].flags |= TPSIM_PKT_CLOCK;
-		l.p[i].clock_at = at;
-		tpsim_clock_now(a, &now_a);
-		if (at.tv_nsec > now_a.tv_nsec)
-			ck_assert_int_eq(tpsim_clock_set(a, &at), 0);
-		l.p[i].flags &= ~(uint32_t)TPSIM_PKT_CLOCK;
-		ra[i] = tpsim_deliver(a, l.p + i);
-		l.p[i].flags |= TPSIM_PKT_CLOCK;
-	}
-	for (int i = 0; i < NPKT; i += 50)
-		ck_assert_int_eq(tpsim_deliver_batch(b, l.pp + i, 50, rb + i),
-				 50);
-	same_rx_last(a, b, NPKT - 1);
-	for (int i = 0; i < NPKT; i++)
-		ck_assert_msg(ra[i] == rb[i], "packet %d: %d, batch %d", i,
-			      ra[i], rb[i]);
-	for (size_t off = 0; off < la; off++)
-		ck_assert_msg(ma[off] == mb[off], "ring byte %zu: 0x%02x, "
-			      "batch 0x%02x", off, ma[off], mb[off]);
-	tpsim_clock_now(a, &now_a);
-	tpsim_clock_now(b, &now_b);
-	ck_assert_int_eq(now_a.tv_nsec, now_b.tv_nsec);
-	ck_assert_int_eq(now_b.tv_nsec,
-			 (NPKT - 1) * 1500000L + (NPKT - 1) % 3 * 500000L);
-	t_stats(a, &pa, &da);
-	t_stats(b, &pb, &db);
-	ck_assert_uint_eq(pa, pb);
-	ck_assert_uint_eq(da, db);
-	tpsim_munmap(a, ma, la);
-	tpsim_munmap(b, mb, lb);
-	tpsim_close(a);
-	tpsim_close(b);
-}
-
-START_TEST(batch_clock_follows_packets)
-{
-	clock_follows(TPACKET_V3, 0, false);
-}
-END_TEST
-
-START_TEST(batch_clock_deferred)
-{
-	clock_follows(TPACKET_V2, 128, false);
-	clock_follows(TPACKET_V2, 128, true);
-}
-END_TEST
-
-/* The clock moves for a packet the socket never sees (a tagged frame
- * too short to untag); TPSIM_PKT_CLOCK is refused on a real clock, with
- * an older struct or a bad time. */
-START_TEST(packet_clock_rules)
-{
-	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
-	struct tpsim_create_opts o = { .sz = sizeof(o) };
-	struct tpsim_sock *real;
-	uint8_t f[60];
-	struct tpsim_packet p = { .sz = sizeof(p), .data = f, .len = 18,
-				  .flags = TPSIM_PKT_CLOCK,
-				  .clock_at = { 2, 5 } };
-	struct timespec now;
-
-	t_eth(f, sizeof(f), t_bcast, ETH_P_8021Q);
-	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_IGNORED);
-	tpsim_clock_now(s, &now);
-	ck_assert_int_eq(now.tv_sec, 2);
-	ck_assert_int_eq(now.tv_nsec, 5);
-	p.clock_at.tv_nsec = 1000000000L;
-	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
-	p.clock_at.tv_nsec = 0;
-	p.clock_at.tv_sec = -1;
-	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
-	p.clock_at.tv_sec = 1;
-	p.sz = offsetof(struct tpsim_packet, clock_at);
-	ck_assert_int_eq(tpsim_deliver(s, &p), -EINVAL);
-	p.sz = sizeof(p);
-	/* earlier than now: the clock stays */
-	ck_assert_int_eq(tpsim_deliver(s, &p), TPSIM_RX_IGNORED);
-	tpsim_clock_now(s, &now);
-	ck_assert_int_eq(now.tv_sec, 2);
-	ck_assert_int_eq(tpsim_create(&o, &real), 0);
-	ck_assert_int_eq(tpsim_deliver(real, &p), -EINVAL);
-	tpsim_close(real);
-	tpsim_close(s);
-}
-END_TEST
 
 Suite *suite_batch(void)
 {
@@ -714,19 +374,14 @@ Suite *suite_batch(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, batch_bad_arguments);
-	tcase_add_test(tc, batch_clock_follows_packets);
-	tcase_add_test(tc, batch_clock_deferred);
 	tcase_add_test(tc, batch_equals_single_deferred);
-	tcase_add_test(tc, batch_held_clock_steps);
 	tcase_add_test(tc, batch_held_losing);
 	tcase_add_test(tc, batch_equals_single_plain);
 	tcase_add_test(tc, batch_equals_single_queue);
 	tcase_add_test(tc, batch_equals_single_v1_v2);
 	tcase_add_test(tc, batch_equals_single_v3);
-	tcase_add_test(tc, batch_one_clock_read_per_run);
 	tcase_add_test(tc, batch_stops_at_invalid_packet);
 	tcase_add_test(tc, batch_two_threads);
-	tcase_add_test(tc, packet_clock_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

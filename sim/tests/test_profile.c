@@ -117,6 +117,56 @@ START_TEST(create_checks)
 }
 END_TEST
 
+/* bind to the device of the tpsim_create options (a socket in no net
+ * knows that one) */
+static int bind_own_dev(struct tpsim_sock *s, int ifindex)
+{
+	struct sockaddr_ll a = { .sll_family = AF_PACKET,
+				 .sll_ifindex = ifindex };
+
+	return tpsim_bind(s, (struct sockaddr *)&a, sizeof(a));
+}
+
+/* A caller built against an older tpsim.h passes a shorter struct
+ * (libbpf's OPTS convention): the fields past its sz are never read, so
+ * what lies there (here values create would refuse) changes nothing and
+ * each field takes its default. An address of zeros is the default. */
+START_TEST(create_older_opts)
+{
+	struct tpsim_create_opts o = { .sz = sizeof(o), .clock = 7 };
+	struct sockaddr_ll sll;
+	socklen_t len = sizeof(sll);
+	struct tpsim_sock *s;
+
+	ck_assert_int_eq(tpsim_create(&o, &s), -EINVAL);
+	o.clock = TPSIM_CLOCK_VIRTUAL;
+	o.wire = 7;
+	o.mtu = 9000;
+	o.sz = offsetof(struct tpsim_create_opts, addr);
+	ck_assert_int_eq(tpsim_create(&o, &s), 0);
+	/* the clock is the default, real one: no virtual step */
+	ck_assert_int_eq(tpsim_clock_advance_ns(s, 1), -EINVAL);
+	ck_assert_int_eq(bind_own_dev(s, 1), 0);
+	ck_assert_int_eq(tpsim_getsockname(s, (struct sockaddr *)&sll, &len),
+			 0);
+	ck_assert_uint_eq(sll.sll_halen, 6);
+	ck_assert_uint_eq(sll.sll_addr[0], 0x02);
+	ck_assert_uint_eq(sll.sll_addr[5], 0x01);
+	tpsim_close(s);
+	o.sz = sizeof(o);
+	o.wire = TPSIM_WIRE_QUEUE;
+	memset(o.addr, 0, sizeof(o.addr));
+	ck_assert_int_eq(tpsim_create(&o, &s), 0);
+	ck_assert_int_eq(bind_own_dev(s, 1), 0);
+	len = sizeof(sll);
+	ck_assert_int_eq(tpsim_getsockname(s, (struct sockaddr *)&sll, &len),
+			 0);
+	ck_assert_uint_eq(sll.sll_addr[5], 0x01);
+	ck_assert_int_eq(tpsim_clock_advance_ns(s, 1), 0);
+	tpsim_close(s);
+}
+END_TEST
+
 START_TEST(virtual_clock)
 {
 	struct tpsim_sock *s = t_sock(SOCK_RAW, TPACKET_V2, 0);
@@ -161,6 +211,7 @@ Suite *suite_profile(void)
 
 	tcase_add_test(tc, c1_c2_header_sizes);
 	tcase_add_test(tc, create_checks);
+	tcase_add_test(tc, create_older_opts);
 	tcase_add_test(tc, profiles_by_name);
 	tcase_add_test(tc, small_head_by_profile);
 	tcase_add_test(tc, vlan_cleared_by_profile);

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import select
 import shutil
 import signal
@@ -629,6 +630,47 @@ def cmd_check(a):
     return 1 if bad else 0
 
 
+def cmd_gaps(a):
+    """Every mutant conformance/mutation-equivalent.tsv calls a gap, built
+    and run against the suite as it is now: a gap that a case has since
+    learnt to see is killed, and its line in the list is stale (delete
+    it). Prints one TAP-like line per gap; returns 1 if any is killed."""
+    eqv = load_equivalent()
+    files = sorted({k.split('|', 1)[0] for k, (kind, _) in eqv.items()
+                    if kind == 'gap'})
+    now = {}
+    for m in all_candidates([f for f in files if os.path.exists(f)]):
+        now.setdefault(m['key'].replace('\t', ' '), m)
+    base, sims, tpcs = build_base(a.build)
+    work = os.path.join(a.build, 'g')
+    os.makedirs(work, exist_ok=True)
+    stale = 0
+    for key, (kind, why) in sorted(eqv.items()):
+        if kind != 'gap' or not re.search(a.reason, why):
+            continue
+        c = now.get(key)
+        if c is None:
+            print(f'gone     {key}  (no such line now)', flush=True)
+            continue
+        with open(c['file']) as fh:
+            ok, swap, err = compile_mutant(work, c, fh.read())
+        if ok:
+            ok, err = link(base, sims, tpcs, f'{work}/tpconform', swap=swap)
+        if not ok:
+            print(f"no-build {c['file']}:{c['line']} {c['change']}",
+                  flush=True)
+            continue
+        st, failed = run_suite(f'{work}/tpconform', a.timeout)
+        if st != 'survived':
+            stale += 1
+        print(f"{'KILLED' if st != 'survived' else 'gap':8} "
+              f"{c['file']}:{c['line']} {c['change']}"
+              + (f"  by {', '.join(failed[:2])}" if st != 'survived' else ''),
+              flush=True)
+    print(f'mutation gaps: {stale} of the listed gaps are killed now')
+    return 1 if stale else 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -661,6 +703,12 @@ def main():
                         'the ones that do not repeat become survivors')
     r4.add_argument('--out', default='reports/mutation')
     r4.add_argument('--build', default='build/mutation')
+    r5 = sub.add_parser('gaps', help='every gap of the equivalent list '
+                        'against the suite now: the killed ones are stale')
+    r5.add_argument('--build', default='build/mutation')
+    r5.add_argument('--timeout', type=float, default=60)
+    r5.add_argument('--reason', default='', metavar='REGEX',
+                    help='only the gaps whose reason matches REGEX')
     r2 = sub.add_parser('report', help='rewrite OUT.md/.json from OUT.json '
                         'with the current equivalent list')
     r2.add_argument('--out', default='reports/mutation')
@@ -673,6 +721,8 @@ def main():
         cmd_rerun(a)
     elif a.cmd == 'verify':
         cmd_verify(a)
+    elif a.cmd == 'gaps':
+        sys.exit(cmd_gaps(a))
     else:
         with open(a.out + '.json') as f:
             rep = json.load(f)
