@@ -29,9 +29,11 @@ uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 	uint16_t type, tci = tagged ? p->vlan_tci : 0;
 	uint32_t off = ETH_HLEN;
 
+	/* given with the packet, or a TUN's (no link header to read) */
 	if ((p->flags & TPSIM_PKT_PROTOCOL) || !d->hard_header_len ||
 	    p->len < ETH_HLEN)
-		return p->flags & TPSIM_PKT_PROTOCOL ? p->protocol : 0;
+		return p->flags & TPSIM_PKT_PROTOCOL ? p->protocol
+		       : d->hard_header_len ? 0 : tpsim__tun_protocol(p);
 	type = (uint16_t)(b[12] << 8 | b[13]);
 	/* a protocol tap sees a tagged frame untagged (R17), and a priority
 	 * tag (VID 0) around another tag taken off too */

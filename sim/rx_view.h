@@ -202,14 +202,8 @@ static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
 	k->payload = d;
 	k->plen = p->len;
 	k->src = NULL;
-	if (p->flags & TPSIM_PKT_PROTOCOL)
-		k->protocol = p->protocol;
-	else if (p->len && (d[0] >> 4) == 4)
-		k->protocol = htons(ETH_P_IP);
-	else if (p->len && (d[0] >> 4) == 6)
-		k->protocol = htons(ETH_P_IPV6);
-	else
-		k->protocol = 0;
+	k->protocol = p->flags & TPSIM_PKT_PROTOCOL ? p->protocol
+						     : tpsim__tun_protocol(p);
 	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype : PACKET_HOST;
 	k->wire_len = p->len;
 	if (p->flags & TPSIM_PKT_VLAN) {
