@@ -154,6 +154,7 @@ TPC_SRCS := \
 	conformance/cases/fanout_groups.c \
 	conformance/cases/fanout_room.c \
 	conformance/cases/dev_receive_edges.c \
+	conformance/cases/tag_edges.c \
 	conformance/cases/defrag_limits.c \
 	conformance/cases/filter.c \
 	conformance/cases/filter_ring.c \

@@ -37,7 +37,7 @@ static const struct tpc_case *const *tables(void)
 		tpc_cases_dev_receive_edges, tpc_cases_defrag_limits,
 		tpc_cases_opt_edges, tpc_cases_filter_edges,
 		tpc_cases_profile_edges, tpc_cases_tx_hold,
-		tpc_cases_recv_edges, NULL,
+		tpc_cases_recv_edges, tpc_cases_tag_edges, NULL,
 	};
 	return t;
 }

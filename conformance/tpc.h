@@ -88,6 +88,7 @@ extern const struct tpc_case tpc_cases_fanout_edges[];
 extern const struct tpc_case tpc_cases_fanout_groups[];
 extern const struct tpc_case tpc_cases_fanout_room[];
 extern const struct tpc_case tpc_cases_dev_receive_edges[];
+extern const struct tpc_case tpc_cases_tag_edges[];
 extern const struct tpc_case tpc_cases_defrag_limits[];
 extern const struct tpc_case tpc_cases_peers[];
 extern const struct tpc_case tpc_cases_peers_opt[];

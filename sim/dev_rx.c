@@ -29,9 +29,11 @@ uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 	uint16_t type, tci = tagged ? p->vlan_tci : 0;
 	uint32_t off = ETH_HLEN;
 
+	/* given with the packet, or a TUN's (no link header to read) */
 	if ((p->flags & TPSIM_PKT_PROTOCOL) || !d->hard_header_len ||
 	    p->len < ETH_HLEN)
-		return p->flags & TPSIM_PKT_PROTOCOL ? p->protocol : 0;
+		return p->flags & TPSIM_PKT_PROTOCOL ? p->protocol
+		       : d->hard_header_len ? 0 : tpsim__tun_protocol(p);
 	type = (uint16_t)(b[12] << 8 | b[13]);
 	/* a protocol tap sees a tagged frame untagged (R17), and a priority
 	 * tag (VID 0) around another tag taken off too */
@@ -41,8 +43,12 @@ uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 		off = 18;
 		tagged = true;
 	}
-	while (tagged && !(tci & 0x0fff) && vlan_type(type) &&
-	       p->len >= off + 4) {
+	while (tagged && !(tci & 0x0fff) && vlan_type(type)) {
+		/* skb_vlan_untag() of the inner tag wants it and the 2 bytes
+		 * after it, or frees the frame: no protocol's tap has it
+		 * (dev.fanout_priority_inner_cut) */
+		if (p->len < off + 6)
+			return 0;
 		tci = (uint16_t)(b[off] << 8 | b[off + 1]);
 		type = (uint16_t)(b[off + 2] << 8 | b[off + 3]);
 		off += 4;

@@ -6,6 +6,8 @@
 #ifndef TPSIM_INTERNAL_H
 #define TPSIM_INTERNAL_H
 
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -276,9 +278,23 @@ __tpsim_hidden int tpsim__dev_xmit_check(struct tpsim_sock *s,
 /* tx.c: drop the frames the qdisc of device ifindex holds for s (its
  * lock held): each completes as tpacket_destruct_skb() does */
 __tpsim_hidden void tpsim__qdisc_release(struct tpsim_sock *s, int ifindex);
-/* the frame's protocol as the stack dispatches it (network order) */
+/* the frame's protocol as the stack dispatches it (network order); 0
+ * when untagging a priority tag's inner tag frees it first */
 __tpsim_hidden uint16_t tpsim__frame_proto(const struct tpsim_dev *d,
 					   const struct tpsim_packet *p);
+/* the protocol a TUN without packet information gives a packet it
+ * takes (network order): ETH_P_IP or ETH_P_IPV6 by the IP version nibble
+ * (tun_get_user, IFF_NO_PI), else 0 */
+static inline uint16_t tpsim__tun_protocol(const struct tpsim_packet *p)
+{
+	const uint8_t *d = p->data;
+
+	if (p->len && (d[0] >> 4) == 4)
+		return htons(ETH_P_IP);
+	if (p->len && (d[0] >> 4) == 6)
+		return htons(ETH_P_IPV6);
+	return 0;
+}
 
 /* dev_rx.c: a sent frame noted under the socket's lock, shown to the
  * other ETH_P_ALL sockets of the device as PACKET_OUTGOING after it */

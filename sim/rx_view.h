@@ -23,15 +23,15 @@
 /*
  * __vlan_get_protocol_offset: the type after the tags that follow a link
  * header whose type field says type, the first tag at data[0]; *depth the
- * bytes of tags. At most 7 tags are read; 0 when one is cut short or the
- * chain is longer.
+ * bytes of tags. At most max tags are read (tag_steps); 0 when one is cut
+ * short or the chain is longer.
  */
 static uint16_t skip_tags(uint16_t type, const uint8_t *data, uint32_t len,
-			  uint32_t *depth)
+			  int max, uint32_t *depth)
 {
 	uint32_t off = 0;
 
-	for (int left = 7; tpsim__eth_type_vlan(type); left--) {
+	for (int left = max; tpsim__eth_type_vlan(type); left--) {
 		if (off + 4 > len || !left)
 			return 0;
 		memcpy(&type, data + off + 2, 2);
@@ -39,6 +39,20 @@ static uint16_t skip_tags(uint16_t type, const uint8_t *data, uint32_t len,
 	}
 	*depth = off;
 	return type;
+}
+
+/*
+ * How many tags __vlan_get_protocol_offset reads: its walk has
+ * VLAN_MAX_DEPTH (8) steps and starts at mac_len - VLAN_HLEN. A packet
+ * that went out has mac_len 0 (nothing set it since packet_snd), so the
+ * walk starts at the first tag: 7 tags. A received one has mac_len 14
+ * (__netif_receive_skb_core's skb_reset_mac_len), so the first step reads
+ * the link header's own type field and 6 tags are left (found by
+ * flags.tags_depth_dgram on the kernel).
+ */
+static int tag_steps(const struct rx_skb *k)
+{
+	return k->pkttype == PACKET_OUTGOING ? 7 : 6;
 }
 
 /*
@@ -55,7 +69,8 @@ static void dgram_view(const struct tpsim_sock *s, struct rx_skb *k,
 	k->dgram_proto = k->protocol;
 	if (!s->prof->dgram_inner_proto || !tpsim__eth_type_vlan(k->protocol))
 		return;
-	k->dgram_proto = skip_tags(k->protocol, tag, len, &depth);
+	k->dgram_proto = skip_tags(k->protocol, tag, len, tag_steps(k),
+				   &depth);
 	if (!k->vlan) {
 		k->data_tag = true;
 		/* a whole vlan_hdr, or vlan_get_tci() answers 0 */
@@ -98,7 +113,8 @@ static int parse_ether(const struct tpsim_sock *s,
 		/* packet_parse_headers: the network header goes after the
 		 * tags in the data; SOCK_DGRAM data starts there */
 		if (s->prof->dgram_inner_proto && tpsim__eth_type_vlan(k->protocol) &&
-		    skip_tags(k->protocol, k->payload, k->plen, &depth)) {
+		    skip_tags(k->protocol, k->payload, k->plen, tag_steps(k),
+			      &depth)) {
 			if (s->type == SOCK_DGRAM) {
 				k->payload += depth;
 				k->plen -= depth;
@@ -186,14 +202,8 @@ static void parse_none(const struct tpsim_packet *p, struct rx_skb *k)
 	k->payload = d;
 	k->plen = p->len;
 	k->src = NULL;
-	if (p->flags & TPSIM_PKT_PROTOCOL)
-		k->protocol = p->protocol;
-	else if (p->len && (d[0] >> 4) == 4)
-		k->protocol = htons(ETH_P_IP);
-	else if (p->len && (d[0] >> 4) == 6)
-		k->protocol = htons(ETH_P_IPV6);
-	else
-		k->protocol = 0;
+	k->protocol = p->flags & TPSIM_PKT_PROTOCOL ? p->protocol
+						     : tpsim__tun_protocol(p);
 	k->pkttype = (p->flags & TPSIM_PKT_PKTTYPE) ? p->pkttype : PACKET_HOST;
 	k->wire_len = p->len;
 	if (p->flags & TPSIM_PKT_VLAN) {

@@ -187,6 +187,16 @@ static void fanout_defrag_csum_carry(struct tpc_t *t)
 	check_whole(t, ring, 0, 0xffff, 24, 0);
 }
 
+/* A fragment() of datagram id (tos 0) arrives on the device; a failure
+ * is recorded and returned. */
+static int frag_arrive(struct tpc_t *t, uint16_t id, uint32_t off,
+		       uint32_t n, bool more)
+{
+	uint8_t b[128];
+
+	return tpc_arrive(t, b, fragment(b, id, off, n, more, 0));
+}
+
 /* fragment() with an 802.1Q tag (TCI 100) after the addresses */
 static uint32_t tagged(uint8_t *b, uint16_t id, uint32_t off, uint32_t n,
 		       bool more)
@@ -199,10 +209,11 @@ static uint32_t tagged(uint8_t *b, uint16_t id, uint32_t off, uint32_t n,
 }
 
 /* N21 at its edges (ip_frag_queue, ip_check_defrag): a last fragment
- * that comes twice is a duplicate, not an end that moved; two datagrams
- * whose ids differ only in the high byte are two; fragments with an
- * 802.1Q tag are untagged before the taps, so they are reassembled too
- * (the tag gone for a socket bound to ETH_P_IP, R17). */
+ * that comes twice, or again with MF set, is a duplicate, not an end
+ * that moved; two datagrams whose ids differ only in the high byte are
+ * two; fragments with an 802.1Q tag are untagged before the taps, so
+ * they are reassembled too (the tag gone for a socket bound to
+ * ETH_P_IP, R17). */
 static void fanout_defrag_edges(struct tpc_t *t)
 {
 	struct tpc_sock *m;
@@ -219,30 +230,34 @@ static void fanout_defrag_edges(struct tpc_t *t)
 	EXPECT_ERR(t, join(t, m, 336, PACKET_FANOUT_LB |
 				       PACKET_FANOUT_FLAG_DEFRAG),
 		   0);
-	/* the last fragment twice, then the first */
-	len = fragment(b, 0x301, 16, 8, false, 0);
-	REQUIRE(t, !tpc_arrive(t, b, len));
-	REQUIRE(t, !tpc_arrive(t, b, len));
-	len = fragment(b, 0x301, 0, 16, true, 0);
-	REQUIRE(t, !tpc_arrive(t, b, len));
-	EXPECT_EQ(t, "member after a repeated last fragment", 1,
-		  tpc_packets(t, m));
-	check_whole(t, ring, 0, 0x301, 24, 0);
-	REQUIRE(t, !t->failed);
+	/* the last fragment twice, then the first (0x301); the last, then
+	 * its bytes again with MF set, then the first (0x302): the MF copy
+	 * ends where the datagram does, not past it (ip_frag_queue: end >
+	 * qp->q.len drops the queue), so it is a duplicate the queue drops
+	 * (inet_frag_queue_insert: IPFRAG_DUP) */
+	for (unsigned int i = 0; i < 2; i++) {
+		uint16_t id = (uint16_t)(0x301 + i);
+
+		REQUIRE(t, !frag_arrive(t, id, 16, 8, false));
+		REQUIRE(t, !frag_arrive(t, id, 16, 8, i == 1));
+		REQUIRE(t, !frag_arrive(t, id, 0, 16, true));
+		tpc_note(t, "the last fragment repeated %s",
+			 i ? "with MF" : "as it was");
+		EXPECT_EQ(t, "member after a repeated last fragment", 1,
+			  tpc_packets(t, m));
+		check_whole(t, ring, i, id, 24, 0);
+		REQUIRE(t, !t->failed);
+	}
 	/* ids 0x1234 and 0x5634, interleaved */
-	len = fragment(b, 0x1234, 0, 16, true, 0);
-	REQUIRE(t, !tpc_arrive(t, b, len));
-	len = fragment(b, 0x5634, 0, 16, true, 0);
-	REQUIRE(t, !tpc_arrive(t, b, len));
-	len = fragment(b, 0x1234, 16, 8, false, 0);
-	REQUIRE(t, !tpc_arrive(t, b, len));
-	len = fragment(b, 0x5634, 16, 8, false, 0);
-	REQUIRE(t, !tpc_arrive(t, b, len));
+	REQUIRE(t, !frag_arrive(t, 0x1234, 0, 16, true));
+	REQUIRE(t, !frag_arrive(t, 0x5634, 0, 16, true));
+	REQUIRE(t, !frag_arrive(t, 0x1234, 16, 8, false));
+	REQUIRE(t, !frag_arrive(t, 0x5634, 16, 8, false));
 	/* (PACKET_STATISTICS counts since the last read) */
 	EXPECT_EQ(t, "member after two ids of one low byte", 2,
 		  tpc_packets(t, m));
-	check_whole(t, ring, 1, 0x1234, 24, 0);
-	check_whole(t, ring, 2, 0x5634, 24, 0);
+	check_whole(t, ring, 2, 0x1234, 24, 0);
+	check_whole(t, ring, 3, 0x5634, 24, 0);
 	REQUIRE(t, !t->failed);
 	/* tagged fragments */
 	len = tagged(b, 0x401, 0, 16, true);
@@ -250,9 +265,9 @@ static void fanout_defrag_edges(struct tpc_t *t)
 	len = tagged(b, 0x401, 16, 8, false);
 	REQUIRE(t, !tpc_arrive(t, b, len));
 	EXPECT_EQ(t, "member after tagged fragments", 1, tpc_packets(t, m));
-	check_whole(t, ring, 3, 0x401, 24, 0);
+	check_whole(t, ring, 4, 0x401, 24, 0);
 	REQUIRE(t, !t->failed);
-	tpc_hdr(t, tpc_frame(ring, 4096, 1024, 3), &h);
+	tpc_hdr(t, tpc_frame(ring, 4096, 1024, 4), &h);
 	/* R17: a socket bound to a protocol is handed the packet with its
 	 * tag taken away (0 on 6.1 and 6.18 alike) */
 	EXPECT_EQ(t, "tp_vlan_tci of the tagged datagram", 0, h.vlan_tci);

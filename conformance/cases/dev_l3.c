@@ -218,6 +218,41 @@ static void l3_frames(struct tpc_t *t)
 		   tpc_status(t, m6 + 1024));
 }
 
+/* n SOCK_RAW sockets of protocol proto, bound to the TUN (idx) with it,
+ * each joined to group id of mode and flags type_flags (the group takes
+ * its protocol and device from them, fanout_add); false, the failure
+ * recorded, when one could not be opened, bound or joined. */
+static bool l3_group(struct tpc_t *t, struct tpc_sock **m, int n, int idx,
+		     uint16_t proto, uint16_t id, uint16_t type_flags)
+{
+	int v = (int)((uint32_t)id | (uint32_t)type_flags << 16), err = 0;
+
+	for (int i = 0; i < n && !err; i++) {
+		m[i] = tpc_open_proto(t, SOCK_RAW, proto);
+		if (!m[i])
+			return false;
+		err = bind_l3(t, m[i], idx, proto);
+		if (!err)
+			err = t->ops->setsockopt(m[i], SOL_PACKET,
+						 PACKET_FANOUT, &v, sizeof(v));
+	}
+	if (err)
+		tpc_fail(t, __LINE__, "bind to the TUN and PACKET_FANOUT of "
+			 "group %u: expected 0, got %s", id, tpc_errname(err));
+	return !err;
+}
+
+/* A packet written to the TUN; a failure is recorded and returned. */
+static int l3_arrive(struct tpc_t *t, const uint8_t *b, uint32_t len)
+{
+	int err = t->ops->l3_inject(t->bctx, b, len);
+
+	if (err)
+		tpc_fail(t, __LINE__, "a packet on the TUN: %s",
+			 tpc_errname(err));
+	return err;
+}
+
 /* N19 on a link without a header: a fanout group's classic program
  * reads the protocol the device gave the packet (SKF_AD_PROTOCOL), so
  * returning it, modulo 3 members, puts IPv4 (0x0800) on member 2, IPv6
@@ -235,16 +270,7 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 
 	REQUIRE(t, tpc_has_dev(t, true));
 	REQUIRE(t, idx > 0);
-	for (int i = 0; i < 3; i++) {
-		m[i] = tpc_open_proto(t, SOCK_RAW, ETH_P_ALL);
-		REQUIRE(t, m[i]);
-		EXPECT_ERR(t, bind_l3(t, m[i], idx, ETH_P_ALL), 0);
-		EXPECT_ERR(t, t->ops->setsockopt(m[i], SOL_PACKET,
-				PACKET_FANOUT,
-				&(int){ 343 | PACKET_FANOUT_CBPF << 16 },
-				sizeof(int)),
-			   0);
-	}
+	REQUIRE(t, l3_group(t, m, 3, idx, ETH_P_ALL, 343, PACKET_FANOUT_CBPF));
 	EXPECT_ERR(t, t->ops->setsockopt(m[0], SOL_PACKET, PACKET_FANOUT_DATA,
 					 &fp, sizeof(fp)),
 		   0);
@@ -257,6 +283,97 @@ static void l3_fanout_cbpf(struct tpc_t *t)
 	EXPECT_EQ(t, "member 0", 0, p0);
 	EXPECT_EQ(t, "member 1 (IPv6)", 2, p1);
 	EXPECT_EQ(t, "member 2 (IPv4)", 1, p2);
+}
+
+/*
+ * R16, N16 on a link without a header: tun gives a packet ETH_P_IP or
+ * ETH_P_IPV6 by its version nibble (tun_get_user, IFF_NO_PI), so a group
+ * bound to ETH_P_IP on the TUN gets the IPv4 packets and one bound to
+ * ETH_P_IPV6 the IPv6 one, whatever bytes 12-13 hold (the IPv4 source
+ * 10.0.0.1 reads 0x0a00 there, fd00::1 0x0000: no EtherType on this
+ * link); and the HASH group spreads 32 IPv4 flows that differ in the
+ * destination port over both members, the flow dissector starting from
+ * that protocol (__skb_get_hash_symmetric). The kernel keys its hash at
+ * boot: all 32 on one member has a chance of 2^-31.
+ */
+static void l3_fanout_protocol(struct tpc_t *t)
+{
+	struct tpc_sock *m4[2], *m6;
+	uint8_t b[sizeof(tpc_ip4_udp)];
+	unsigned int n0, n1;
+	int idx = l3_dev(t);
+
+	REQUIRE(t, tpc_has_dev(t, true));
+	REQUIRE(t, idx > 0);
+	REQUIRE(t, l3_group(t, m4, 2, idx, ETH_P_IP, 344, PACKET_FANOUT_HASH));
+	REQUIRE(t, l3_group(t, &m6, 1, idx, ETH_P_IPV6, 345, PACKET_FANOUT_LB));
+	memcpy(b, tpc_ip4_udp, sizeof(b));
+	for (unsigned int k = 0; k < 32; k++) {
+		b[23] = (uint8_t)(0x35 + k);	/* UDP to port 53 + k */
+		REQUIRE(t, !l3_arrive(t, b, sizeof(b)));
+	}
+	REQUIRE(t, !l3_arrive(t, tpc_ip6_udp, sizeof(tpc_ip6_udp)));
+	n0 = tpc_packets(t, m4[0]);
+	n1 = tpc_packets(t, m4[1]);
+	tpc_note(t, "the ETH_P_IP group's members: %u and %u", n0, n1);
+	EXPECT_EQ(t, "IPv4 packets in the ETH_P_IP group", 32, n0 + n1);
+	EXPECT_TRUE(t, "both HASH members have some of the flows", n0 && n1);
+	EXPECT_EQ(t, "IPv6 packets in the ETH_P_IPV6 group", 1,
+		  tpc_packets(t, m6));
+}
+
+/* An IPv4 fragment as a TUN takes it (no link header): datagram id from
+ * 10.0.0.1 to 10.0.0.2, payload bytes [off, off + n) (byte i is i * 7 +
+ * id), MF when more follow, no header checksum (ip_check_defrag reads
+ * none); its length returned. */
+static uint32_t l3_fragment(uint8_t *b, uint16_t id, uint32_t off,
+			    uint32_t n, bool more)
+{
+	uint32_t tot = 20 + n;
+	uint16_t fo = (uint16_t)(off / 8 | (more ? 0x2000 : 0));
+
+	memcpy(b, tpc_ip4_udp, 20);
+	b[2] = (uint8_t)(tot >> 8), b[3] = (uint8_t)tot;
+	b[4] = (uint8_t)(id >> 8), b[5] = (uint8_t)id;
+	b[6] = (uint8_t)(fo >> 8), b[7] = (uint8_t)fo;
+	b[10] = b[11] = 0;
+	for (uint32_t i = 0; i < n; i++)
+		b[20 + i] = (uint8_t)((off + i) * 7 + id);
+	return tot;
+}
+
+/*
+ * N21 on a link without a header: ip_check_defrag takes a packet the TUN
+ * gave ETH_P_IP by its version nibble as one an Ethernet header names,
+ * so a DEFRAG group of every protocol on the TUN gets two fragments as
+ * one datagram, its header rewritten (tot_len, frag_off 0).
+ */
+static void l3_fanout_defrag(struct tpc_t *t)
+{
+	struct tpc_sock *m;
+	uint8_t b[64], got[128];
+	int idx = l3_dev(t);
+
+	REQUIRE(t, tpc_has_dev(t, true));
+	REQUIRE(t, idx > 0);
+	REQUIRE(t, l3_group(t, &m, 1, idx, ETH_P_ALL, 346,
+			    PACKET_FANOUT_LB | PACKET_FANOUT_FLAG_DEFRAG));
+	REQUIRE(t, !l3_arrive(t, b, l3_fragment(b, 0x501, 0, 16, true)));
+	REQUIRE(t, !l3_arrive(t, b, l3_fragment(b, 0x501, 16, 8, false)));
+	EXPECT_EQ(t, "recv: the whole datagram", 44,
+		  t->ops->recv(m, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_EQ(t, "tot_len", 44, got[2] << 8 | got[3]);
+	EXPECT_EQ(t, "id", 0x501, got[4] << 8 | got[5]);
+	EXPECT_EQ(t, "frag_off", 0, got[6] << 8 | got[7]);
+	for (uint32_t k = 0; k < 24; k++)
+		if (got[20 + k] != (uint8_t)(k * 7 + 0x501)) {
+			tpc_fail(t, __LINE__, "payload byte %u: expected %#x, "
+				 "got %#x", k, (uint8_t)(k * 7 + 0x501),
+				 got[20 + k]);
+			return;
+		}
+	EXPECT_ERR(t, (int)t->ops->recv(m, got, sizeof(got), MSG_DONTWAIT),
+		   -EAGAIN);
 }
 
 /* N1, N2: getsockname of a socket bound to a device without an address:
@@ -468,6 +585,10 @@ const struct tpc_case tpc_cases_dev_l3[] = {
 	{ "dev.l3_getsockname", "N1 N2", 0, .fn = l3_getsockname,
 	  .needs = DEV },
 	{ "dev.l3_fanout_cbpf", "N19", 0, .fn = l3_fanout_cbpf,
+	  .needs = DEV },
+	{ "dev.l3_fanout_protocol", "R16 N16", 0, .fn = l3_fanout_protocol,
+	  .needs = DEV },
+	{ "dev.l3_fanout_defrag", "N21", 0, .fn = l3_fanout_defrag,
 	  .needs = DEV },
 	{ "dev.l3_unregister", "N1 N17", 0, .fn = l3_unregister,
 	  .needs = DEV },

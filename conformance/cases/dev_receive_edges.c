@@ -24,7 +24,12 @@
  * of 18 bytes reaches neither an ETH_P_ALL socket nor a group of ETH_P_IP
  * and moves no LB counter, so one of 20 bytes after it is the group's
  * first frame (member 1); then one of 19 bytes, as nothing, and an IPv4
- * frame to member 0.
+ * frame to member 0. A frame of 22 bytes with a second tag (VID 5 around
+ * VID 7) is untagged once, so the ETH_P_ALL socket has it even though
+ * the tag left in its data has no 6 bytes after the header (with a NIC's
+ * VLAN offload, TPC_SIM_VLAN=offload, the outer tag comes outside the
+ * data and skb_vlan_untag() leaves the frame as it is); VID 5 sends it to
+ * no ETH_P_IP group.
  */
 static void fanout_tag_cut_short(struct tpc_t *t)
 {
@@ -63,6 +68,12 @@ static void fanout_tag_cut_short(struct tpc_t *t)
 		  tpc_packets(t, m[0]));
 	EXPECT_EQ(t, "member 1's frames (19 and 64 bytes)", 0,
 		  tpc_packets(t, m[1]));
+	tpc_tags(t, b, 5, 7, ETH_P_IP);
+	REQUIRE(t, !tpc_arrive(t, b, 22));
+	EXPECT_EQ(t, "the ETH_P_ALL socket's frames (22 bytes, two tags)", 1,
+		  tpc_packets(t, all));
+	EXPECT_EQ(t, "the group's frames (22 bytes, two tags)", 0,
+		  tpc_packets(t, m[0]) + tpc_packets(t, m[1]));
 }
 
 /* N19, R17: in a group of ETH_P_IP, a priority tag (PCP 3, VID 0) around

@@ -471,6 +471,44 @@ START_TEST(fanout_other_modes)
 }
 END_TEST
 
+/* A TUN's packets (ARPHRD_NONE, no protocol given) reach the group bound
+ * to the protocol of their version nibble, as tun_get_user sets it; a
+ * packet of another version, or an empty one, reaches neither. */
+START_TEST(fanout_tun_protocol)
+{
+	struct tpsim_dev_opts o = { .sz = sizeof(o), .ifindex = 7,
+				    .hatype = ARPHRD_NONE };
+	struct tpsim_dev_result res[4];
+	struct tpsim_sock *g4, *g6;
+	struct tpsim_dev *tun;
+	struct t_env e;
+	uint8_t b[40] = { 0 };
+	struct tpsim_packet p = { .sz = sizeof(p), .data = b, .len = 40 };
+
+	t_env_open(&e, TPSIM_DEV_TAP);
+	ck_assert_int_eq(tpsim_dev_add(e.n, &o, &tun), 0);
+	g4 = t_sock_in(&e, ETH_P_IP);
+	g6 = t_sock_in(&e, ETH_P_IPV6);
+	ck_assert_int_eq(t_bind_to(g4, 7, ETH_P_IP), 0);
+	ck_assert_int_eq(t_bind_to(g6, 7, ETH_P_IPV6), 0);
+	ck_assert_int_eq(t_join(g4, 4, PACKET_FANOUT_LB, 0, 4), 0);
+	ck_assert_int_eq(t_join(g6, 6, PACKET_FANOUT_LB, 0, 4), 0);
+	b[0] = 0x45;
+	ck_assert_int_eq(tpsim_dev_deliver(tun, &p, 0, 0, res, 4), 1);
+	ck_assert_ptr_eq(res[0].sock, g4);
+	b[0] = 0x60;
+	ck_assert_int_eq(tpsim_dev_deliver(tun, &p, 0, 0, res, 4), 1);
+	ck_assert_ptr_eq(res[0].sock, g6);
+	b[0] = 0x50;
+	ck_assert_int_eq(tpsim_dev_deliver(tun, &p, 0, 0, res, 4), 0);
+	p.len = 0;
+	ck_assert_int_eq(tpsim_dev_deliver(tun, &p, 0, 0, res, 4), 0);
+	tpsim_close(g4);
+	tpsim_close(g6);
+	tpsim_net_destroy(e.n);
+}
+END_TEST
+
 Suite *suite_fanout(void)
 {
 	Suite *s = suite_create("fanout");
@@ -483,6 +521,7 @@ Suite *suite_fanout(void)
 	tcase_add_test(tc, outgoing_copies);
 	tcase_add_test(tc, outgoing_not_to_own_group);
 	tcase_add_test(tc, fanout_other_modes);
+	tcase_add_test(tc, fanout_tun_protocol);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -319,8 +319,11 @@ START_TEST(cbpf_view_ether)
 	b[19] = 0x00;	/* both priority tags */
 	ck_assert_int_eq(set_prog(ip[0], ll15, 2), 0);
 	ck_assert_int_eq(pick(e.d, ip, &p), b[23]);
-	/* the inner tag cut short */
+	/* the inner tag cut short: untagging it frees the frame before the
+	 * protocol's group (dev.fanout_priority_inner_cut on the kernel) */
 	p.len = 23;
+	ck_assert_int_eq(tpsim_dev_deliver(e.d, &p, 0, 0, NULL, 0), 0);
+	p.len = 24;
 	ck_assert_int_eq(tpsim_dev_deliver(e.d, &p, 0, 0, NULL, 0), 1);
 	for (int i = 0; i < 16; i++)
 		tpsim_close(ip[i]);
