@@ -229,6 +229,52 @@ static void held_sndbuf_full(struct tpc_t *t)
 	EXPECT_EQ(t, "frames sent before the send buffer was full", 2, k);
 }
 
+/* T4 P2 O10: a virtio-net header's hdr_len is the linear part of the
+ * frame's skb (tpacket_snd: copylen), so the head sock_alloc_send_skb
+ * allocates grows with it. hdr_len 683: 16 bytes of LL_RESERVED_SPACE +
+ * 20 of sockaddr_ll + the 669 past the link header = 705, aligned to 768,
+ * + 320 of shared info = 1088: a 2048-byte kmalloc head, truesize 2304,
+ * + the 831 bytes left as fragments = 3135, so two frames fill the 4608
+ * of SO_SNDBUF's minimum (one byte less of head, 704, would take a
+ * 1024-byte head: 2111, three frames). */
+static void held_vnet_head(struct tpc_t *t)
+{
+	uint32_t off = t->version == TPACKET_V3 ? 48 : 32;
+	struct tpc_sock *s;
+	int zero = 0;
+	char *r;
+
+	if (!hold(t, 1))
+		return;
+	s = tpc_open(t, SOCK_RAW);
+	REQUIRE(t, s);
+	REQUIRE(t, !tpc_setint(t, s, PACKET_VNET_HDR, 1));
+	r = tpc_open_tx(t, SOCK_RAW, 2048, 8, &s);
+	REQUIRE(t, r);
+	REQUIRE(t, !t->ops->setsockopt(s, SOL_SOCKET, SO_SNDBUF, &zero,
+					sizeof(zero)));
+	for (uint32_t i = 0; i < 8; i++) {
+		uint8_t *vh = (uint8_t *)frame(r, i) + off;
+
+		memset(vh, 0, 10);
+		vh[2] = 683 & 0xff;	/* hdr_len, little-endian */
+		vh[3] = 683 >> 8;
+		tpc_eth(vh + 10, FULL, tpc_bcast, 0x88b5);
+		if (t->version == TPACKET_V1)
+			((struct tpacket_hdr *)frame(r, i))->tp_len = FULL + 10;
+		else if (t->version == TPACKET_V2)
+			((struct tpacket2_hdr *)frame(r, i))->tp_len = FULL + 10;
+		else
+			((struct tpacket3_hdr *)frame(r, i))->tp_len = FULL + 10;
+		tpc_set_status(t, frame(r, i), TP_STATUS_SEND_REQUEST);
+	}
+	EXPECT_EQ(t, "bytes sent before the send buffer was full (hdr_len 683)",
+		  2 * FULL, tpc_send(t, s, NULL, MSG_DONTWAIT));
+	EXPECT_HEX(t, "frame 2, which found no room", TP_STATUS_SEND_REQUEST,
+		   tpc_status(t, frame(r, 2)));
+	hold(t, 0);
+}
+
 /* T4: the link going down resets the qdisc (dev_deactivate): the frame
  * it held is dropped, AVAILABLE again */
 static void held_link_down(struct tpc_t *t)
@@ -261,6 +307,8 @@ const struct tpc_case tpc_cases_tx_hold[] = {
 	  .needs = TPC_CAP_WIRE },
 	{ "tx.held_sndbuf_full", "T4 P2", TPC_V123, .fn = held_sndbuf_full,
 	  .timeout_s = 20, .needs = TPC_CAP_WIRE },
+	{ "tx.held_vnet_head", "T4 P2 O10", TPC_V123, .fn = held_vnet_head,
+	  .needs = TPC_CAP_WIRE },
 	{ "tx.held_link_down", "T4", TPC_V123, .fn = held_link_down,
 	  .needs = TPC_CAP_WIRE | TPC_CAP_DEVICE },
 	{ .name = NULL },
