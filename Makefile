@@ -32,7 +32,7 @@
 #                     (FUZZ_SECONDS each) [60]; FUZZ_RUNS=N
 #                     stops at N executions, FUZZ_TARGETS picks targets
 #   make mutation     mutation testing of sim/: MUTANTS [300] mutants of
-#                     MUTATION_FILES [sim/*.c] drawn with SEED [1], each
+#                     MUTATION_FILES [sim/*.c sim/*.h] drawn with SEED [1], each
 #                     run under tpconform -b sim (reports/mutation.*)
 #   make install      libtpsim (shared, static), headers, tpsim.pc, tpsim,
 #                     tpconform, man pages under PREFIX [/usr/local]
