@@ -64,6 +64,23 @@ static void ip_header_frame(uint8_t *f, uint32_t len, uint8_t dst)
 		f[33] = dst;
 }
 
+/* The tp_rxhash of the first block's 4 frames, each checked for its
+ * tp_len (lens), all 4 noted for the failure message. */
+static void read_hashes(struct tpc_t *t, char *r, const uint32_t lens[4],
+			uint32_t hash[4])
+{
+	struct tpacket3_hdr *h = (struct tpacket3_hdr *)(r + 48);
+
+	for (int i = 0; i < 4; i++) {
+		tpc_note(t, "frame %d", i);
+		EXPECT_EQ(t, "tp_len", lens[i], h->tp_len);
+		hash[i] = h->hv1.tp_rxhash;
+		h = (struct tpacket3_hdr *)((char *)h + h->tp_next_offset);
+	}
+	tpc_note(t, "hashes %#x %#x %#x %#x", hash[0], hash[1], hash[2],
+		 hash[3]);
+}
+
 /* B6: the flow dissector takes an IPv4 header whole or not at all. A
  * 34-byte frame (the 20-byte header, nothing after) is hashed by its
  * addresses: two destinations, two hashes. A 33-byte one is cut inside
@@ -75,7 +92,6 @@ static void rxhash_header_only(struct tpc_t *t)
 	struct tpc_sock *s;
 	char *r = tpc_open_v3(t, 65536, 2, 1000, 0, TP_FT_REQ_FILL_RXHASH,
 			      &s);
-	struct tpacket3_hdr *h;
 	uint32_t hash[4];
 	uint8_t f[34];
 
@@ -87,15 +103,7 @@ static void rxhash_header_only(struct tpc_t *t)
 			f[32] = 0x7f;	/* the cut header's last byte */
 		REQUIRE(t, !tpc_inject(t, s, f, lens[i]));
 	}
-	h = (struct tpacket3_hdr *)(r + 48);
-	for (int i = 0; i < 4; i++) {
-		tpc_note(t, "frame %d", i);
-		EXPECT_EQ(t, "tp_len", lens[i], h->tp_len);
-		hash[i] = h->hv1.tp_rxhash;
-		h = (struct tpacket3_hdr *)((char *)h + h->tp_next_offset);
-	}
-	tpc_note(t, "hashes %#x %#x %#x %#x", hash[0], hash[1], hash[2],
-		 hash[3]);
+	read_hashes(t, r, lens, hash);
 	EXPECT_TRUE(t, "34 bytes: another destination, another hash",
 		    hash[0] != hash[1]);
 	EXPECT_EQ(t, "33 bytes: the type alone", hash[2], hash[3]);
@@ -115,7 +123,6 @@ static void rxhash_ports_cut(struct tpc_t *t)
 	struct tpc_sock *s;
 	char *r = tpc_open_v3(t, 65536, 2, 1000, 0, TP_FT_REQ_FILL_RXHASH,
 			      &s);
-	struct tpacket3_hdr *h;
 	uint32_t hash[4];
 	uint8_t f[38];
 
@@ -128,15 +135,7 @@ static void rxhash_ports_cut(struct tpc_t *t)
 		f[at[i]] = val[i];
 		REQUIRE(t, !tpc_inject(t, s, f, lens[i]));
 	}
-	h = (struct tpacket3_hdr *)(r + 48);
-	for (int i = 0; i < 4; i++) {
-		tpc_note(t, "frame %d", i);
-		EXPECT_EQ(t, "tp_len", lens[i], h->tp_len);
-		hash[i] = h->hv1.tp_rxhash;
-		h = (struct tpacket3_hdr *)((char *)h + h->tp_next_offset);
-	}
-	tpc_note(t, "hashes %#x %#x %#x %#x", hash[0], hash[1], hash[2],
-		 hash[3]);
+	read_hashes(t, r, lens, hash);
 	EXPECT_TRUE(t, "4 bytes of UDP: another port, another hash",
 		    hash[0] != hash[1]);
 	EXPECT_EQ(t, "3 bytes of UDP: no ports read", hash[2], hash[3]);
